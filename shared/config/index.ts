@@ -1,0 +1,1 @@
+export { ConfigError, env, parseConfig } from './config';
