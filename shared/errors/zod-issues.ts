@@ -1,11 +1,27 @@
 import type { z } from 'zod';
 import type { FieldIssue } from './errors';
 
-/** Turns zod's issues into field-named issues: `lines.0.productCode: Required`. */
+type Issue = z.core.$ZodIssue;
+
+/**
+ * Turns zod's issues into field-named issues: `data.order.storeCode: Invalid input`.
+ * For a union (Pyxis or Tempo message), the branch the input came closest to is reported,
+ * so the caller learns which field is wrong rather than "Invalid input".
+ */
 export function issuesFromZod(error: z.ZodError, prefix?: string): FieldIssue[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const field = [prefix, path].filter(Boolean).join('.') || '(root)';
-    return { field, message: issue.message };
+  return flatten(error.issues, []).map(({ path, message }) => {
+    const field = [prefix, path.map(String).join('.')].filter(Boolean).join('.') || '(root)';
+    return { field, message };
+  });
+}
+
+function flatten(issues: readonly Issue[], base: PropertyKey[]): { path: PropertyKey[]; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      if (closest.length > 0) return flatten(closest, path);
+    }
+    return [{ path, message: issue.message }];
   });
 }

@@ -1,0 +1,54 @@
+import type { Request, Response } from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import type { Authenticator } from '../../shared/auth/principal';
+import { fromHttp } from '../../shared/cloudevents/http';
+import type { Queryable } from '../../shared/db';
+import { toEventAnswer } from '../../shared/event-function';
+import { makeHttpFunction, ok, route } from '../../shared/http';
+import type { Logger } from '../../shared/logging';
+import { listDeadLetters } from './queries';
+import { saveDeadLetter, toDeadLetter } from './record';
+
+export const NAME = 'dead-letters';
+
+/**
+ * dead-letters: the dead letter sink of every subscription. `POST /` receives the failed
+ * CloudEvent with Knative's error extensions and keeps it with its reason; `GET /` lists
+ * dead letters for operators (bearer token).
+ */
+export function deadLettersFunction(deps: { db: Queryable; authenticator: Authenticator; logger: Logger }) {
+  const operatorApi = makeHttpFunction({
+    authenticator: deps.authenticator,
+    logger: deps.logger,
+    routes: [
+      route({
+        method: 'GET',
+        path: '/',
+        roles: ['operator', 'admin'],
+        query: z.object({
+          type: z.string().min(1).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+          before: z.coerce.number().int().positive().optional(),
+        }),
+        handle: async ({ query }) => ok({ items: await listDeadLetters(deps.db, query) }),
+      }),
+    ],
+  });
+
+  return async (req: Request, res: Response): Promise<void> => {
+    if (req.method !== 'POST') return operatorApi(req, res);
+    try {
+      const letter = toDeadLetter(fromHttp(req.headers, req.rawBody));
+      const stored = await saveDeadLetter(deps.db, letter);
+      deps.logger.warn('event dead-lettered', {
+        eventId: letter.id, eventType: letter.type, destination: letter.destination, errorCode: letter.errorCode,
+        reason: letter.reason, duplicate: !stored,
+      });
+      res.status(200).json({ result: stored ? 'recorded' : 'duplicate' });
+    } catch (error) {
+      const answer = toEventAnswer(error);
+      deps.logger.error('dead letter not recorded', { error, status: answer.status });
+      res.status(answer.status).json(answer.body);
+    }
+  };
+}

@@ -1,0 +1,39 @@
+import '../../shared/observability/init';
+import { z } from 'zod';
+import { env } from '../../shared/config';
+import { createPool } from '../../shared/db';
+import { makeOutboxRelay, startRelayLoop } from '../../shared/outbox';
+import { boot, serve } from '../../shared/runtime';
+import { NAME, outboxRelayFunction } from './function';
+import { publisherFromConfig } from './publisher';
+
+const { config, logger } = boot(
+  NAME,
+  z.object({
+    DATABASE_URL: z.string().min(1),
+    DB_POOL_MAX: env.int(2),
+    KAFKA_BROKERS: env.list().optional(),
+    KAFKA_CLIENT_ID: z.string().min(1).default('ahs-outbox-relay'),
+    EVENT_BUS_URL: z.url().optional(),
+    RELAY_BATCH_SIZE: env.int(100),
+    RELAY_IDLE_MS: env.int(200),
+  }),
+  (c) => (c.KAFKA_BROKERS || c.EVENT_BUS_URL ? [] : ['KAFKA_BROKERS is missing (or EVENT_BUS_URL for the local mesh bus)']),
+);
+const db = createPool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX, applicationName: NAME });
+const publisher = publisherFromConfig(config);
+const loop = startRelayLoop({
+  relay: makeOutboxRelay({ db, publisher, logger, batchSize: config.RELAY_BATCH_SIZE }),
+  logger,
+  idleMs: config.RELAY_IDLE_MS,
+});
+
+void serve(NAME, outboxRelayFunction(loop), {
+  port: config.PORT,
+  logger,
+  onShutdown: async () => {
+    await loop.stop();
+    await publisher.close();
+    await db.end();
+  },
+});

@@ -1,0 +1,43 @@
+import type { Authenticator } from '../../shared/auth/principal';
+import type { Queryable } from '../../shared/db';
+import { NotFoundError } from '../../shared/errors';
+import { makeHttpFunction, ok, route } from '../../shared/http';
+import type { Logger } from '../../shared/logging';
+import { detail, summary } from './present';
+import { findOrder, listOrders } from './queries';
+import { listQuery, orderIdParams } from './schema';
+
+export const NAME = 'service-orders';
+
+const READERS = ['operator', 'admin', 'provider-admin', 'technician'] as const;
+
+/** service-orders: read service orders within the caller's tenant scope. */
+export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Authenticator; logger: Logger }) {
+  return makeHttpFunction({
+    authenticator: deps.authenticator,
+    logger: deps.logger,
+    routes: [
+      route({
+        method: 'GET',
+        path: '/',
+        roles: READERS,
+        query: listQuery,
+        handle: async ({ query, principal }) => {
+          const page = await listOrders(deps.db, principal, query);
+          return ok({ items: page.items.map(summary), nextCursor: page.nextCursor });
+        },
+      }),
+      route({
+        method: 'GET',
+        path: '/:id',
+        roles: READERS,
+        params: orderIdParams,
+        handle: async ({ params, principal }) => {
+          const row = await findOrder(deps.db, principal, params.id);
+          if (!row) throw new NotFoundError(`service order ${params.id} not found`);
+          return ok(detail(row));
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,50 @@
+import type { SummaryRow } from './queries';
+
+const date = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v as string | null));
+const time = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | null));
+
+/** The list item of a service order. */
+export function summary(r: SummaryRow) {
+  return {
+    id: r.id,
+    status: r.status,
+    salesSystem: r.sales_system,
+    salesOrderId: r.sales_order_id,
+    salesChannel: r.sales_channel,
+    revision: r.revision,
+    countryCode: r.country_code,
+    businessUnitCode: r.business_unit_code,
+    storeCode: r.store_code,
+    requestedWindow: r.requested_from ? { from: date(r.requested_from), to: date(r.requested_to) } : null,
+    technicalVisitRequired: r.technical_visit_required,
+    skills: r.skills,
+    contactDeadline: time(r.contact_deadline),
+    soldAt: time(r.sold_at),
+    providerId: r.provider_id,
+    createdAt: time(r.created_at),
+    updatedAt: time(r.updated_at),
+  };
+}
+
+/** One service order with its customer, lines and reconciled orders. */
+export function detail(r: SummaryRow) {
+  return {
+    ...summary(r),
+    customer: {
+      id: r.customer_id,
+      name: r.full_name,
+      phone: r.phone,
+      email: r.email,
+      language: r.language,
+      address: {
+        street: r.street,
+        postalCode: r.postal_code,
+        city: r.city,
+        geo: r.latitude === null ? null : { lat: r.latitude, lon: r.longitude },
+      },
+    },
+    lines: r.lines,
+    linkedServiceOrderIds: r.linked_ids,
+    salesOrderMetadata: r.sales_order_metadata,
+  };
+}

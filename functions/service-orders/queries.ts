@@ -1,0 +1,82 @@
+import type { Principal } from '../../shared/auth/principal';
+import type { Queryable } from '../../shared/db';
+import { InvalidInputError } from '../../shared/errors';
+import type { ListQuery } from './schema';
+import { scopeCondition } from './scope';
+
+const SUMMARY_COLUMNS = `o.id, o.status, o.sales_system, o.sales_order_id, o.sales_channel, o.revision, o.country_code,
+  bu.code AS business_unit_code, s.code AS store_code, o.requested_from, o.requested_to, o.technical_visit_required,
+  o.skills, o.contact_deadline, o.sold_at, o.provider_id, o.created_at, o.updated_at`;
+
+const FROM = `orders.service_orders o
+  JOIN org.business_units bu ON bu.id = o.business_unit_id
+  JOIN org.stores s ON s.id = o.store_id`;
+
+export type SummaryRow = Record<string, unknown> & { id: string; created_at: Date };
+
+export async function listOrders(db: Queryable, principal: Principal, q: ListQuery) {
+  const params: unknown[] = [];
+  const where = [scopeCondition(principal, params)];
+  const filter = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (q.status) filter('o.status = ?', q.status);
+  if (q.store) filter('s.code = ?', q.store);
+  if (q.salesSystem) filter('o.sales_system = ?', q.salesSystem);
+  if (q.channel) filter('o.sales_channel = ?', q.channel);
+  if (q.cursor) {
+    const { c, i } = decodeCursor(q.cursor);
+    params.push(c, i);
+    where.push(`(o.created_at, o.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(q.limit + 1);
+  const { rows } = await db.query<SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
+      ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  const nextCursor = rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null;
+  return { items: page, nextCursor };
+}
+
+export async function findOrder(db: Queryable, principal: Principal, id: string) {
+  const params: unknown[] = [id];
+  const scope = scopeCondition(principal, params);
+  const { rows } = await db.query<SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata,
+            c.id AS customer_id, c.full_name, c.phone, c.email, c.language, c.street, c.postal_code, c.city,
+            c.latitude, c.longitude,
+            COALESCE((SELECT json_agg(json_build_object('lineNo', l.line_no, 'serviceProductCode', l.service_product_code,
+                        'salesProductCode', l.sales_product_code, 'description', l.description,
+                        'quantity', l.quantity::float8, 'unitPriceMinor', l.unit_price_minor::int8, 'currency', l.currency)
+                      ORDER BY l.line_no) FROM orders.service_order_lines l WHERE l.service_order_id = o.id), '[]') AS lines,
+            ARRAY(SELECT k.linked_service_order_id FROM orders.service_order_links k
+                   WHERE k.service_order_id = o.id ORDER BY k.created_at) AS linked_ids
+       FROM ${FROM} JOIN orders.customers c ON c.id = o.customer_id
+      WHERE o.id = $1 AND ${scope}`,
+    params,
+  );
+  return rows[0];
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify({ c: createdAt.toISOString(), i: id })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { c: string; i: string } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { c?: unknown; i?: unknown };
+    if (typeof value.c === 'string' && typeof value.i === 'string' && !Number.isNaN(Date.parse(value.c))
+        && /^[0-9a-f-]{36}$/i.test(value.i)) {
+      return { c: value.c, i: value.i };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidInputError('invalid query: cursor: not a cursor returned by this API', [
+    { field: 'query.cursor', message: 'not a cursor returned by this API' },
+  ]);
+}

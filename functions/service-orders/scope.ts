@@ -1,0 +1,30 @@
+import type { Principal } from '../../shared/auth/principal';
+
+/**
+ * The SQL condition that keeps a caller inside their tenant: operators and admins by
+ * country / business unit / store, provider staff by the orders assigned to their provider.
+ * Appends its parameters to `params` and returns the condition.
+ */
+export function scopeCondition(principal: Principal, params: unknown[]): string {
+  const isOffice = principal.roles.includes('operator') || principal.roles.includes('admin');
+  if (!isOffice) {
+    if (!principal.scope.providerId) return 'FALSE';
+    params.push(principal.scope.providerId);
+    return `o.provider_id = $${params.length}`;
+  }
+  const conditions: string[] = [];
+  const { countries, businessUnits, stores } = principal.scope;
+  if (!countries.includes('*')) {
+    params.push(countries);
+    conditions.push(`o.country_code = ANY($${params.length}::text[])`);
+  }
+  if (businessUnits.length > 0) {
+    params.push(businessUnits);
+    conditions.push(`bu.code = ANY($${params.length}::text[])`);
+  }
+  if (stores.length > 0) {
+    params.push(stores);
+    conditions.push(`s.code = ANY($${params.length}::text[])`);
+  }
+  return conditions.length > 0 ? conditions.join(' AND ') : 'TRUE';
+}

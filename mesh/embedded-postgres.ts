@@ -1,0 +1,33 @@
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  port?: number;
+  host?: string;
+  /** A folder to keep the data in between runs; in memory when absent. */
+  dataDir?: string;
+}
+
+/**
+ * The embedded default for Postgres: PGlite (Postgres compiled to WASM) served on the
+ * wire protocol, so the functions' `pg` code runs unchanged. Development and tests only.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const host = options.host ?? '127.0.0.1';
+  const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 200 });
+  await server.start();
+  const port = (server as unknown as { server?: { address(): { port: number } } }).server?.address().port ?? options.port;
+  return {
+    url: `postgres://postgres:postgres@${host}:${port}/postgres?sslmode=disable`,
+    async close() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * The dev OpenID provider's seeded users. Each one is a confidential client (client_id = the
+ * user name, secret DEV_CLIENT_SECRET) whose client-credentials access token carries the user's
+ * subject and claims, in the format of the DEFAULT claim mapping (shared/auth/claims.ts).
+ */
+
+/** Development only: the dev provider never runs in production. */
+export const DEV_CLIENT_SECRET = 'dev-only-secret';
+
+export const DEV_PROVIDER_ID = '11111111-1111-4111-8111-111111111111';
+
+export interface DevUser {
+  /** The token subject (`sub`). */
+  sub: string;
+  /** Extra access-token claims. */
+  claims: Record<string, unknown>;
+}
+
+export const DEV_USERS = {
+  'operator-es': {
+    sub: 'op-es-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['ES'] } },
+  },
+  'operator-fr': {
+    sub: 'op-fr-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['FR'] } },
+  },
+  'provider-admin': {
+    sub: 'padmin-0001',
+    claims: { ahs: { roles: ['AHS_PROVIDER_ADMIN'], countries: ['ES'], provider_id: DEV_PROVIDER_ID } },
+  },
+  technician: {
+    sub: 'tech-0001',
+    claims: { ahs: { roles: ['AHS_TECHNICIAN'], countries: ['ES'], provider_id: DEV_PROVIDER_ID } },
+  },
+  admin: {
+    sub: 'admin-0001',
+    claims: { ahs: { roles: ['AHS_ADMIN'], countries: ['*'] } },
+  },
+} as const satisfies Record<string, DevUser>;
+
+export type DevUserName = keyof typeof DEV_USERS;
+
+export function isDevUserName(name: string): name is DevUserName {
+  return Object.hasOwn(DEV_USERS, name);
+}

@@ -1,0 +1,19 @@
+export * from './principal';
+export {
+  claimMappingEnvSchema,
+  claimMappingSchema,
+  claimValues,
+  DEFAULT_CLAIM_MAPPING,
+  mapClaims,
+  readClaim,
+  type ClaimMapping,
+} from './claims';
+export {
+  ALLOWED_ALGORITHMS,
+  authConfigSchema,
+  authenticatorFromEnv,
+  bearerToken,
+  makeOidcAuthenticator,
+  type AuthConfig,
+  type OidcAuthenticatorOptions,
+} from './oidc-authenticator';

@@ -1,0 +1,41 @@
+import { CloudEvent, Kafka, type KafkaMessage } from 'cloudevents';
+import { InvalidInputError } from '../errors';
+
+/** A Kafka record as kafkajs produces and consumes it. */
+export interface KafkaRecord {
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+}
+
+/**
+ * Kafka binary content mode: attributes as `ce_*` headers, JSON data as the value, and
+ * the `partitionkey` extension as the record key so one aggregate's events share a partition.
+ */
+export function toKafkaRecord(event: CloudEvent<unknown>): KafkaRecord {
+  const message = Kafka.binary(event);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.headers)) headers[name] = String(value);
+  const key = event.partitionkey === undefined ? null : String(event.partitionkey as string);
+  return { key, value: Buffer.from(JSON.stringify(event.data ?? null)), headers };
+}
+
+export function fromKafkaRecord(record: {
+  key: Buffer | string | null;
+  value: Buffer | string | null;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+}): CloudEvent<unknown> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(record.headers ?? {})) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  const value = record.value?.toString() ?? '';
+  try {
+    const message: KafkaMessage<string> = { key: record.key?.toString() ?? '', value, headers, body: value };
+    const event = Kafka.toEvent(message) as CloudEvent<unknown>;
+    if (typeof event.data === 'string') return event.cloneWith({ data: JSON.parse(event.data) as unknown }, false);
+    return event;
+  } catch (error) {
+    throw new InvalidInputError(`Kafka record is not a valid CloudEvent: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,2 @@
+export { classifyDbError, createPool, isUniqueViolation, type Db, type DbClient, type Queryable } from './pool';
+export { withTransaction } from './transaction';

@@ -1,0 +1,74 @@
+import type { Request, Response } from '@google-cloud/functions-framework';
+import type { CloudEvent } from 'cloudevents';
+import { fromHttp } from '../cloudevents/http';
+import type { Db } from '../db/pool';
+import { withTransaction } from '../db/transaction';
+import { InvalidInputError, issuesFromZod } from '../errors';
+import { claimInbox } from '../inbox/inbox';
+import type { Logger } from '../logging';
+import { makeOutbox } from '../outbox/outbox';
+import { toEventAnswer } from './errors';
+import { resolveSubscription, type EventOutcome, type Subscription } from './subscription';
+
+export interface EventFunctionOptions {
+  /** The consuming function's name: the inbox key, and the source of the events it produces. */
+  name: string;
+  db: Db;
+  subscriptions: Subscription[];
+  logger: Logger;
+  clock?: () => Date;
+}
+
+/**
+ * The edge of every event function. Registered with `functions.http`, not `cloudEvent`,
+ * so it can answer 400 for a poison event (Knative then dead-letters it without retry).
+ * The inbox row, the handler's effect and its outbox rows commit in one transaction:
+ * a redelivered event finds its inbox row and changes nothing.
+ */
+export function makeEventFunction(options: EventFunctionOptions) {
+  const source = `/functions/${options.name}`;
+  return async (req: Request, res: Response): Promise<void> => {
+    if (req.method === 'GET' && req.path === '/healthz') {
+      res.status(200).json({ status: 'ok' });
+      return;
+    }
+    let logger = options.logger;
+    try {
+      if (req.method !== 'POST') throw new InvalidInputError(`events are POSTed, not ${req.method}`);
+      const event = fromHttp(req.headers, req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body)));
+      logger = logger.child({ eventId: event.id, eventType: event.type, eventSource: event.source });
+      const subscription = resolveSubscription(options.subscriptions, event);
+      if (!subscription) throw new InvalidInputError(`unsupported event type "${event.type}" for ${options.name}`);
+      const parsed = subscription.definition.data.safeParse(event.data);
+      if (!parsed.success) {
+        const issues = issuesFromZod(parsed.error, 'data');
+        throw new InvalidInputError(`invalid ${subscription.definition.type}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+      }
+      const outcome = await apply(options, source, event, subscription, parsed.data, logger);
+      logger.info('event handled', { outcome: outcome.result, ...(outcome.result === 'ignored' ? { reason: outcome.reason } : {}) });
+      res.status(200).json(outcome);
+    } catch (error) {
+      const answer = toEventAnswer(error);
+      if (answer.status >= 500) logger.error('event failed; will be retried', { error });
+      else logger.warn('event refused', { status: answer.status, reason: answer.body.reason });
+      res.status(answer.status).json(answer.body);
+    }
+  };
+}
+
+function apply(
+  options: EventFunctionOptions,
+  source: string,
+  event: CloudEvent<unknown>,
+  subscription: Subscription,
+  data: unknown,
+  logger: Logger,
+): Promise<EventOutcome | { result: 'duplicate' }> {
+  return withTransaction(options.db, async (tx) => {
+    const fresh = await claimInbox(tx, { consumer: options.name, source: event.source, id: event.id, type: event.type });
+    if (!fresh) return { result: 'duplicate' as const };
+    const outbox = makeOutbox(tx, { source, clock: options.clock });
+    const meta = { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject };
+    return subscription.handle(data, { tx, outbox, logger, event: meta });
+  });
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from '@google-cloud/functions-framework';
+import type { z } from 'zod';
+import { hasAnyRole, type Authenticator } from '../auth/principal';
+import { ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../errors';
+import type { Logger } from '../logging';
+import { toHttpError } from './errors';
+import { matchPath, type Route } from './route';
+
+export interface HttpFunctionOptions {
+  routes: Route[];
+  authenticator: Authenticator;
+  logger: Logger;
+}
+
+/**
+ * The edge of every HTTP function: matches the route, authenticates the bearer token,
+ * checks the role, validates params, query and body, calls the handler and writes its
+ * result. Errors are mapped once (./errors.ts). `GET /healthz` answers without a token.
+ */
+export function makeHttpFunction(options: HttpFunctionOptions) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const requestId = req.header('x-request-id') ?? randomUUID();
+    const logger = options.logger.child({ requestId });
+    res.setHeader('x-request-id', requestId);
+    try {
+      if (req.method === 'GET' && req.path === '/healthz') {
+        res.status(200).json({ status: 'ok' });
+        return;
+      }
+      const found = findRoute(options.routes, req.method, req.path);
+      const principal = await options.authenticator.authenticate(req.header('authorization'));
+      if (!hasAnyRole(principal, found.route.roles)) {
+        throw new ForbiddenError(`this action needs one of the roles: ${found.route.roles.join(', ')}`);
+      }
+      const input = {
+        params: validate(found.route.params, found.params, 'params'),
+        query: validate(found.route.query, req.query, 'query'),
+        body: validate(found.route.body, req.body, 'body'),
+        principal,
+      };
+      const result = await found.route.handle(input, { logger, requestId });
+      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+      if (result.body === undefined) res.status(result.status).end();
+      else res.status(result.status).json(result.body);
+    } catch (error) {
+      const answer = toHttpError(error);
+      if (answer.status >= 500) logger.error('request failed', { error, method: req.method, path: req.path });
+      else logger.info('request refused', { status: answer.status, reason: answer.body.message, path: req.path });
+      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      res.status(answer.status).json(answer.body);
+    }
+  };
+}
+
+function findRoute(routes: Route[], method: string, path: string) {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const params = matchPath(route.path, path);
+    if (params) return { route, params };
+  }
+  throw new NotFoundError(`no route for ${method} ${path}`);
+}
+
+function validate(schema: z.ZodType | undefined, value: unknown, part: 'params' | 'query' | 'body'): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  const issues = issuesFromZod(result.error, part === 'body' ? undefined : part);
+  throw new InvalidInputError(`invalid ${part}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+}

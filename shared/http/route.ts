@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { Principal, Role } from '../auth/principal';
+import type { Logger } from '../logging';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a handler returns; the wrapper writes it. */
+export interface HttpResult {
+  status: 200 | 201 | 202 | 204;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export const ok = (body: unknown): HttpResult => ({ status: 200, body });
+export const created = (body: unknown): HttpResult => ({ status: 201, body });
+
+export interface RouteInput<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: Principal;
+}
+
+export interface RouteContext {
+  logger: Logger;
+  requestId: string;
+}
+
+type Schema = z.ZodType;
+type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+  method: Method;
+  /** Relative to the function, e.g. `/` or `/:id`. */
+  path: string;
+  /** The caller needs at least one of these roles. */
+  roles: readonly Role[];
+  params?: P;
+  query?: Q;
+  body?: B;
+  handle(input: RouteInput<Out<P>, Out<Q>, Out<B>>, ctx: RouteContext): Promise<HttpResult>;
+}
+
+export interface Route {
+  method: Method;
+  path: string;
+  roles: readonly Role[];
+  params?: Schema;
+  query?: Schema;
+  body?: Schema;
+  handle(input: RouteInput<unknown, unknown, unknown>, ctx: RouteContext): Promise<HttpResult>;
+}
+
+/** Declares one endpoint: its input schemas, the roles it needs and its handler. */
+export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): Route {
+  return spec as unknown as Route;
+}
+
+/** Matches `/:id`-style patterns; returns the named segments or undefined. */
+export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
+  const want = pattern.split('/').filter(Boolean);
+  const have = path.split('/').filter(Boolean);
+  if (want.length !== have.length) return undefined;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i] as string;
+    const h = have[i] as string;
+    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(h);
+    else if (w !== h) return undefined;
+  }
+  return params;
+}

@@ -1,0 +1,1 @@
+export { claimInbox, type InboxEntry } from './inbox';

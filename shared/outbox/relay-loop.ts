@@ -1,0 +1,67 @@
+import type { Logger } from '../logging';
+import type { OutboxRelay } from './relay';
+
+export interface RelayLoopOptions {
+  relay: OutboxRelay;
+  logger: Logger;
+  /** Pause when the outbox is empty. */
+  idleMs?: number;
+  /** First pause after a failure; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface RelayLoop {
+  stop(): Promise<void>;
+  /** Wakes the loop now (e.g. after a NOTIFY) instead of waiting for the idle pause. */
+  poke(): void;
+  stats(): { published: number; failures: number; lastError: string | null };
+}
+
+/** Runs the relay until stopped: drains while there is work, pauses when idle, backs off on failure. */
+export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
+  const idleMs = options.idleMs ?? 200;
+  const backoffMs = options.backoffMs ?? 500;
+  const maxBackoffMs = options.maxBackoffMs ?? 30_000;
+  let running = true;
+  let wake: (() => void) | undefined;
+  const stats = { published: 0, failures: 0, lastError: null as string | null };
+
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+
+  const done = (async () => {
+    let delay = backoffMs;
+    while (running) {
+      try {
+        const sent = await options.relay.drainOnce();
+        stats.published += sent;
+        stats.lastError = null;
+        delay = backoffMs;
+        if (sent === 0) await pause(idleMs);
+      } catch (error) {
+        stats.failures += 1;
+        stats.lastError = error instanceof Error ? error.message : String(error);
+        options.logger.warn('outbox relay failed; will retry', { error: stats.lastError, retryInMs: delay });
+        await pause(delay);
+        delay = Math.min(delay * 2, maxBackoffMs);
+      }
+    }
+  })();
+
+  return {
+    async stop() {
+      running = false;
+      wake?.();
+      await done;
+    },
+    poke: () => wake?.(),
+    stats: () => ({ ...stats }),
+  };
+}

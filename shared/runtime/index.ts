@@ -1,0 +1,2 @@
+export { baseConfigSchema, boot } from './boot';
+export { serve, type RequestHandler, type ServeOptions } from './serve';
