@@ -1,0 +1,60 @@
+import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import type { KafkaRecord } from '../../shared/cloudevents/kafka';
+import type { Bus, BusSubscription } from './bus';
+
+/**
+ * The mesh's bus on a real Kafka cluster: what a KafkaSource does in production, one
+ * consumer per subscription in its consumer group, one record of a partition at a time,
+ * the offset committed only after the record is done with (delivered or dead-lettered).
+ */
+export function makeKafkaBus(options: { brokers: string[]; clientId?: string }): Bus {
+  const kafka = new Kafka({ clientId: options.clientId ?? 'ahs-mesh', brokers: options.brokers, logLevel: logLevel.ERROR });
+  const consumers: Consumer[] = [];
+  let producer: Producer | undefined;
+
+  return {
+    kind: 'kafka',
+    async publish(topic: string, record: KafkaRecord) {
+      if (!producer) {
+        const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+        await p.connect();
+        producer = p;
+      }
+      await producer.send({ topic, acks: -1, messages: [record] });
+    },
+    async subscribe(sub: BusSubscription) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        await admin.createTopics({ topics: sub.topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+      } finally {
+        await admin.disconnect();
+      }
+      const consumer = kafka.consumer({ groupId: sub.group });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
+      await consumer.run({
+        autoCommit: true,
+        eachMessage: async ({ topic, partition, message }) => {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(message.headers ?? {})) {
+            if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+          }
+          await sub.handle({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString() ?? null,
+            value: message.value ?? Buffer.alloc(0),
+            headers,
+          });
+        },
+      });
+      consumers.push(consumer);
+    },
+    async close() {
+      await Promise.all(consumers.map((c) => c.disconnect()));
+      await producer?.disconnect();
+    },
+  };
+}

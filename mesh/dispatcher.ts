@@ -1,0 +1,91 @@
+import { CloudEvent } from 'cloudevents';
+import { toHttpBinary } from '../shared/cloudevents/http';
+import { retryDelayMs, type SubscriptionManifest } from '../knative/manifests';
+import type { Bus, DeliveredRecord } from './bus/bus';
+import { recordToEvent } from './delivery';
+
+export interface DispatcherOptions {
+  bus: Bus;
+  subscriptions: readonly SubscriptionManifest[];
+  /** Base URL of a Knative Service by name (the function's own port in the mesh). */
+  serviceUrl(name: string): string;
+  log(line: string): void;
+  /** Multiplies every backoff delay; tests shorten them without changing the manifests. */
+  backoffScale?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Delivers bus records to functions as the knative/ KafkaSources say: POST in HTTP binary
+ * mode; 2xx = done; 400 = permanent, straight to the dead letter sink; anything else is
+ * retried `delivery.retry` times with the manifest's backoff, then dead-lettered with the
+ * Knative error extensions (knativeerrordest, knativeerrorcode, knativeerrordata).
+ */
+export async function startDispatcher(options: DispatcherOptions): Promise<{ stop(): void }> {
+  let stopped = false;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const scale = options.backoffScale ?? 1;
+  for (const subscription of options.subscriptions) {
+    await options.bus.subscribe({
+      group: subscription.consumerGroup,
+      topics: subscription.topics,
+      handle: (record) => (stopped ? Promise.resolve() : deliver(subscription, record)),
+    });
+  }
+  return { stop: () => void (stopped = true) };
+
+  async function deliver(subscription: SubscriptionManifest, record: DeliveredRecord): Promise<void> {
+    const event = recordToEvent(record, subscription.name);
+    const destination = `${options.serviceUrl(subscription.service)}${subscription.path}`;
+    let last = { status: 0, body: '' };
+    for (let attempt = 0; attempt <= subscription.delivery.retry; attempt++) {
+      if (stopped) throw new Error('dispatcher stopped; the record stays on the bus');
+      if (attempt > 0) await sleep(retryDelayMs(subscription.delivery, attempt) * scale);
+      last = await post(destination, event);
+      if (last.status >= 200 && last.status < 300) return;
+      options.log(`${subscription.name}: ${event.type} ${event.id} → ${subscription.service} answered ${last.status || 'no answer'}${last.status === 400 ? ' (permanent)' : ''}`);
+      if (last.status === 400) break;
+    }
+    await deadLetter(subscription, event, destination, last);
+  }
+
+  async function deadLetter(
+    subscription: SubscriptionManifest,
+    event: CloudEvent<unknown>,
+    destination: string,
+    last: { status: number; body: string },
+  ): Promise<void> {
+    const sink = subscription.delivery.deadLetterService;
+    if (!sink) {
+      options.log(`${subscription.name}: ${event.type} ${event.id} dropped (no dead letter sink)`);
+      return;
+    }
+    const failed = event.cloneWith(
+      {
+        knativeerrordest: destination,
+        knativeerrorcode: String(last.status),
+        ...(last.body ? { knativeerrordata: Buffer.from(last.body).toString('base64') } : {}),
+      },
+      false,
+    );
+    for (let attempt = 0; ; attempt++) {
+      if (stopped) throw new Error('dispatcher stopped; the record stays on the bus');
+      const answer = await post(`${options.serviceUrl(sink)}/`, failed);
+      if (answer.status >= 200 && answer.status < 300) {
+        options.log(`${subscription.name}: ${event.type} ${event.id} dead-lettered to ${sink}`);
+        return;
+      }
+      await sleep(Math.min(30_000, retryDelayMs(subscription.delivery, Math.min(attempt + 1, 10)) * scale));
+    }
+  }
+}
+
+async function post(url: string, event: CloudEvent<unknown>): Promise<{ status: number; body: string }> {
+  const { headers, body } = toHttpBinary(event);
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(30_000) });
+    return { status: response.status, body: await response.text() };
+  } catch {
+    return { status: 0, body: '' };
+  }
+}

@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { catalog } from '../events';
+import { loadServices, loadSubscriptions } from '../knative/manifests';
+import { migrate } from '../shared/db/migrate';
+import { seed } from '../shared/db/seed/seed';
+import type { Bus } from './bus/bus';
+import { makeInMemoryBus } from './bus/in-memory-bus';
+import { makeKafkaBus } from './bus/kafka-bus';
+import type { MeshConfig } from './config';
+import { startDispatcher } from './dispatcher';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { startIngress } from './ingress';
+import { startDevOidcProvider } from './oidc/dev-provider';
+import { spawnFunction, waitReady, type FunctionProcess } from './processes';
+
+export interface Mesh {
+  url: string;
+  databaseUrl: string;
+  issuer: string;
+  functions: FunctionProcess[];
+  bus: Bus;
+  stop(): Promise<void>;
+}
+
+const ROOT = path.join(__dirname, '..');
+
+/**
+ * Starts the whole mesh on one machine: Postgres (or PGlite), the OpenID provider (or the
+ * dev one), the bus (or Kafka), every function bundle as its own process, the dispatcher
+ * driven by knative/ KafkaSources, and the ingress. Bundles must be built (npm run build).
+ */
+export async function startMesh(config: MeshConfig, log: (source: string, line: string) => void): Promise<Mesh> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log('mesh', `stop failed: ${String(e)}`));
+  };
+  try {
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const dataDir = config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR);
+      const pg = await startEmbeddedPostgres({ port: config.MESH_DB_PORT, dataDir });
+      stops.push(() => pg.close());
+      databaseUrl = pg.url;
+    }
+    const applied = await migrate({ databaseUrl });
+    if (applied.length > 0) log('mesh', `migrations applied: ${applied.join(', ')}`);
+    if (config.MESH_SEED) await seed(databaseUrl);
+
+    let issuer = config.OIDC_ISSUER;
+    if (!issuer) {
+      const oidc = await startDevOidcProvider({ port: config.MESH_OIDC_PORT, audience: config.OIDC_AUDIENCE });
+      stops.push(() => oidc.close());
+      issuer = oidc.issuer;
+    }
+
+    const bus = config.KAFKA_BROKERS ? makeKafkaBus({ brokers: config.KAFKA_BROKERS }) : makeInMemoryBus({ onError: (e) => log('bus', String(e)) });
+    stops.push(() => bus.close());
+    const busUrl = `http://127.0.0.1:${config.MESH_PORT}/_bus`;
+
+    const services = loadServices(ROOT);
+    const functions = services.map((service, i) => {
+      const bundle = path.join(ROOT, 'dist', 'functions', service.name, 'index.js');
+      if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
+      return spawnFunction({
+        name: service.name,
+        port: config.MESH_FUNCTION_BASE_PORT + i,
+        bundle,
+        log,
+        env: {
+          ...service.values,
+          DATABASE_URL: databaseUrl,
+          OIDC_ISSUER: issuer,
+          OIDC_AUDIENCE: config.OIDC_AUDIENCE,
+          OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
+          LOG_LEVEL: config.LOG_LEVEL,
+          ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: busUrl }),
+        },
+      });
+    });
+    stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
+    const routes = new Map(functions.map((f) => [f.name, f.url]));
+
+    const ingress: Server = await startIngress({
+      port: config.MESH_PORT,
+      bus,
+      topics: new Set(catalog.map((e) => e.topic)),
+      routes,
+      status: () => ({
+        ingress: `http://127.0.0.1:${config.MESH_PORT}`,
+        database: config.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite (${config.MESH_DATA_DIR})`,
+        bus: bus.kind,
+        issuer,
+        functions: functions.map((f) => ({ name: f.name, url: `http://127.0.0.1:${config.MESH_PORT}/${f.name}`, port: f.port })),
+      }),
+    });
+    stops.push(() => new Promise<void>((r) => { ingress.close(() => r()); ingress.closeAllConnections(); }));
+    await Promise.all(functions.map((f) => waitReady(f.url)));
+
+    const dispatcher = await startDispatcher({
+      bus,
+      subscriptions: loadSubscriptions(ROOT),
+      serviceUrl: (name) => routes.get(name) ?? `http://unknown-service/${name}`,
+      log: (line) => log('dispatcher', line),
+      backoffScale: config.MESH_BACKOFF_SCALE,
+    });
+    stops.splice(stops.length - 1, 0, () => Promise.resolve(dispatcher.stop()));
+
+    return { url: `http://127.0.0.1:${config.MESH_PORT}`, databaseUrl, issuer, functions, bus, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

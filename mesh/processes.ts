@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export interface FunctionProcess {
+  name: string;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface SpawnOptions {
+  name: string;
+  port: number;
+  bundle: string;
+  env: Record<string, string>;
+  log(name: string, line: string): void;
+}
+
+/**
+ * Runs one function bundle as its own process, as a Knative revision runs its container:
+ * `node index.js` with PORT and K_SERVICE. A crash is restarted after a pause, like a
+ * failed container; stop() sends SIGTERM and waits for the drain.
+ */
+export function spawnFunction(options: SpawnOptions): FunctionProcess {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarts = 0;
+
+  const start = () => {
+    child = spawn(process.execPath, ['--enable-source-maps', path.resolve(options.bundle)], {
+      env: { ...process.env, ...options.env, PORT: String(options.port), K_SERVICE: options.name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) options.log(options.name, line);
+    };
+    child.stdout?.on('data', forward);
+    child.stderr?.on('data', forward);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      restarts += 1;
+      const delay = Math.min(10_000, 250 * 2 ** Math.min(restarts, 6));
+      options.log(options.name, `exited (${signal ?? code}); restarting in ${delay} ms`);
+      setTimeout(() => !stopping && start(), delay).unref();
+    });
+  };
+  start();
+
+  return {
+    name: options.name,
+    port: options.port,
+    url: `http://127.0.0.1:${options.port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        stopping = true;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        const timer = setTimeout(() => child?.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Waits until the function answers its readiness probe, as Knative does before routing. */
+export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
