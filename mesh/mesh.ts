@@ -57,6 +57,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
 
     const bus = config.KAFKA_BROKERS ? makeKafkaBus({ brokers: config.KAFKA_BROKERS }) : makeInMemoryBus({ onError: (e) => log('bus', String(e)) });
     stops.push(() => bus.close());
+    await bus.ensureTopics(catalog.map((e) => e.topic));
     const busUrl = `http://127.0.0.1:${config.MESH_PORT}/_bus`;
 
     const services = loadServices(ROOT);

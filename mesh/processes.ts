@@ -5,6 +5,9 @@ export interface FunctionProcess {
   name: string;
   port: number;
   url: string;
+  /** Kills the process at once, as a crash would, and holds it down until restart(). */
+  crash(): Promise<void>;
+  restart(): void;
   stop(): Promise<void>;
 }
 
@@ -24,6 +27,7 @@ export interface SpawnOptions {
 export function spawnFunction(options: SpawnOptions): FunctionProcess {
   let child: ChildProcess | undefined;
   let stopping = false;
+  let held = false;
   let restarts = 0;
 
   const start = () => {
@@ -37,9 +41,9 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
     child.once('exit', (code, signal) => {
-      if (stopping) return;
+      if (stopping || held) return;
       restarts += 1;
-      const delay = Math.min(10_000, 250 * 2 ** Math.min(restarts, 6));
+      const delay = Math.min(10_000, 250 * 2 ** Math.min(restarts - 1, 6));
       options.log(options.name, `exited (${signal ?? code}); restarting in ${delay} ms`);
       setTimeout(() => !stopping && start(), delay).unref();
     });
@@ -50,6 +54,17 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
     name: options.name,
     port: options.port,
     url: `http://127.0.0.1:${options.port}`,
+    crash: () =>
+      new Promise<void>((resolve) => {
+        held = true;
+        if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+    restart: () => {
+      held = false;
+      start();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;

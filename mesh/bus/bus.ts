@@ -21,6 +21,8 @@ export interface BusSubscription {
  */
 export interface Bus {
   readonly kind: 'embedded' | 'kafka';
+  /** Creates the topics that do not exist yet (terraform/ does it in production). */
+  ensureTopics(topics: readonly string[]): Promise<void>;
   publish(topic: string, record: KafkaRecord): Promise<void>;
   subscribe(subscription: BusSubscription): Promise<void>;
   close(): Promise<void>;

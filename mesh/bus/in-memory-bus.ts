@@ -24,6 +24,7 @@ export function makeInMemoryBus(options: { partitions?: number; onError?: (error
 
   return {
     kind: 'embedded',
+    ensureTopics: () => Promise.resolve(),
     publish(topic: string, record: KafkaRecord) {
       if (closed) return Promise.reject(new Error('bus closed'));
       const partition = partitionOf(record.key, partitions, published++);

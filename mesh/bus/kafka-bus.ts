@@ -12,8 +12,23 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
   const consumers: Consumer[] = [];
   let producer: Producer | undefined;
 
+  const ensureTopics = async (topics: readonly string[]) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length > 0) {
+        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
   return {
     kind: 'kafka',
+    ensureTopics,
     async publish(topic: string, record: KafkaRecord) {
       if (!producer) {
         const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -23,14 +38,8 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
       await producer.send({ topic, acks: -1, messages: [record] });
     },
     async subscribe(sub: BusSubscription) {
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        await admin.createTopics({ topics: sub.topics.map((topic) => ({ topic, numPartitions: 3 })), waitForLeaders: true });
-      } finally {
-        await admin.disconnect();
-      }
-      const consumer = kafka.consumer({ groupId: sub.group });
+      await ensureTopics(sub.topics);
+      const consumer = kafka.consumer({ groupId: sub.group, maxWaitTimeInMs: 500 });
       await consumer.connect();
       await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
       await consumer.run({

@@ -17,6 +17,9 @@ interface OutboxRow {
   created_at: Date;
 }
 
+/** Advisory lock key of the outbox relay ("ahs-outbox" as a number). */
+const RELAY_LOCK = 0x61687362;
+
 export interface RelayOptions {
   db: Db;
   publisher: EventPublisher;
@@ -40,6 +43,10 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
     async drainOnce() {
       try {
         return await withTransaction(options.db, async (tx) => {
+          // One relay at a time, even while Knative runs two revisions during a rollout:
+          // two relays would interleave the rows of one key and break its order.
+          const { rows: [lock] } = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK]);
+          if (!lock?.held) return 0;
           const { rows } = await tx.query<OutboxRow>(
             `SELECT id, event_id, topic, type, source, subject, partition_key, data, trace_headers, created_at
                FROM platform.outbox WHERE published_at IS NULL

@@ -9,8 +9,7 @@ import { freePort, freePortRange } from './ports';
  * with the database and bus given by `env` (embedded defaults when absent).
  */
 export async function startTestMesh(env: Record<string, string> = {}): Promise<Mesh & { token(user: string): Promise<string>; logs: string[] }> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { buildAll } = (await import('../../esbuild.config.mjs')) as { buildAll(): Promise<unknown> };
+  const { buildAll } = await import('../../esbuild.config.mjs');
   await buildAll();
   const logs: string[] = [];
   const config = meshConfig({
