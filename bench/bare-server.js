@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
 // The baseline of bench/cold-start.ts: a bare node:http server started the same way.
 require('node:http')
   .createServer((req, res) => res.end('ok'))

@@ -38,7 +38,7 @@ export function deadLettersFunction(deps: { db: Queryable; authenticator: Authen
   return async (req: Request, res: Response): Promise<void> => {
     if (req.method !== 'POST') return operatorApi(req, res);
     try {
-      const letter = toDeadLetter(fromHttp(req.headers, req.rawBody));
+      const letter = toDeadLetter(fromHttp(req.headers, req.rawBody, { keepInvalidData: true }));
       const stored = await saveDeadLetter(deps.db, letter);
       deps.logger.warn('event dead-lettered', {
         eventId: letter.id, eventType: letter.type, destination: letter.destination, errorCode: letter.errorCode,

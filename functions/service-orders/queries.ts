@@ -31,14 +31,17 @@ export async function listOrders(db: Queryable, principal: Principal, q: ListQue
     where.push(`(o.created_at, o.id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   params.push(q.limit + 1);
-  const { rows } = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM ${FROM} WHERE ${where.join(' AND ')}
+  // The cursor keeps created_at to the microsecond, as Postgres does: a JS Date (milliseconds)
+  // would skip the rows created earlier within the same millisecond as a page's last row.
+  const { rows } = await db.query<SummaryRow & { cursor_at: string }>(
+    `SELECT ${SUMMARY_COLUMNS}, to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       FROM ${FROM} WHERE ${where.join(' AND ')}
       ORDER BY o.created_at DESC, o.id DESC LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  const nextCursor = rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null;
+  const nextCursor = rows.length > q.limit && last ? encodeCursor(last.cursor_at, last.id) : null;
   return { items: page, nextCursor };
 }
 
@@ -62,15 +65,23 @@ export async function findOrder(db: Queryable, principal: Principal, id: string)
   return rows[0];
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ c: createdAt.toISOString(), i: id })).toString('base64url');
+function encodeCursor(createdAt: string, id: string): string {
+  return Buffer.from(JSON.stringify({ c: createdAt, i: id })).toString('base64url');
+}
+
+const ISO_UTC = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An ISO UTC timestamp Postgres reads as is (no rolled-over day or hour). */
+function isTimestamp(value: string): boolean {
+  const time = Date.parse(value);
+  return ISO_UTC.test(value) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19);
 }
 
 function decodeCursor(cursor: string): { c: string; i: string } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { c?: unknown; i?: unknown };
-    if (typeof value.c === 'string' && typeof value.i === 'string' && !Number.isNaN(Date.parse(value.c))
-        && /^[0-9a-f-]{36}$/i.test(value.i)) {
+    if (typeof value.c === 'string' && typeof value.i === 'string' && isTimestamp(value.c) && UUID.test(value.i)) {
       return { c: value.c, i: value.i };
     }
   } catch {

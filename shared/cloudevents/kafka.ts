@@ -15,8 +15,12 @@ export interface KafkaRecord {
 export function toKafkaRecord(event: CloudEvent<unknown>): KafkaRecord {
   const message = Kafka.binary(event);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(message.headers)) headers[name] = String(value);
-  const key = event.partitionkey === undefined ? null : String(event.partitionkey as string);
+  // The SDK lists every attribute of the event, set or not: an unset one must not become
+  // the header value "undefined" (ce_schemaurl would then fail the consumer's parse).
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (value !== undefined && value !== null) headers[name] = String(value);
+  }
+  const key = typeof event.partitionkey === 'string' ? event.partitionkey : null;
   return { key, value: Buffer.from(JSON.stringify(event.data ?? null)), headers };
 }
 

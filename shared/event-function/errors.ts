@@ -2,7 +2,8 @@ import { isAppError } from '../errors';
 
 export interface EventAnswer {
   status: number;
-  body: { error: string; reason: string; issues?: { field: string; message: string }[] };
+  /** `reason` says what is wrong in words; `code` names it for machines (e.g. `unknown-store`). */
+  body: { error: string; reason: string; code?: string; issues?: { field: string; message: string }[] };
 }
 
 /**
@@ -17,7 +18,7 @@ export function toEventAnswer(error: unknown): EventAnswer {
     case 'invalid-input':
       return { status: 400, body: { error: 'invalid_event', reason: error.message, issues: 'issues' in error ? (error.issues as EventAnswer['body']['issues']) : [] } };
     case 'permanent':
-      return { status: 400, body: { error: 'unprocessable_event', reason: error.message } };
+      return { status: 400, body: { error: 'unprocessable_event', reason: error.message, code: (error as { reason?: string }).reason } };
     case 'conflict':
       return { status: 409, body: { error: 'conflict', reason: error.message } };
     case 'not-found':

@@ -35,7 +35,7 @@ export function makeEventFunction(options: EventFunctionOptions) {
     let logger = options.logger;
     try {
       if (req.method !== 'POST') throw new InvalidInputError(`events are POSTed, not ${req.method}`);
-      const event = fromHttp(req.headers, req.rawBody ?? (req.body === undefined ? undefined : JSON.stringify(req.body)));
+      const event = fromHttp(req.headers, req.rawBody);
       logger = logger.child({ eventId: event.id, eventType: event.type, eventSource: event.source });
       const subscription = resolveSubscription(options.subscriptions, event);
       if (!subscription) throw new InvalidInputError(`unsupported event type "${event.type}" for ${options.name}`);

@@ -25,7 +25,7 @@ export function on<D extends EventDefinition>(
   definition: D,
   handle: (data: EventData<D>, ctx: EventContext) => Promise<EventOutcome>,
 ): Subscription {
-  return { definition, handle: handle as Subscription['handle'] };
+  return { definition, handle: handle };
 }
 
 /**

@@ -36,7 +36,7 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       const input = {
         params: validate(found.route.params, found.params, 'params'),
         query: validate(found.route.query, req.query, 'query'),
-        body: validate(found.route.body, req.body, 'body'),
+        body: validate(found.route.body, found.route.body ? jsonBody(req) : undefined, 'body'),
         principal,
       };
       const result = await found.route.handle(input, { logger, requestId });
@@ -51,6 +51,20 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       res.status(answer.status).json(answer.body);
     }
   };
+}
+
+/** The request body as JSON; a body that is not JSON is the caller's mistake (400). */
+function jsonBody(req: Request): unknown {
+  const raw = req.rawBody?.toString('utf8') ?? '';
+  if (raw.trim() === '') return undefined;
+  if (!/json/i.test(req.header('content-type') ?? 'application/json')) {
+    throw new InvalidInputError('invalid body: content-type must be application/json', [{ field: 'body', message: 'must be JSON' }]);
+  }
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new InvalidInputError('invalid body: not valid JSON', [{ field: 'body', message: 'not valid JSON' }]);
+  }
 }
 
 function findRoute(routes: Route[], method: string, path: string) {

@@ -55,7 +55,7 @@ export interface Route {
 export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
   spec: RouteSpec<P, Q, B>,
 ): Route {
-  return spec as unknown as Route;
+  return spec;
 }
 
 /** Matches `/:id`-style patterns; returns the named segments or undefined. */

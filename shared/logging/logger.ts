@@ -30,12 +30,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
       if (ORDER[level] < min) return;
       const record = {
-        time: new Date().toISOString(),
-        level,
-        msg,
         ...base,
         ...options.traceContext?.(),
         ...(fields ? (redact(fields) as LogFields) : {}),
+        time: new Date().toISOString(),
+        level,
+        msg,
       };
       write(JSON.stringify(record));
     };

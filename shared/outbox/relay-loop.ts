@@ -25,10 +25,16 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   let running = true;
   let wake: (() => void) | undefined;
+  // Set by poke() while a drain runs: that drain may have read before the new rows committed.
+  let poked = false;
   const stats = { published: 0, failures: 0, lastError: null as string | null };
 
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (!running) {
+        resolve(); // stop() was called during the drain: do not sleep before exiting
+        return;
+      }
       const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
@@ -39,12 +45,13 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
   const done = (async () => {
     let delay = backoffMs;
     while (running) {
+      poked = false;
       try {
         const sent = await options.relay.drainOnce();
         stats.published += sent;
         stats.lastError = null;
         delay = backoffMs;
-        if (sent === 0) await pause(idleMs);
+        if (sent === 0 && !poked) await pause(idleMs);
       } catch (error) {
         stats.failures += 1;
         stats.lastError = error instanceof Error ? error.message : String(error);
@@ -61,7 +68,10 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
       wake?.();
       await done;
     },
-    poke: () => wake?.(),
+    poke: () => {
+      poked = true;
+      wake?.();
+    },
     stats: () => ({ ...stats }),
   };
 }

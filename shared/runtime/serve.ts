@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import * as functions from '@google-cloud/functions-framework';
 // getTestServer builds the framework's own Express server (the same getServer its CLI
 // uses) for a registered function; a bundle has no CLI to load it, so it listens itself.
@@ -6,6 +6,30 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Logger } from '../logging';
 
 export type RequestHandler = functions.HttpFunction;
+
+const DECLARED_TYPE = 'x-ahs-declared-content-type';
+
+/**
+ * Functions read their own bodies from `req.rawBody`: the CloudEvents SDK parses events, the
+ * HTTP wrapper parses JSON and names what is wrong. functions-framework's body parsers would
+ * otherwise answer an HTML 400 before the function runs — and a dead letter sink must keep
+ * even an event whose data is not JSON. So every body reaches the framework as
+ * `application/octet-stream` (kept raw) and its declared type is restored for the function.
+ */
+function keepBodiesRaw(server: Server): Server {
+  const [app] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  if (!app) return server;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const type = req.headers['content-type'];
+    if (type !== undefined) {
+      req.headers[DECLARED_TYPE] = type;
+      req.headers['content-type'] = 'application/octet-stream';
+    }
+    app(req, res);
+  });
+  return server;
+}
 
 export interface ServeOptions {
   port: number;
@@ -21,8 +45,15 @@ export interface ServeOptions {
  * K_SERVICE) and serves it on PORT, as a Knative revision runs it. SIGTERM drains and exits.
  */
 export function serve(name: string, handler: RequestHandler, options: ServeOptions): Promise<Server> {
-  functions.http(name, handler);
-  const server = getTestServer(name);
+  functions.http(name, (req, res) => {
+    const declared = req.headers[DECLARED_TYPE];
+    if (typeof declared === 'string') {
+      req.headers['content-type'] = declared;
+      delete req.headers[DECLARED_TYPE];
+    }
+    return handler(req, res) as unknown;
+  });
+  const server = keepBodiesRaw(getTestServer(name));
   server.keepAliveTimeout = 65_000;
   let stopping = false;
   const shutdown = (signal: string) => {
