@@ -25,6 +25,9 @@ export const EXTERNAL = {
 const SHIMS = [
   // body-parser's decoder: Node's TextDecoder instead of iconv-lite's ~480 KiB of code pages.
   { filter: /^iconv-lite$/, path: 'shared/runtime/bundle-shims/iconv-lite.ts' },
+  // mime-types' database: the few types functions answer with, instead of 2,500 that
+  // mime-types indexes at load.
+  { filter: /^mime-db$/, path: 'shared/runtime/bundle-shims/mime-db.json' },
   // zod's locale index: English only instead of ~40 languages.
   { filter: /^\.\.\/locales\/index\.js$/, importer: /zod[\\/]v4[\\/]/, path: 'shared/runtime/bundle-shims/zod-locales.ts' },
 ];

@@ -56,7 +56,7 @@ describe('outbox-relay HTTP side', () => {
   const loop: RelayLoop = { stop: () => Promise.resolve(), poke: () => undefined, stats: () => ({ ...stats }) };
   let url = '';
   beforeAll(async () => {
-    url = await startFunction('outbox-relay', outboxRelayFunction(loop));
+    url = await startFunction('outbox-relay', outboxRelayFunction(() => loop.stats()));
   });
 
   it('when GET /healthz, then 200 ok', async () => {

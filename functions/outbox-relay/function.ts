@@ -9,15 +9,14 @@ export const NAME = 'outbox-relay';
  * It is ready while it runs; a relay that keeps failing stays up and retries, and its
  * `lastError` tells why.
  */
-export function outboxRelayFunction(loop: RelayLoop) {
+export function outboxRelayFunction(stats: () => ReturnType<RelayLoop['stats']>) {
   return (req: Request, res: Response): void => {
     if (req.method !== 'GET') {
       res.status(405).json({ error: 'method_not_allowed', message: 'only GET /healthz and GET /stats' });
       return;
     }
-    const stats = loop.stats();
     if (req.path === '/healthz') res.status(200).json({ status: 'ok' });
-    else if (req.path === '/stats') res.status(200).json(stats);
+    else if (req.path === '/stats') res.status(200).json(stats());
     else res.status(404).json({ error: 'not_found', message: `no route for GET ${req.path}` });
   };
 }

@@ -2,7 +2,7 @@ import '../../shared/observability/init';
 import { z } from 'zod';
 import { env } from '../../shared/config';
 import { createPool } from '../../shared/db';
-import { makeOutboxRelay, startRelayLoop } from '../../shared/outbox';
+import { makeOutboxRelay, startRelayLoop, type RelayLoop } from '../../shared/outbox';
 import { boot, serve } from '../../shared/runtime';
 import { NAME, outboxRelayFunction } from './function';
 import { publisherFromConfig } from './publisher';
@@ -22,18 +22,21 @@ const { config, logger } = boot(
 );
 const db = createPool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX, applicationName: NAME });
 const publisher = publisherFromConfig(config);
-const loop = startRelayLoop({
-  relay: makeOutboxRelay({ db, publisher, logger, batchSize: config.RELAY_BATCH_SIZE }),
-  logger,
-  idleMs: config.RELAY_IDLE_MS,
-});
+let loop: RelayLoop | undefined;
 
-void serve(NAME, outboxRelayFunction(loop), {
+// The loop starts once the function answers its readiness probe: nothing delays readiness.
+void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, failures: 0, lastError: null }), {
   port: config.PORT,
   logger,
   onShutdown: async () => {
-    await loop.stop();
+    await loop?.stop();
     await publisher.close();
     await db.end();
   },
+}).then(() => {
+  loop = startRelayLoop({
+    relay: makeOutboxRelay({ db, publisher, logger, batchSize: config.RELAY_BATCH_SIZE }),
+    logger,
+    idleMs: config.RELAY_IDLE_MS,
+  });
 });

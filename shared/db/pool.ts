@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { RetryableError } from '../errors';
 
-export type Db = pg.Pool;
+/** The pool as functions use it: queries, transactions (connect) and shutdown. */
+export type Db = Pick<pg.Pool, 'query' | 'connect' | 'end'>;
 export type DbClient = pg.PoolClient;
 /** Anything that can run a query: the pool, or a client inside a transaction. */
 export type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
@@ -13,18 +14,33 @@ export interface PoolOptions {
   applicationName?: string;
 }
 
-/** One pool per function instance; connections are opened lazily on first query. */
+/**
+ * One pool per function instance. `pg` itself is loaded on the first query, not at boot:
+ * a function answers its readiness probe sooner (cold start), and connections open lazily anyway.
+ */
 export function createPool(options: PoolOptions): Db {
-  const pool = new pg.Pool({
-    connectionString: options.connectionString,
-    max: options.max,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
-    application_name: options.applicationName,
-  });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
-  return pool;
+  let pool: pg.Pool | undefined;
+  const real = (): pg.Pool => {
+    if (!pool) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Pool } = require('pg') as typeof pg;
+      pool = new Pool({
+        connectionString: options.connectionString,
+        max: options.max,
+        idleTimeoutMillis: 30_000,
+        connectionTimeoutMillis: 5_000,
+        application_name: options.applicationName,
+      });
+      // An idle client losing its connection must not crash the process; the pool replaces it.
+      pool.on('error', () => undefined);
+    }
+    return pool;
+  };
+  return {
+    query: ((...args: Parameters<pg.Pool['query']>) => real().query(...args)) as pg.Pool['query'],
+    connect: (() => real().connect()) as pg.Pool['connect'],
+    end: () => (pool ? pool.end() : Promise.resolve()),
+  };
 }
 
 /** SQLSTATEs that mean "try the same work again later". */

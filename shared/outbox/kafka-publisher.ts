@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type * as KafkaJs from 'kafkajs';
 import { toKafkaRecord } from '../cloudevents/kafka';
 import type { EventPublisher, OutgoingEvent } from './publisher';
 
@@ -12,13 +12,16 @@ export interface KafkaPublisherOptions {
  * request in flight), so a retried send neither duplicates nor reorders a partition.
  */
 export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublisher {
-  const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
-  let producer: Producer | undefined;
-  let connecting: Promise<Producer> | undefined;
+  let producer: KafkaJs.Producer | undefined;
+  let connecting: Promise<KafkaJs.Producer> | undefined;
 
-  const connected = (): Promise<Producer> => {
+  const connected = (): Promise<KafkaJs.Producer> => {
     if (producer) return Promise.resolve(producer);
     connecting ??= (async () => {
+      // kafkajs is loaded on the first publish, not at boot (cold start).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
+      const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN });
       const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await p.connect();
       producer = p;
