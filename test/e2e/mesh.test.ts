@@ -4,6 +4,7 @@ import { toHttpBinary } from '../../shared/cloudevents/http';
 import { salesOrderCreated } from '../../events';
 import { pyxis, tempo } from '../fixtures/sales';
 import { unique } from '../support/db';
+import { eventually } from '../support/eventually';
 import { startTestMesh } from '../support/mesh';
 
 /**
@@ -21,16 +22,6 @@ async function publishSale(data: unknown, id: string) {
 async function get(path: string, user: string) {
   const response = await fetch(`${mesh.url}${path}`, { headers: { authorization: `Bearer ${await mesh.token(user)}` } });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { items?: Record<string, unknown>[] } };
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const findOrder = (user: string, salesOrderId: string) =>

@@ -6,6 +6,7 @@ import { buildEvent } from '../../shared/cloudevents/build';
 import { toKafkaRecord } from '../../shared/cloudevents/kafka';
 import { pyxis, tempo } from '../fixtures/sales';
 import { unique } from '../support/db';
+import { eventually } from '../support/eventually';
 import { startTestMesh } from '../support/mesh';
 
 /**
@@ -38,16 +39,6 @@ afterAll(async () => {
   await producer.disconnect();
   await db.end();
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function get(path: string, user: string) {
   const response = await fetch(`${mesh.url}${path}`, { headers: { authorization: `Bearer ${await mesh.token(user)}` } });
