@@ -60,3 +60,15 @@ describe('issuesFromZod', () => {
     expect(found).toEqual([{ field: 'contact.email', message: expect.stringMatching(/email/i) as unknown }]);
   });
 });
+
+describe('issuesFromZod with envelopes of different shapes', () => {
+  it('when a message has one shape\'s envelope but misses many nested fields, then that shape is reported', async () => {
+    const { salesOrderMessage } = await import('../../events');
+    const result = salesOrderMessage.safeParse({ header: { messageId: 'x' }, order: {} });
+    expect(result.success).toBe(false);
+    const fields = issuesFromZod(result.error!).map((i) => i.field);
+    expect(fields).toContain('header.system');
+    expect(fields).toContain('order.storeCode');
+    expect(fields.some((f) => f.startsWith('sale'))).toBe(false);
+  });
+});
