@@ -14,7 +14,7 @@ describe('manifest loader', () => {
       minScale: 1,
       maxScale: 1,
       target: 4,
-      env: ['LOG_LEVEL', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'DB_POOL_MAX'],
+      env: ['LOG_LEVEL', 'DD_TRACE_ENABLED', 'DD_AGENT_HOST', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_CLIENT_ID', 'DB_POOL_MAX'],
       values: { LOG_LEVEL: 'info', KAFKA_CLIENT_ID: 'ahs-outbox-relay', DB_POOL_MAX: '4' },
     });
     expect(services.find((s) => s.name === 'service-orders')?.kind).toBe('http');

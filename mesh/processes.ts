@@ -24,17 +24,39 @@ export interface SpawnOptions {
  * `node index.js` with PORT and K_SERVICE. A crash is restarted after a pause, like a
  * failed container; stop() sends SIGTERM and waits for the drain.
  */
+/** Every child still running: killed if the mesh process exits without stopping them. */
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function killOrphansOnExit() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
 export function spawnFunction(options: SpawnOptions): FunctionProcess {
+  killOrphansOnExit();
   let child: ChildProcess | undefined;
   let stopping = false;
   let held = false;
   let restarts = 0;
+  /** The automatic restart waiting after an unexpected exit: crash(), restart() and stop() cancel it. */
+  let pendingRestart: NodeJS.Timeout | undefined;
+  const cancelPendingRestart = () => {
+    clearTimeout(pendingRestart);
+    pendingRestart = undefined;
+  };
 
   const start = () => {
     child = spawn(process.execPath, ['--enable-source-maps', path.resolve(options.bundle)], {
       env: { ...process.env, ...options.env, PORT: String(options.port), K_SERVICE: options.name },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const current = child;
+    running.add(current);
+    current.once('exit', () => running.delete(current));
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) options.log(options.name, line);
     };
@@ -45,7 +67,11 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
       restarts += 1;
       const delay = Math.min(10_000, 250 * 2 ** Math.min(restarts - 1, 6));
       options.log(options.name, `exited (${signal ?? code}); restarting in ${delay} ms`);
-      setTimeout(() => !stopping && start(), delay).unref();
+      pendingRestart = setTimeout(() => {
+        pendingRestart = undefined;
+        if (!stopping && !held) start();
+      }, delay);
+      pendingRestart.unref();
     });
   };
   start();
@@ -57,17 +83,20 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
     crash: () =>
       new Promise<void>((resolve) => {
         held = true;
+        cancelPendingRestart();
         if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
     restart: () => {
       held = false;
+      cancelPendingRestart();
       start();
     },
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;
+        cancelPendingRestart();
         if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
         const timer = setTimeout(() => child?.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
