@@ -39,8 +39,9 @@ export async function startDispatcher(options: DispatcherOptions): Promise<{ sto
     const destination = `${options.serviceUrl(subscription.service)}${subscription.path}`;
     let last = { status: 0, body: '' };
     for (let attempt = 0; attempt <= subscription.delivery.retry; attempt++) {
-      if (stopped) throw new Error('dispatcher stopped; the record stays on the bus');
       if (attempt > 0) await sleep(retryDelayMs(subscription.delivery, attempt) * scale);
+      // checked after the backoff pause: stop() may come while a retry waits
+      if (stopped) throw new Error('dispatcher stopped; the record stays on the bus');
       last = await post(destination, event);
       if (last.status >= 200 && last.status < 300) return;
       options.log(`${subscription.name}: ${event.type} ${event.id} → ${subscription.service} answered ${last.status || 'no answer'}${last.status === 400 ? ' (permanent)' : ''}`);

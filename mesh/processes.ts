@@ -19,11 +19,6 @@ export interface SpawnOptions {
   log(name: string, line: string): void;
 }
 
-/**
- * Runs one function bundle as its own process, as a Knative revision runs its container:
- * `node index.js` with PORT and K_SERVICE. A crash is restarted after a pause, like a
- * failed container; stop() sends SIGTERM and waits for the drain.
- */
 /** Every child still running: killed if the mesh process exits without stopping them. */
 const running = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -36,6 +31,11 @@ function killOrphansOnExit() {
   });
 }
 
+/**
+ * Runs one function bundle as its own process, as a Knative revision runs its container:
+ * `node index.js` with PORT and K_SERVICE. A crash is restarted after a pause, like a
+ * failed container; stop() sends SIGTERM and waits for the drain.
+ */
 export function spawnFunction(options: SpawnOptions): FunctionProcess {
   killOrphansOnExit();
   let child: ChildProcess | undefined;
