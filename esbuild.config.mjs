@@ -1,9 +1,12 @@
 // Builds one minified, source-mapped CommonJS bundle per function:
-//   functions/<name>/index.ts -> dist/functions/<name>/index.js (+ index.js.map, meta.json)
-// Each bundle starts its own server when run with `node`: no TypeScript at run time and
-// nothing from node_modules except the packages listed in EXTERNAL, with the reason.
+//   functions/<name>/index.ts -> dist/functions/<name>/function.js (+ .map, meta.json)
+//   dist/functions/<name>/index.js        the entry: `node index.js` starts the function's server
+//   dist/functions/<name>/function.js.cache  V8 code cache of the bundle (cold start)
+// No TypeScript at run time and nothing from node_modules except the packages listed in
+// EXTERNAL, with the reason. `--no-code-cache` (or AHS_NO_CODE_CACHE=1) skips the cache.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,12 +53,16 @@ export function functionNames() {
     .sort();
 }
 
-export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'functions') } = {}) {
+const ENTRY = path.join(root, 'shared', 'runtime', 'bundle-entry', 'index.cjs');
+const WRITE_CODE_CACHE = path.join(root, 'shared', 'runtime', 'bundle-entry', 'write-code-cache.cjs');
+
+export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'functions'), codeCache = true } = {}) {
   const outdir = path.join(outRoot, name);
   mkdirSync(outdir, { recursive: true });
+  rmSync(path.join(outdir, 'function.js.cache'), { force: true });
   const result = await build({
     entryPoints: [path.join(root, 'functions', name, 'index.ts')],
-    outfile: path.join(outdir, 'index.js'),
+    outfile: path.join(outdir, 'function.js'),
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -64,6 +71,8 @@ export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'f
     sourcemap: true,
     sourcesContent: false,
     legalComments: 'none',
+    // Class and function names survive minification: logged errors say RetryableError, not Pc.
+    keepNames: true,
     metafile: true,
     external: Object.keys(EXTERNAL),
     plugins: [leanBundles],
@@ -71,21 +80,29 @@ export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'f
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-  const bytes = statSync(path.join(outdir, 'index.js')).size;
+  copyFileSync(ENTRY, path.join(outdir, 'index.js'));
+  copyFileSync(WRITE_CODE_CACHE, path.join(outdir, 'write-code-cache.cjs'));
+  if (codeCache && process.env.AHS_NO_CODE_CACHE !== '1') {
+    execFileSync(process.execPath, [WRITE_CODE_CACHE, outdir], { stdio: 'inherit' });
+  }
+  const bytes = statSync(path.join(outdir, 'function.js')).size;
   return { name, outdir, bytes };
 }
 
-export async function buildAll() {
+export async function buildAll(options = {}) {
   const results = [];
-  for (const name of functionNames()) results.push(await buildFunction(name));
+  for (const name of functionNames()) results.push(await buildFunction(name, options));
   return results;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const only = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const codeCache = !args.includes('--no-code-cache');
+  const only = args.filter((a) => !a.startsWith('--'));
   const names = only.length > 0 ? only : functionNames();
   for (const name of names) {
-    const { bytes } = await buildFunction(name);
-    console.log(`built dist/functions/${name}/index.js  ${(bytes / 1024).toFixed(0)} KiB`);
+    const { bytes } = await buildFunction(name, { codeCache });
+    const cache = existsSync(path.join(root, 'dist', 'functions', name, 'function.js.cache')) ? ' + code cache' : '';
+    console.log(`built dist/functions/${name}/function.js  ${(bytes / 1024).toFixed(0)} KiB${cache}`);
   }
 }

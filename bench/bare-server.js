@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-require-imports */
 // The baseline of bench/cold-start.ts: a bare node:http server started the same way.
 require('node:http')
   .createServer((req, res) => res.end('ok'))
