@@ -2,7 +2,7 @@ import '../../shared/observability/init';
 import { z } from 'zod';
 import { env } from '../../shared/config';
 import { createPool } from '../../shared/db';
-import { makeOutboxRelay, startRelayLoop, type RelayLoop } from '../../shared/outbox';
+import { makeOutboxRelay, pruneDelivered, startRelayLoop, type RelayLoop } from '../../shared/outbox';
 import { boot, serve } from '../../shared/runtime';
 import { NAME, outboxRelayFunction } from './function';
 import { publisherFromConfig } from './publisher';
@@ -17,6 +17,9 @@ const { config, logger } = boot(
     EVENT_BUS_URL: z.url().optional(),
     RELAY_BATCH_SIZE: env.int(100),
     RELAY_IDLE_MS: env.int(200),
+    OUTBOX_RETENTION_DAYS: env.int(7),
+    INBOX_RETENTION_DAYS: env.int(30),
+    PRUNE_EVERY_MS: env.int(3_600_000),
   }),
   (c) => (c.KAFKA_BROKERS || c.EVENT_BUS_URL ? [] : ['KAFKA_BROKERS is missing (or EVENT_BUS_URL for the local mesh bus)']),
 );
@@ -39,4 +42,10 @@ void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, fail
     logger,
     idleMs: config.RELAY_IDLE_MS,
   });
+  // Housekeeping of the platform tables, hourly by default: published outbox rows and old inbox rows.
+  setInterval(() => {
+    pruneDelivered(db, { outboxDays: config.OUTBOX_RETENTION_DAYS, inboxDays: config.INBOX_RETENTION_DAYS })
+      .then((pruned) => logger.info('platform tables pruned', pruned))
+      .catch((error: unknown) => logger.warn('pruning failed; will try again', { error }));
+  }, config.PRUNE_EVERY_MS).unref();
 });
