@@ -133,7 +133,7 @@ describe('dead-letters POST / (the dead letter sink)', () => {
   });
 });
 
-describe('dead-letters GET / (for operators)', () => {
+describe('dead-letters GET / (for admins)', () => {
   it('when an operator lists by type, then that type\'s dead letters come newest first', async () => {
     const type = uniqueType();
     const first = deadLetter({ type });
@@ -142,7 +142,7 @@ describe('dead-letters GET / (for operators)', () => {
     await postEvent(url, second);
     await postEvent(url, deadLetter());
 
-    const answer = await get(`/?type=${type}`, await identity.bearer('operator-es'));
+    const answer = await get(`/?type=${type}`, await identity.bearer('admin'));
     expect(answer.status).toBe(200);
     const items = answer.body.items as Record<string, unknown>[];
     expect(items.map((i) => i.event_id)).toEqual([second.id, first.id]);
@@ -153,11 +153,11 @@ describe('dead-letters GET / (for operators)', () => {
     expect(items[1]).toMatchObject({ error_code: 400, error_reason: 'unknown store code "ES-XXX-9999"' });
   });
 
-  it('when an operator pages with limit and before, then the older letters come next', async () => {
+  it('when an admin pages with limit and before, then the older letters come next', async () => {
     const type = uniqueType();
     const letters = [deadLetter({ type }), deadLetter({ type }), deadLetter({ type })];
     for (const letter of letters) await postEvent(url, letter);
-    const bearer = await identity.bearer('operator-fr');
+    const bearer = await identity.bearer('admin');
 
     const page1 = (await get(`/?type=${type}&limit=2`, bearer)).body.items as { id: number; event_id: string }[];
     expect(page1.map((i) => i.event_id)).toEqual([letters[2]?.id, letters[1]?.id]);
@@ -179,7 +179,7 @@ describe('dead-letters GET / (for operators)', () => {
   });
 
   it('when the query is invalid, then 400 names the field', async () => {
-    const answer = await get('/?limit=0', await identity.bearer('operator-es'));
+    const answer = await get('/?limit=0', await identity.bearer('admin'));
     expect(answer.status).toBe(400);
     expect(answer.body.issues).toEqual([expect.objectContaining({ field: 'query.limit' })]);
   });
@@ -189,7 +189,7 @@ describe('dead-letters GET / (for operators)', () => {
     expect((await get('/', 'Bearer garbage')).status).toBe(401);
   });
 
-  it.each(['technician', 'provider-admin'] as const)('when %s lists, then 403', async (user) => {
+  it.each(['operator-es', 'operator-fr', 'technician', 'provider-admin'] as const)('when %s lists, then 403 (dead letters span every tenant: admins only)', async (user) => {
     expect(await get('/', await identity.bearer(user))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
   });
 });

@@ -6,7 +6,7 @@ export interface DeadLetterQuery {
   before?: number;
 }
 
-/** Dead letters, newest first, for the operators who replay or discard them. */
+/** Dead letters, newest first, for the admins who replay or discard them. */
 export async function listDeadLetters(db: Queryable, q: DeadLetterQuery) {
   const params: unknown[] = [];
   const where: string[] = [];

@@ -70,7 +70,7 @@ describe('the local mesh', () => {
     });
     expect(response.status).toBe(202);
     const letter = await eventually(async () => {
-      const list = await get('/dead-letters/?limit=200', 'operator-es');
+      const list = await get('/dead-letters/?limit=200', 'admin');
       return list.body.items?.find((l) => l.event_id === sale.header.messageId);
     });
     expect(letter).toMatchObject({ event_type: salesOrderCreated.type, error_code: 400 });
