@@ -25,6 +25,16 @@ describe('service-orders GET / (list)', () => {
     expect(new Set(items.map((i) => i.countryCode))).toEqual(new Set(['FR']));
   });
 
+  it('when an operator of one business unit lists, then only that BU\'s orders are there', async () => {
+    const paris = await sellPyxis('pyxis-created-fr-store', (o) => Object.assign(o, { storeCode: 'FR-PAR-0101' }));
+    const items = await listAll(await identity.bearer('operator-fr-rhone'));
+    expect(ids(items)).toEqual(expect.arrayContaining([orders.frStore, orders.frPhone]));
+    expect(ids(items)).not.toContain(paris);
+    expect(new Set(items.map((i) => i.businessUnitCode))).toEqual(new Set(['FR-RHONE-ALPES']));
+    expect((await get(`/${paris}`, await identity.bearer('operator-fr-rhone'))).status).toBe(404);
+    expect((await get(`/${paris}`, await identity.bearer('operator-fr'))).status).toBe(200);
+  });
+
   it('when admin lists, then orders of every country are there', async () => {
     const items = await listAll(await identity.bearer('admin'));
     expect(ids(items)).toEqual(expect.arrayContaining(Object.values(orders)));

@@ -25,6 +25,19 @@ export const DEV_USERS = {
     sub: 'op-fr-0001',
     claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['FR'] } },
   },
+  'operator-it': {
+    sub: 'op-it-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['IT'] } },
+  },
+  'operator-pl': {
+    sub: 'op-pl-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['PL'] } },
+  },
+  // An operator of one business unit only (Rhône-Alpes), to see BU scoping.
+  'operator-fr-rhone': {
+    sub: 'op-fr-0002',
+    claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['FR'], business_units: ['FR-RHONE-ALPES'] } },
+  },
   'provider-admin': {
     sub: 'padmin-0001',
     claims: { ahs: { roles: ['AHS_PROVIDER_ADMIN'], countries: ['ES'], provider_id: DEV_PROVIDER_ID } },

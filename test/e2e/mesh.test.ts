@@ -43,6 +43,8 @@ describe('the local mesh', () => {
     expect((await get(`/service-orders/${String(esOrder.id)}`, 'operator-es')).status).toBe(200);
     expect((await get(`/service-orders/${String(esOrder.id)}`, 'operator-fr')).status).toBe(404);
     expect((await get(`/service-orders/${String(itOrder.id)}`, 'operator-es')).status).toBe(404);
+    expect((await get(`/service-orders/${String(itOrder.id)}`, 'operator-it')).status).toBe(200);
+    expect((await get(`/service-orders/${String(itOrder.id)}`, 'operator-pl')).status).toBe(404);
     const frList = await get('/service-orders/?limit=100', 'operator-fr');
     expect(frList.body.items?.some((o) => o.salesOrderId === es.order.orderNumber)).toBe(false);
   });
