@@ -58,31 +58,13 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     const bus = config.KAFKA_BROKERS ? makeKafkaBus({ brokers: config.KAFKA_BROKERS }) : makeInMemoryBus({ onError: (e) => log('bus', String(e)) });
     stops.push(() => bus.close());
     await bus.ensureTopics(catalog.map((e) => e.topic));
-    const busUrl = `http://127.0.0.1:${config.MESH_PORT}/_bus`;
 
+    // The ingress (and so the bus endpoint) listens before any function starts, so the
+    // outbox relay's first publish finds it.
     const services = loadServices(ROOT);
-    const functions = services.map((service, i) => {
-      const bundle = path.join(ROOT, 'dist', 'functions', service.name, 'index.js');
-      if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
-      return spawnFunction({
-        name: service.name,
-        port: config.MESH_FUNCTION_BASE_PORT + i,
-        bundle,
-        log,
-        env: {
-          ...service.values,
-          DATABASE_URL: databaseUrl,
-          OIDC_ISSUER: issuer,
-          OIDC_AUDIENCE: config.OIDC_AUDIENCE,
-          OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
-          LOG_LEVEL: config.LOG_LEVEL,
-          ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: busUrl }),
-        },
-      });
-    });
-    stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
-    const routes = new Map(functions.map((f) => [f.name, f.url]));
-
+    const port = (i: number) => config.MESH_FUNCTION_BASE_PORT + i;
+    const routes = new Map(services.map((service, i) => [service.name, `http://127.0.0.1:${port(i)}`]));
+    const functions: FunctionProcess[] = [];
     const ingress: Server = await startIngress({
       port: config.MESH_PORT,
       bus,
@@ -97,6 +79,27 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       }),
     });
     stops.push(() => new Promise<void>((r) => { ingress.close(() => r()); ingress.closeAllConnections(); }));
+
+    services.forEach((service, i) => {
+      const bundle = path.join(ROOT, 'dist', 'functions', service.name, 'index.js');
+      if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
+      functions.push(spawnFunction({
+        name: service.name,
+        port: port(i),
+        bundle,
+        log,
+        env: {
+          ...service.values,
+          DATABASE_URL: databaseUrl,
+          OIDC_ISSUER: issuer,
+          OIDC_AUDIENCE: config.OIDC_AUDIENCE,
+          OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
+          LOG_LEVEL: config.LOG_LEVEL,
+          ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
+        },
+      }));
+    });
+    stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
     await Promise.all(functions.map((f) => waitReady(f.url)));
 
     const dispatcher = await startDispatcher({
@@ -106,7 +109,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       log: (line) => log('dispatcher', line),
       backoffScale: config.MESH_BACKOFF_SCALE,
     });
-    stops.splice(stops.length - 1, 0, () => Promise.resolve(dispatcher.stop()));
+    stops.push(() => Promise.resolve(dispatcher.stop()));
 
     return { url: `http://127.0.0.1:${config.MESH_PORT}`, databaseUrl, issuer, functions, bus, stop };
   } catch (error) {

@@ -2,21 +2,25 @@ import type { Request, Response } from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import type { Authenticator } from '../../shared/auth/principal';
 import { fromHttp } from '../../shared/cloudevents/http';
-import type { Queryable } from '../../shared/db';
+import type { Db } from '../../shared/db';
 import { toEventAnswer } from '../../shared/event-function';
 import { makeHttpFunction, ok, route } from '../../shared/http';
+import type { HttpResult } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { listDeadLetters } from './queries';
 import { saveDeadLetter, toDeadLetter } from './record';
+import { makeReplay } from './replay';
 
 export const NAME = 'dead-letters';
 
 /**
  * dead-letters: the dead letter sink of every subscription. `POST /` receives the failed
- * CloudEvent with Knative's error extensions and keeps it with its reason; `GET /` lists
- * dead letters for admins (bearer token).
+ * CloudEvent with Knative's error extensions and keeps it with its reason; for admins (bearer
+ * token), `GET /` lists dead letters and `POST /{id}/replay` publishes one again once its cause
+ * is fixed.
  */
-export function deadLettersFunction(deps: { db: Queryable; authenticator: Authenticator; logger: Logger }) {
+export function deadLettersFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger }) {
+  const replay = makeReplay({ db: deps.db, source: `/functions/${NAME}` });
   const operatorApi = makeHttpFunction({
     authenticator: deps.authenticator,
     logger: deps.logger,
@@ -33,11 +37,18 @@ export function deadLettersFunction(deps: { db: Queryable; authenticator: Authen
         }),
         handle: async ({ query }) => ok({ items: await listDeadLetters(deps.db, query) }),
       }),
+      route({
+        method: 'POST',
+        path: '/:id/replay',
+        roles: ['admin'],
+        params: z.object({ id: z.coerce.number().int().positive() }),
+        handle: async ({ params }): Promise<HttpResult> => ({ status: 202, body: await replay(params.id) }),
+      }),
     ],
   });
 
   return async (req: Request, res: Response): Promise<void> => {
-    if (req.method !== 'POST') return operatorApi(req, res);
+    if (req.method !== 'POST' || req.path !== '/') return operatorApi(req, res);
     try {
       const letter = toDeadLetter(fromHttp(req.headers, req.rawBody, { keepInvalidData: true }));
       const stored = await saveDeadLetter(deps.db, letter);

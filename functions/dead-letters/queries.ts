@@ -20,7 +20,7 @@ export async function listDeadLetters(db: Queryable, q: DeadLetterQuery) {
   }
   params.push(q.limit);
   const { rows } = await db.query<{ id: string }>(
-    `SELECT id, event_source, event_id, event_type, destination, error_code, error_reason, received_at
+    `SELECT id, event_source, event_id, event_type, destination, error_code, error_reason, received_at, replayed_at, replayed_as
        FROM platform.dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY id DESC LIMIT $${params.length}`,
     params,

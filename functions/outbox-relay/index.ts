@@ -17,6 +17,7 @@ const { config, logger } = boot(
     EVENT_BUS_URL: z.url().optional(),
     RELAY_BATCH_SIZE: env.int(100),
     RELAY_IDLE_MS: env.int(200),
+    RELAY_MAX_BACKOFF_MS: env.int(5_000),
     OUTBOX_RETENTION_DAYS: env.int(7),
     INBOX_RETENTION_DAYS: env.int(30),
     PRUNE_EVERY_MS: env.int(3_600_000),
@@ -41,6 +42,7 @@ void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, fail
     relay: makeOutboxRelay({ db, publisher, logger, batchSize: config.RELAY_BATCH_SIZE }),
     logger,
     idleMs: config.RELAY_IDLE_MS,
+    maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
   });
   // Housekeeping of the platform tables, hourly by default: published outbox rows and old inbox rows.
   setInterval(() => {

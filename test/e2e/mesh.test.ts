@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../shared/cloudevents/build';
 import { toHttpBinary } from '../../shared/cloudevents/http';
@@ -79,6 +80,27 @@ describe('the local mesh', () => {
     expect(String(letter.error_reason)).toContain('data.order.storeCode');
     const list = await get('/service-orders/?limit=100', 'operator-es');
     expect(list.body.items?.some((o) => o.salesOrderId === sale.order.orderNumber)).toBe(false);
+  });
+
+  it('when a sale names a product code not mapped yet, then it is dead-lettered, and replayed once the mapping exists', async () => {
+    const sale = pyxis('pyxis-created', unique());
+    const code = `PYX-SRV-NEW-${unique()}`;
+    sale.order.lines[1]!.productCode = code;
+    await publishSale(sale, sale.header.messageId);
+    const letter = await eventually(async () =>
+      (await get('/dead-letters/?limit=200', 'admin')).body.items?.find((l) => l.event_id === sale.header.messageId));
+    expect(String(letter.error_reason)).toContain(code);
+
+    const db = new pg.Client({ connectionString: mesh.databaseUrl });
+    await db.connect();
+    await db.query("INSERT INTO orders.product_code_mappings VALUES ('PYXIS', $1, 'WORKTOP_INSTALL')", [code]);
+    await db.end();
+    const replay = await fetch(`${mesh.url}/dead-letters/${String(letter.id)}/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await mesh.token('admin')}` },
+    });
+    expect(replay.status).toBe(202);
+    expect(await findOrder('operator-es', sale.order.orderNumber)).toMatchObject({ salesSystem: 'PYXIS', revision: 1 });
   });
 
   it('when the outbox relay runs, then the service order events reach the bus', async () => {
