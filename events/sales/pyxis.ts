@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueKeys } from './unique-keys';
 
 /** Pyxis (ES, FR) order message, schema version 3: `header` + `order`, camelCase, ISO-8601 UTC. */
 const money = z.object({
@@ -49,7 +50,8 @@ export const pyxisOrderMessage = z.object({
           unitPrice: money,
         }),
       )
-      .min(1),
+      .min(1)
+      .superRefine(uniqueKeys('lineNo')),
     requestedWindow: z.object({ from: z.iso.date(), to: z.iso.date() }).optional(),
     notes: z.string().optional(),
   }),

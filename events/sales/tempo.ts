@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { uniqueKeys } from './unique-keys';
 
 /** Tempo (IT, PL) sale message: flat `event_*` + `sale`, snake_case, money in minor units. */
 export const tempoSaleMessage = z.object({
@@ -35,7 +36,8 @@ export const tempoSaleMessage = z.object({
           currency: z.string().length(3),
         }),
       )
-      .min(1),
+      .min(1)
+      .superRefine(uniqueKeys('row')),
     wished_date: z.iso.date().optional(),
   }),
 });

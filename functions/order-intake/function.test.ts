@@ -172,6 +172,16 @@ describe('order-intake', () => {
       expect(answer.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'data.order.storeCode' })]));
     });
 
+    it('when two lines share a line number, then 400 names the line', async () => {
+      const message = pyxis('pyxis-created', unique());
+      message.order.lines[1]!.lineNo = 1;
+      const event = sale(salesOrderCreated.type, message);
+      const answer = await postEvent(url, event);
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([{ field: 'data.order.lines.1.lineNo', message: 'duplicate lineNo 1' }]);
+      await expectNothingWritten(message.order.orderNumber, event.id);
+    });
+
     it('when the event type is not one it consumes, then 400 names the type', async () => {
       const answer = await postEvent(url, sale('ahs.sales.order.deleted', pyxis('pyxis-created', unique())));
       expect(answer).toMatchObject({ status: 400, body: { reason: 'unsupported event type "ahs.sales.order.deleted" for order-intake' } });
