@@ -33,9 +33,11 @@ const ROOT = path.join(__dirname, '..');
  */
 export async function startMesh(config: MeshConfig, log: (source: string, line: string) => void): Promise<Mesh> {
   const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const s of stops.reverse()) await s().catch((e: unknown) => log('mesh', `stop failed: ${String(e)}`));
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const s of stops.reverse()) await s().catch((e: unknown) => log('mesh', `stop failed: ${String(e)}`));
+    })());
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {

@@ -163,3 +163,43 @@ describe('makeOutboxRelay', () => {
     expect(mine(publisher.sent, [eventId])).toEqual([eventId]);
   });
 });
+
+/** Rows of other test files' topics never reach these relays' refusals: only outbox.test.ts drains. */
+describe('outbox relay with a topic that cannot be published to', () => {
+  const broken = defineEvent({ ...thingHappened, topic: 'test.thing.refused', type: 'ahs.test.thing.refused' });
+
+  function publisherRefusing(topic: string): EventPublisher & { sent: OutgoingEvent[]; refused: number } {
+    const state = { sent: [] as OutgoingEvent[], refused: 0 };
+    return Object.assign(state, {
+      publish(events: OutgoingEvent[]) {
+        if (events.some((e) => e.topic === topic)) {
+          state.refused += 1;
+          return Promise.reject(new Error(`unknown topic ${topic}`));
+        }
+        state.sent.push(...events);
+        return Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    });
+  }
+
+  it('when one topic fails, then the other topics still flow and the failing topic keeps its rows, set aside for a while', async () => {
+    await drainBacklog();
+    const stuck = await withTransaction(db, (tx) => makeOutbox(tx, options).add(broken, { thingId: `R-${unique()}`, step: 1 }));
+    const flowing = await commitEvent(`F-${unique()}`);
+    const publisher = publisherRefusing(broken.topic);
+    const relay = makeOutboxRelay({ db, publisher, logger: memoryLogger(), batchSize: 10_000, failedTopicPauseMs: 60_000 });
+
+    await drainUntilPublished(relay, [flowing]);
+    expect(mine(publisher.sent, [flowing])).toEqual([flowing]);
+    expect(publisher.refused).toBe(1);
+    expect(await rowOf(stuck)).toMatchObject({ published_at: null, attempts: 1, last_error: `unknown topic ${broken.topic}` });
+
+    const later = await commitEvent(`L-${unique()}`);
+    await drainUntilPublished(relay, [later]);
+    expect(publisher.refused).toBe(1); // set aside: not tried again during its pause
+    expect(await rowOf(stuck)).toMatchObject({ published_at: null });
+
+    await drainUntilPublished(makeOutboxRelay({ db, publisher: recordingPublisher(), logger: memoryLogger() }), [stuck]);
+  });
+});

@@ -1,8 +1,8 @@
-import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../mesh/embedded-postgres';
 import { migrate } from '../../shared/db/migrate';
 import { seed } from '../../shared/db/seed/seed';
+import { createDatabase } from './databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,32 +17,14 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const server = process.env.TEST_DATABASE_URL;
-  let url: string;
-  let teardown: () => Promise<void>;
   if (server) {
-    const name = `ahs_test_${Date.now()}_${process.pid}`;
-    await adminQuery(server, `CREATE DATABASE ${name}`);
-    const target = new URL(server);
-    target.pathname = `/${name}`;
-    url = target.toString();
-    teardown = () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } else {
-    const embedded = await startEmbeddedPostgres();
-    url = embedded.url;
-    teardown = () => embedded.close();
+    const database = await createDatabase(server);
+    project.provide('databaseUrl', database.url);
+    return () => database.drop();
   }
-  await migrate({ databaseUrl: url });
-  await seed(url);
-  project.provide('databaseUrl', url);
-  return teardown;
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
+  const embedded = await startEmbeddedPostgres();
+  await migrate({ databaseUrl: embedded.url });
+  await seed(embedded.url);
+  project.provide('databaseUrl', embedded.url);
+  return () => embedded.close();
 }
