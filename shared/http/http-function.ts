@@ -43,6 +43,7 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
+      logger.info('request handled', { method: req.method, route: found.route.path, status: result.status, subject: principal.subject });
     } catch (error) {
       const answer = toHttpError(error);
       if (answer.status >= 500) logger.error('request failed', { error, method: req.method, path: req.path });
