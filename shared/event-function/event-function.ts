@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { InvalidInputError, issuesFromZod } from '../errors';
 import { claimInbox } from '../inbox/inbox';
 import type { Logger } from '../logging';
+import { currentTraceHeaders, traceCarrierOf, withParentTrace } from '../observability/tracing';
 import { makeOutbox } from '../outbox/outbox';
 import { toEventAnswer } from './errors';
 import { resolveSubscription, type EventOutcome, type Subscription } from './subscription';
@@ -44,7 +45,9 @@ export function makeEventFunction(options: EventFunctionOptions) {
         const issues = issuesFromZod(parsed.error, 'data');
         throw new InvalidInputError(`invalid ${subscription.definition.type}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
       }
-      const outcome = await apply(options, source, event, subscription, parsed.data, logger);
+      const outcome = await withParentTrace(traceCarrierOf(event), `${options.name}.handle`, () =>
+        apply(options, source, event, subscription, parsed.data, logger),
+      );
       logger.info('event handled', { outcome: outcome.result, ...(outcome.result === 'ignored' ? { reason: outcome.reason } : {}) });
       res.status(200).json(outcome);
     } catch (error) {
@@ -67,7 +70,7 @@ function apply(
   return withTransaction(options.db, async (tx) => {
     const fresh = await claimInbox(tx, { consumer: options.name, source: event.source, id: event.id, type: event.type });
     if (!fresh) return { result: 'duplicate' as const };
-    const outbox = makeOutbox(tx, { source, clock: options.clock });
+    const outbox = makeOutbox(tx, { source, clock: options.clock, traceHeaders: currentTraceHeaders });
     const meta = { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject };
     return subscription.handle(data, { tx, outbox, logger, event: meta });
   });

@@ -1,7 +1,15 @@
 import type { LogFields } from '../logging';
 
+interface SpanContext {
+  toTraceId(): string;
+  toSpanId(): string;
+}
+
 interface Tracer {
-  scope(): { active(): { context(): { toTraceId(): string; toSpanId(): string } } | null };
+  scope(): { active(): { context(): SpanContext } | null };
+  inject(context: SpanContext, format: 'text_map', carrier: Record<string, string>): void;
+  extract(format: 'text_map', carrier: Record<string, string>): SpanContext | null;
+  trace<T>(name: string, options: { childOf?: SpanContext }, fn: () => T): T;
 }
 
 let tracer: Tracer | undefined;
@@ -26,4 +34,32 @@ export function traceLogFields(): LogFields | undefined {
   if (!span) return undefined;
   const ctx = span.context();
   return { 'dd.trace_id': ctx.toTraceId(), 'dd.span_id': ctx.toSpanId() };
+}
+
+/**
+ * The active trace context as propagation headers (W3C `traceparent`/`tracestate` and
+ * Datadog's), kept with each outbox row so the trace continues where its event is consumed.
+ */
+export function currentTraceHeaders(): Record<string, string> {
+  const span = tracer?.scope().active();
+  if (!tracer || !span) return {};
+  const carrier: Record<string, string> = {};
+  tracer.inject(span.context(), 'text_map', carrier);
+  return carrier;
+}
+
+/** Runs `work` in a span whose parent is the producer's trace context, when tracing is on. */
+export function withParentTrace<T>(carrier: Record<string, string>, name: string, work: () => Promise<T>): Promise<T> {
+  if (!tracer || Object.keys(carrier).length === 0) return work();
+  const parent = tracer.extract('text_map', carrier) ?? undefined;
+  return tracer.trace(name, { childOf: parent }, work);
+}
+
+/** The CloudEvents distributed-tracing extension attributes of an event. */
+export function traceCarrierOf(event: object): Record<string, string> {
+  const { traceparent, tracestate } = event as { traceparent?: unknown; tracestate?: unknown };
+  const carrier: Record<string, string> = {};
+  if (typeof traceparent === 'string') carrier.traceparent = traceparent;
+  if (typeof tracestate === 'string') carrier.tracestate = tracestate;
+  return carrier;
 }

@@ -164,6 +164,19 @@ describe('makeOutboxRelay', () => {
   });
 });
 
+describe('outbox relay and trace context', () => {
+  it('when a row was written inside a trace, then its event carries the CloudEvents traceparent extension', async () => {
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = { ...options, traceHeaders: () => ({ traceparent, 'x-datadog-trace-id': '42' }) };
+    const eventId = await withTransaction(db, (tx) => makeOutbox(tx, traced).add(thingHappened, { thingId: `TP-${unique()}`, step: 1 }));
+    const publisher = recordingPublisher();
+    await drainUntilPublished(makeOutboxRelay({ db, publisher, logger: memoryLogger() }), [eventId]);
+    const sent = publisher.sent.find((o) => o.event.id === eventId);
+    expect(sent?.event.traceparent).toBe(traceparent);
+    expect(sent?.traceHeaders).toEqual({ traceparent, 'x-datadog-trace-id': '42' });
+  });
+});
+
 /** Rows of other test files' topics never reach these relays' refusals: only outbox.test.ts drains. */
 describe('outbox relay with a topic that cannot be published to', () => {
   const broken = defineEvent({ ...thingHappened, topic: 'test.thing.refused', type: 'ahs.test.thing.refused' });

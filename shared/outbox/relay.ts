@@ -2,6 +2,7 @@ import { CloudEvent } from 'cloudevents';
 import type { Db } from '../db/pool';
 import { withTransaction } from '../db/transaction';
 import type { Logger } from '../logging';
+import { traceCarrierOf } from '../observability/tracing';
 import type { EventPublisher, OutgoingEvent } from './publisher';
 
 interface OutboxRow {
@@ -115,6 +116,8 @@ function toOutgoing(row: OutboxRow): OutgoingEvent {
       datacontenttype: 'application/json',
       ...(row.subject ? { subject: row.subject } : {}),
       partitionkey: row.partition_key,
+      // CloudEvents distributed tracing: the producer's trace travels with the event.
+      ...traceCarrierOf(row.trace_headers),
       data: row.data,
     },
     false,
