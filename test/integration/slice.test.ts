@@ -124,7 +124,10 @@ describe('the slice on real Kafka and Postgres', () => {
     relay.restart();
     const record = await eventually(async () => produced.find((r) => r.key === order.id), 60_000);
     expect(record.headers.ce_type).toBe('ahs.orders.service-order.created');
-    const { rows } = await db.query('SELECT published_at FROM platform.outbox WHERE partition_key = $1', [order.id]);
-    expect(rows.every((r: { published_at: Date | null }) => r.published_at !== null)).toBe(true);
+    // The row is marked published once Kafka acknowledged it, in the relay's transaction.
+    await eventually(async () => {
+      const { rows } = await db.query<{ published_at: Date | null }>('SELECT published_at FROM platform.outbox WHERE partition_key = $1', [order.id]);
+      return rows.length > 0 && rows.every((r) => r.published_at !== null) ? true : undefined;
+    });
   });
 });
