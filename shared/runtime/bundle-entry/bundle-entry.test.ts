@@ -19,7 +19,7 @@ beforeAll(async () => {
       "  throw new Error('boom');",
       '}',
       "if (process.env.THROW === '1') {",
-      '  try { explode(); } catch (e) { console.log((e as Error).stack); process.exit(0); }',
+      '  setImmediate(() => { try { explode(); } catch (e) { console.log((e as Error).stack); process.exit(0); } });',
       '}',
       "http.createServer((req, res) => res.end('ok')).listen(Number(process.env.PORT));",
       '',
@@ -31,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (env: Record<string, string>) =>
-  spawnSync(process.execPath, [path.join(dir, 'index.js')], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 20_000 });
+  spawnSync(process.execPath, [path.join(dir, 'index.js')], { env: { ...process.env, PORT: '0', ...env }, encoding: 'utf8', timeout: 20_000 });
 
 describe('the function entry (index.js) and its code cache', () => {
   it('when the cache is written, then function.js.cache exists and the function still runs with it', () => {
@@ -49,7 +49,7 @@ describe('the function entry (index.js) and its code cache', () => {
     expect(result.stdout).toContain('Error: boom');
   });
 
-  it('when the bundle throws, then the stack names the TypeScript source and line', () => {
+  it('when the loaded bundle throws, then the stack names the TypeScript source and line', () => {
     const result = run({ THROW: '1' });
     expect(result.stdout).toMatch(/at \w+ \(src\/fn\.ts:3:\d+\)/);
   });

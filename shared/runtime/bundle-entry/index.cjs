@@ -10,7 +10,6 @@ const { SourceMap, wrap, wrapper } = require('node:module');
 const { Script } = require('node:vm');
 
 const file = join(__dirname, 'function.js');
-mapStackTraces();
 let cachedData;
 try {
   cachedData = readFileSync(`${file}.cache`);
@@ -29,6 +28,9 @@ if (process.env.AHS_WRITE_CODE_CACHE === '1') {
 }
 
 script.runInThisContext().call(module.exports, module.exports, require, module, file, __dirname);
+// Installed once the bundle has loaded: stacks taken while it loads (Node's `domain` module
+// records one) would otherwise parse the source map during every cold start.
+mapStackTraces();
 
 // Node maps stack traces of required modules only (--enable-source-maps), not of a vm.Script:
 // frames of the bundle are mapped here, with function.js.map read on the first stack trace.
@@ -36,13 +38,16 @@ function mapStackTraces() {
   let map;
   const shift = wrapper[0].length;
   const original = Error.prepareStackTrace;
+  const plain = (error, frames) => (original ? original(error, frames) : `${error}\n${frames.map((f) => `    at ${f}`).join('\n')}`);
   Error.prepareStackTrace = (error, frames) => {
+    // Stacks that do not pass through the bundle (Node's own, at boot) never load the map.
+    if (!frames.some((frame) => frame.getFileName() === file)) return plain(error, frames);
     try {
       map ??= new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8')));
     } catch {
       map = null;
     }
-    if (!map) return original ? original(error, frames) : `${error}\n${frames.map((f) => `    at ${f}`).join('\n')}`;
+    if (!map) return plain(error, frames);
     const lines = frames.map((frame) => {
       const line = frame.getLineNumber();
       if (frame.getFileName() !== file || line === null) return `    at ${frame}`;
