@@ -48,6 +48,8 @@ export async function listOrders(db: Queryable, principal: Principal, q: ListQue
 export async function findOrder(db: Queryable, principal: Principal, id: string) {
   const params: unknown[] = [id];
   const scope = scopeCondition(principal, params);
+  // Linked orders the caller may not see are not named either.
+  const linkedScope = scopeCondition(principal, params, { order: 'lo', businessUnit: 'lbu', store: 'ls' });
   const { rows } = await db.query<SummaryRow>(
     `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata,
             c.id AS customer_id, c.full_name, c.phone, c.email, c.language, c.street, c.postal_code, c.city,
@@ -57,7 +59,10 @@ export async function findOrder(db: Queryable, principal: Principal, id: string)
                         'quantity', l.quantity::float8, 'unitPriceMinor', l.unit_price_minor::int8, 'currency', l.currency)
                       ORDER BY l.line_no) FROM orders.service_order_lines l WHERE l.service_order_id = o.id), '[]') AS lines,
             ARRAY(SELECT k.linked_service_order_id FROM orders.service_order_links k
-                   WHERE k.service_order_id = o.id ORDER BY k.created_at) AS linked_ids
+                    JOIN orders.service_orders lo ON lo.id = k.linked_service_order_id
+                    JOIN org.business_units lbu ON lbu.id = lo.business_unit_id
+                    JOIN org.stores ls ON ls.id = lo.store_id
+                   WHERE k.service_order_id = o.id AND ${linkedScope} ORDER BY k.created_at) AS linked_ids
        FROM ${FROM} JOIN orders.customers c ON c.id = o.customer_id
       WHERE o.id = $1 AND ${scope}`,
     params,

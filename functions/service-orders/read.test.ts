@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_PROVIDER_ID } from '../../mesh/oidc/users';
+import { unique } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { fixedAuthenticator } from '../../test/support/identity';
 import { memoryLogger } from '../../test/support/logger';
@@ -62,6 +63,15 @@ describe('service-orders GET /:id', () => {
     expect(answer).toMatchObject({ status: 200, body: { id: orders.frPhone, countryCode: 'FR', salesChannel: 'PHONE' } });
     expect(answer.body.linkedServiceOrderIds).toEqual([orders.frStore]);
     expect((await get(`/${orders.esStore}`, bearer)).status).toBe(404);
+  });
+
+  it('when a linked order lies outside the caller\'s business unit, then it is not named', async () => {
+    const suffix = unique();
+    const lyon = await sellPyxis('pyxis-created-fr-store', () => undefined, suffix);
+    const paris = await sellPyxis('pyxis-created-fr-phone', (o) => Object.assign(o, { storeCode: 'FR-PAR-0101' }), suffix);
+    expect((await get(`/${lyon}`, await identity.bearer('operator-fr'))).body.linkedServiceOrderIds).toEqual([paris]);
+    const rhone = await get(`/${lyon}`, await identity.bearer('operator-fr-rhone'));
+    expect(rhone).toMatchObject({ status: 200, body: { id: lyon, linkedServiceOrderIds: [] } });
   });
 
   it('when admin (every country) reads orders of ES, FR and IT, then 200 for each', async () => {
