@@ -103,6 +103,20 @@ describe('order-intake', () => {
     ]);
   });
 
+  it('when Tempo voids a sale in its next version, then the order is cancelled and an updated event says so', async () => {
+    const created = tempo('tempo-created-pl', unique());
+    await postEvent(url, sale(salesOrderCreated.type, created));
+    const voided = structuredClone(created);
+    Object.assign(voided, { event_id: `${created.event_id}-v2`, event_kind: 'sale.updated' });
+    Object.assign(voided.sale, { version: 2, state: 'void' });
+    expect((await postEvent(url, sale(salesOrderUpdated.type, voided))).body).toMatchObject({ result: 'applied' });
+    const [order] = await orderOf('TEMPO', created.sale.sale_ref);
+    expect(order).toMatchObject({ status: 'CANCELLED', revision: 2, country_code: 'PL', sales_channel: 'PHONE', technical_visit_required: false });
+    const events = await outboxFor(order.id);
+    expect(events.map((e) => e.type)).toEqual(['ahs.orders.service-order.created', 'ahs.orders.service-order.updated']);
+    expect(events[1]?.data).toMatchObject({ status: 'CANCELLED', revision: 2, previousRevision: 1 });
+  });
+
   it('when a phone order and a store order share customer and address, then they are linked both ways', async () => {
     const suffix = unique();
     await postEvent(url, sale(salesOrderCreated.type, pyxis('pyxis-created-fr-store', suffix)));
