@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import type { KafkaRecord } from '../../shared/cloudevents/kafka';
+import { headerStrings, type KafkaRecord } from '../../shared/cloudevents/kafka';
 import type { Bus, BusSubscription } from './bus';
 
 /**
@@ -10,7 +10,7 @@ import type { Bus, BusSubscription } from './bus';
 export function makeKafkaBus(options: { brokers: string[]; clientId?: string }): Bus {
   const kafka = new Kafka({ clientId: options.clientId ?? 'ahs-mesh', brokers: options.brokers, logLevel: logLevel.ERROR });
   const consumers: Consumer[] = [];
-  let producer: Producer | undefined;
+  let producer: Promise<Producer> | undefined;
 
   const ensureTopics = async (topics: readonly string[]) => {
     const admin = kafka.admin();
@@ -30,12 +30,13 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
     kind: 'kafka',
     ensureTopics,
     async publish(topic: string, record: KafkaRecord) {
-      if (!producer) {
+      // One producer, even when the first publishes arrive together.
+      producer ??= (async () => {
         const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
         await p.connect();
-        producer = p;
-      }
-      await producer.send({ topic, acks: -1, messages: [record] });
+        return p;
+      })();
+      await (await producer).send({ topic, acks: -1, messages: [record] });
     },
     async subscribe(sub: BusSubscription) {
       await ensureTopics(sub.topics);
@@ -45,10 +46,7 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
       await consumer.run({
         autoCommit: true,
         eachMessage: async ({ topic, partition, message }) => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(message.headers ?? {})) {
-            if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
-          }
+          const headers = headerStrings(message.headers);
           await sub.handle({
             topic,
             partition,
@@ -63,7 +61,7 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
     },
     async close() {
       await Promise.all(consumers.map((c) => c.disconnect()));
-      await producer?.disconnect();
+      await (await producer)?.disconnect();
     },
   };
 }

@@ -23,20 +23,6 @@ export interface Principal {
   scope: TenantScope;
 }
 
-export interface ScopedResource {
-  countryCode: string;
-  businessUnitCode: string;
-  storeCode: string;
-}
-
-/** True when the resource lies inside the caller's country / BU / store scope. */
-export function inTenantScope(scope: TenantScope, resource: ScopedResource): boolean {
-  const countryOk = scope.countries.includes('*') || scope.countries.includes(resource.countryCode);
-  const buOk = scope.businessUnits.length === 0 || scope.businessUnits.includes(resource.businessUnitCode);
-  const storeOk = scope.stores.length === 0 || scope.stores.includes(resource.storeCode);
-  return countryOk && buOk && storeOk;
-}
-
 export function hasAnyRole(principal: Principal, roles: readonly Role[]): boolean {
   return roles.some((r) => principal.roles.includes(r));
 }

@@ -1,4 +1,4 @@
 export { buildEvent, type BuildOptions } from './build';
 export { fromHttp, toHttpBinary, type HeaderMap } from './http';
-export { fromKafkaRecord, toKafkaRecord, type KafkaRecord } from './kafka';
+export { fromKafkaRecord, headerStrings, toKafkaRecord, type KafkaRecord, type RecordHeaders } from './kafka';
 export { CloudEvent } from 'cloudevents';

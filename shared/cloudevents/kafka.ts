@@ -24,15 +24,23 @@ export function toKafkaRecord(event: CloudEvent<unknown>): KafkaRecord {
   return { key, value: Buffer.from(JSON.stringify(event.data ?? null)), headers };
 }
 
+export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+
+/** kafkajs hands headers as Buffers (or arrays of them); CloudEvents wants strings. */
+export function headerStrings(headers: RecordHeaders | undefined): Record<string, string> {
+  const strings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value !== undefined) strings[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
+  }
+  return strings;
+}
+
 export function fromKafkaRecord(record: {
   key: Buffer | string | null;
   value: Buffer | string | null;
-  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
+  headers?: RecordHeaders;
 }): CloudEvent<unknown> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(record.headers ?? {})) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.map(String).join(',') : value.toString();
-  }
+  const headers = headerStrings(record.headers);
   const value = record.value?.toString() ?? '';
   try {
     const message: KafkaMessage<string> = { key: record.key?.toString() ?? '', value, headers, body: value };
