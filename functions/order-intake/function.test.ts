@@ -186,6 +186,16 @@ describe('order-intake', () => {
       expect(answer.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'data.order.storeCode' })]));
     });
 
+    it('when a text holds a character Postgres cannot store, then 400 says so (not a retry)', async () => {
+      const message = pyxis('pyxis-created', unique());
+      message.order.notes = 'Portero\u0000 4B';
+      const event = sale(salesOrderCreated.type, message);
+      const answer = await postEvent(url, event);
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'invalid-value' });
+      await expectNothingWritten(message.order.orderNumber, event.id);
+    });
+
     it('when two lines share a line number, then 400 names the line', async () => {
       const message = pyxis('pyxis-created', unique());
       message.order.lines[1]!.lineNo = 1;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { RetryableError } from '../errors';
+import { PermanentError, RetryableError } from '../errors';
 
 /** The pool as functions use it: queries, transactions (connect) and shutdown. */
 export type Db = Pick<pg.Pool, 'query' | 'connect' | 'end'>;
@@ -54,13 +54,21 @@ const RETRYABLE_SQLSTATES = new Set([
 
 const RETRYABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
-/** Database and network failures the caller should retry become RetryableError. */
+/**
+ * Database and network failures the caller should retry become RetryableError; a value the
+ * database cannot store (SQLSTATE class 22, data exception: a NUL character in text, a number
+ * out of range) will fail the same way every time, so it becomes PermanentError.
+ */
 export function classifyDbError(error: unknown): unknown {
   if (typeof error !== 'object' || error === null) return error;
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return error;
   if (RETRYABLE_SQLSTATES.has(code) || code.startsWith('08') || RETRYABLE_NODE_CODES.has(code)) {
     return new RetryableError(`database unavailable (${code})`, { cause: error });
+  }
+  if (code.startsWith('22')) {
+    const detail = (error as { message?: unknown }).message;
+    return new PermanentError(`a value cannot be stored: ${String(detail)}`, 'invalid-value');
   }
   return error;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { unique, useTestDb } from '../../test/support/db';
-import { RetryableError } from '../errors';
+import { RetryableError, PermanentError } from '../errors';
 import { classifyDbError, createPool, isUniqueViolation } from './pool';
 import { withTransaction } from './transaction';
 
@@ -85,6 +85,12 @@ describe('classifyDbError', () => {
       expect((classified as RetryableError).cause).toBe(original);
     },
   );
+
+  it.each(['22P05', '22003', '22021'])('when the code is %s (a value the database cannot store), then PermanentError', (code) => {
+    const classified = classifyDbError(Object.assign(new Error('bad value'), { code }));
+    expect(classified).toBeInstanceOf(PermanentError);
+    expect((classified as PermanentError).reason).toBe('invalid-value');
+  });
 
   it('when the error is a constraint violation, a syntax error, codeless or not an object, then it is left as is', () => {
     for (const error of [
