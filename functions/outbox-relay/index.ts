@@ -1,7 +1,7 @@
 import '../../shared/observability/init';
 import { z } from 'zod';
 import { env } from '../../shared/config';
-import { createPool } from '../../shared/db';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { makeOutboxRelay, pruneDelivered, startRelayLoop, type RelayLoop } from '../../shared/outbox';
 import { boot, serve } from '../../shared/runtime';
 import { NAME, outboxRelayFunction } from './function';
@@ -9,8 +9,7 @@ import { publisherFromConfig } from './publisher';
 
 const { config, logger } = boot(
   NAME,
-  z.object({
-    DATABASE_URL: z.string().min(1),
+  databaseConfigSchema.extend({
     DB_POOL_MAX: env.int(2),
     KAFKA_BROKERS: env.list().optional(),
     KAFKA_CLIENT_ID: z.string().min(1).default('ahs-outbox-relay'),
@@ -24,7 +23,7 @@ const { config, logger } = boot(
   }),
   (c) => (c.KAFKA_BROKERS || c.EVENT_BUS_URL ? [] : ['KAFKA_BROKERS is missing (or EVENT_BUS_URL for the local mesh bus)']),
 );
-const db = createPool({ connectionString: config.DATABASE_URL, max: config.DB_POOL_MAX, applicationName: NAME });
+const db = poolFromConfig(NAME, config);
 const publisher = publisherFromConfig(config);
 let loop: RelayLoop | undefined;
 
