@@ -27,6 +27,11 @@ export function makeIntakeSale(deps: IntakeDeps = {}) {
   return async (message: SalesOrderMessage, ctx: EventContext): Promise<EventOutcome> => {
     const sale = toSale(message);
     const { tx } = ctx;
+    // A replay or an older revision changes nothing: known before any other lookup.
+    const existing = await lockOrder(tx, sale);
+    if (existing && existing.revision >= sale.revision) {
+      return { result: 'ignored', reason: `revision ${sale.revision} is not newer than stored revision ${existing.revision}` };
+    }
     const store = await findStore(tx, sale.storeCode, sale.salesSystem);
     if (!store) throw new PermanentError(`unknown store code "${sale.storeCode}"`, 'unknown-store');
     if (!store.sold_through) {
@@ -44,11 +49,6 @@ export function makeIntakeSale(deps: IntakeDeps = {}) {
     const hours = await firstContactHours(tx, store.country_code, sale.channel);
     if (hours === undefined) {
       throw new PermanentError(`no SLA rule for channel ${sale.channel} in ${store.country_code}`, 'missing-sla-rule');
-    }
-
-    const existing = await lockOrder(tx, sale);
-    if (existing && existing.revision >= sale.revision) {
-      return { result: 'ignored', reason: `revision ${sale.revision} is not newer than stored revision ${existing.revision}` };
     }
 
     const keys = {
