@@ -28,7 +28,8 @@ async function get(path: string, user: string) {
 const findOrder = (user: string, salesOrderId: string) =>
   eventually(async () => (await get('/service-orders/?limit=100', user)).body.items?.find((o) => o.salesOrderId === salesOrderId));
 
-describe('the local mesh', () => {
+// The mesh runs five processes on two cores beside the rest of the suite: generous timeouts.
+describe('the local mesh', { timeout: 90_000 }, () => {
   it('when a Pyxis sale and a Tempo sale are published, then each becomes one order visible to its country only', async () => {
     const suffix = unique();
     const es = pyxis('pyxis-created', suffix);
@@ -109,6 +110,8 @@ describe('the local mesh', () => {
     await mesh.bus.subscribe({ group: `e2e-${unique()}`, topics: ['orders.service-order.created'], handle: async (r) => void seen.push(r.key ?? '') });
     await publishSale(sale, sale.header.messageId);
     const order = await findOrder('operator-es', sale.order.orderNumber);
-    await eventually(async () => (seen.includes(String(order.id)) ? true : undefined));
+    await eventually(async () => (seen.includes(String(order.id)) ? true : undefined)).catch((error: unknown) => {
+      throw new Error(`${String(error)}\nmesh log:\n${mesh.logs.slice(-40).join('\n')}`);
+    });
   });
 });

@@ -19,10 +19,13 @@ export async function startTestMesh(env: Record<string, string> = {}): Promise<M
     MESH_OIDC_PORT: String(await freePort()),
     MESH_DATA_DIR: 'memory',
     MESH_BACKOFF_SCALE: '0.01',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.MESH_TEST_LOG_LEVEL ?? 'warn',
     ...env,
   });
-  const mesh = await startMesh(config, (source, line) => logs.push(`[${source}] ${line}`));
+  const mesh = await startMesh(config, (source, line) => {
+    logs.push(`[${source}] ${line}`);
+    if (process.env.MESH_TEST_LOGS) process.stderr.write(`[${source}] ${line}\n`);
+  });
   afterAll(() => mesh.stop(), 60_000);
   return { ...mesh, logs, token: (user: string) => getDevToken(mesh.issuer, user, config.OIDC_AUDIENCE) };
 }
