@@ -1,0 +1,59 @@
+/**
+ * The one contract between the BPMN models in this folder and the code.
+ *
+ * - every `zeebe:taskDefinition type` a model uses is a key of `jobWorkers`, naming the one
+ *   worker function (folder under functions/) that does that job;
+ * - every message a model waits for is declared once in `messages`, with the correlation key
+ *   expression the model subscribes with; functions publish through `Workflows.publishMessage`
+ *   with these declarations, never with a bare string;
+ * - every BPMN error code a worker may raise is declared in `bpmnErrors`.
+ *
+ * bpmn/contract.test.ts fails when a model and this file disagree, or when a worker is
+ * declared that no model uses.
+ */
+
+export const processes = {
+  technicalVisit: 'technical-visit',
+} as const;
+export type ProcessId = (typeof processes)[keyof typeof processes];
+
+export const jobWorkers = {
+  'tv-schedule-visit': 'tv-schedule-visit',
+  'tv-request-adjustment-approval': 'tv-request-adjustment-approval',
+  'orders-unblock-installation': 'orders-installation-gate',
+  'orders-cancel-installation': 'orders-installation-gate',
+} as const;
+export type TaskType = keyof typeof jobWorkers;
+export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
+
+export interface MessageDeclaration {
+  /** The message name in the model (`bpmn:message name`). */
+  name: string;
+  /** The FEEL expression of the model's `zeebe:subscription correlationKey` (start events have none). */
+  correlationKey?: string;
+  /** What the correlation key's value is, in words (e.g. the service order id). */
+  correlatedBy: string;
+  /** How long an uncorrelated message is kept for a subscription that opens later (ISO 8601 duration). */
+  timeToLive: string;
+}
+
+export const messages = {
+  /** Starts a technical visit for a service order (message start event; one active TV per order). */
+  tvRequested: { name: 'tv-requested', correlatedBy: 'service order id', timeToLive: 'PT1H' },
+  /** The technician recorded the visit's outcome (YES / YES_BUT / NO). */
+  tvOutcomeRecorded: { name: 'tv-outcome-recorded', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** The customer accepted or refused the adjustments of a YES_BUT visit. */
+  tvAdjustmentsAnswered: { name: 'tv-adjustments-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+} as const satisfies Record<string, MessageDeclaration>;
+export type MessageKey = keyof typeof messages;
+
+export const bpmnErrors = {
+  /** The service order was cancelled or closed while its workflow ran: nothing left to do. */
+  orderNotActive: 'ORDER_NOT_ACTIVE',
+} as const;
+export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];
+
+/** Task types handled by one worker function. */
+export function taskTypesOf(worker: WorkerFunctionName): TaskType[] {
+  return (Object.keys(jobWorkers) as TaskType[]).filter((type) => jobWorkers[type] === worker);
+}
