@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // mesh's in-process bus, the dev OpenID provider): nothing but Node needed.
 export default defineConfig({
   test: {
-    include: ['{functions,shared,events,knative,terraform,mesh,test}/**/*.test.ts'],
+    include: ['{functions,shared,events,bpmn,knative,terraform,mesh,test}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'test/integration/**', 'dist/**'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
