@@ -160,7 +160,7 @@ function parseValue(value: string): unknown {
   }
 }
 
-const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 function toUserTask(t: Record<string, unknown>): UserTask {
   return {

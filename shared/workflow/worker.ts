@@ -39,7 +39,7 @@ export function work<S extends z.ZodType>(
   variables: S,
   handle: (variables: z.infer<S>, ctx: JobContext) => Promise<JobOutcome>,
 ): JobHandlerRegistration {
-  return { type, variables, handle: handle as JobHandlerRegistration['handle'] };
+  return { type, variables, handle };
 }
 
 export function checkRegistrations(worker: WorkerFunctionName, registrations: JobHandlerRegistration[]): void {
