@@ -1,12 +1,18 @@
 import type { EventDefinition } from './define';
+import { notifyMessageRequested } from './notify/message';
+import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
 import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
+import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
 export { defineEvent, type EventData, type EventDefinition } from './define';
+export * from './notify/message';
+export * from './orders/installation';
 export * from './orders/service-order';
 export * from './sales/order-events';
 export * from './sales/pyxis';
 export * from './sales/tempo';
+export * from './tv/visit';
 
 /** Every event type of the system. Producers and consumers use these definitions only. */
 export const catalog: readonly EventDefinition[] = [
@@ -15,6 +21,12 @@ export const catalog: readonly EventDefinition[] = [
   serviceOrderCreated,
   serviceOrderUpdated,
   serviceOrderLinked,
+  tvVisitScheduled,
+  tvVisitCompleted,
+  installationUnblocked,
+  installationCancelled,
+  refundRequested,
+  notifyMessageRequested,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {
