@@ -19,6 +19,9 @@ export const EXTERNAL = {
   'dd-trace': 'native modules and load-time instrumentation hooks',
   // pg's optional native binding, required only with `pg.native`, which we never use.
   'pg-native': 'optional native binding of pg, never used',
+  // Loads its zeebe.proto and two package.json files by path relative to its own modules at run
+  // time; required on use only (functions/job-bridge, shared/workflow/camunda.ts).
+  '@camunda8/sdk': 'reads its proto and package.json files by relative path at run time',
 };
 
 /**
