@@ -21,12 +21,26 @@ export const camundaConfigSchema = z
     CAMUNDA_REQUEST_TIMEOUT_MS: env.int(10_000),
   })
   .superRefine((c, ctx) => {
-    if (c.CAMUNDA_AUTH_STRATEGY !== 'OAUTH') return;
-    for (const key of ['CAMUNDA_OAUTH_URL', 'ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET'] as const) {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required when CAMUNDA_AUTH_STRATEGY is OAUTH` });
+    for (const key of missingOauthSettings(c)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `required when CAMUNDA_AUTH_STRATEGY is OAUTH` });
     }
   });
 export type CamundaConfig = z.infer<typeof camundaConfigSchema>;
+
+type OauthSettings = Pick<CamundaConfig, 'CAMUNDA_AUTH_STRATEGY' | 'CAMUNDA_OAUTH_URL' | 'ZEEBE_CLIENT_ID' | 'ZEEBE_CLIENT_SECRET'>;
+
+function missingOauthSettings(c: OauthSettings) {
+  if (c.CAMUNDA_AUTH_STRATEGY !== 'OAUTH') return [];
+  return (['CAMUNDA_OAUTH_URL', 'ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET'] as const).filter((key) => !c[key]);
+}
+
+/**
+ * The OAUTH rule for `boot`'s check. `boot` composes schemas by their `.shape`, which drops
+ * the refinement above: a function that boots with `camundaConfigSchema.shape` passes this.
+ */
+export function camundaConfigProblems(c: OauthSettings): string[] {
+  return missingOauthSettings(c).map((key) => `${key} is missing (required when CAMUNDA_AUTH_STRATEGY is OAUTH)`);
+}
 
 /** The slice of @camunda8/sdk's CamundaRestClient this adapter uses (kept small for test doubles). */
 export interface CamundaRest {
@@ -35,6 +49,7 @@ export interface CamundaRest {
   getUserTask(userTaskKey: string): Promise<Record<string, unknown>>;
   searchUserTaskVariables(req: { userTaskKey: string; filter?: Record<string, unknown>; page?: { from: number; limit: number } }): Promise<{ items: { name: string; value: string }[] }>;
   assignUserTask(req: { userTaskKey: string; assignee: string; allowOverride?: boolean }): Promise<unknown>;
+  unassignUserTask(req: { userTaskKey: string }): Promise<unknown>;
   completeUserTask(req: { userTaskKey: string; variables?: Record<string, unknown> }): Promise<unknown>;
   searchIncidents(req: { filter?: Record<string, unknown>; page?: { from: number; limit: number } }): Promise<{ items: Record<string, unknown>[] }>;
   searchVariables(req: { filter?: Record<string, unknown>; page?: { from: number; limit: number } }): Promise<{ items: { name: string; value: string }[] }>;
@@ -115,6 +130,7 @@ export function camundaWorkflows(rest: () => CamundaRest): Workflows {
         }),
       assign: (userTaskKey: string, assignee: string, options: { allowOverride: boolean }) =>
         call('assign user task', () => rest().assignUserTask({ userTaskKey, assignee, allowOverride: options.allowOverride })).then(() => undefined),
+      unassign: (userTaskKey: string) => call('unassign user task', () => rest().unassignUserTask({ userTaskKey })).then(() => undefined),
       complete: (userTaskKey: string, variables: Record<string, unknown>) =>
         call('complete user task', () => rest().completeUserTask({ userTaskKey, variables })).then(() => undefined),
     },
@@ -129,17 +145,29 @@ export function camundaWorkflows(rest: () => CamundaRest): Workflows {
         }),
       processVariables: (processInstanceKey: string, names: string[]) =>
         call('read process variables', async () => {
-          const { items } = await rest().searchVariables({ filter: { processInstanceKey, ...(names.length === 1 ? { name: names[0] } : {}) }, page: page(1000) });
+          // Process-level variables only (scopeKey = the instance): a local variable of the same
+          // name in an inner scope (sub-process, multi-instance) must not stand in for it.
+          const { items } = await rest().searchVariables({
+            filter: { processInstanceKey, scopeKey: processInstanceKey, name: names.length === 1 ? names[0] : { $in: names } },
+            page: page(100),
+          });
           return Object.fromEntries(items.filter((v) => names.includes(v.name)).map((v) => [v.name, parseValue(v.value)]));
         }),
     },
   };
 }
 
+/**
+ * The HTTP status of a failed call. The SDK's HTTPError copies `status` from the problem JSON
+ * body, and sets 0 when the body is not JSON (a proxy's HTML 502 or 404): the response's own
+ * status comes first.
+ */
 function statusOf(error: unknown): number | undefined {
   const e = error as { statusCode?: unknown; status?: unknown; response?: { statusCode?: unknown } };
-  const status = e?.statusCode ?? e?.response?.statusCode ?? e?.status;
-  return typeof status === 'number' ? status : undefined;
+  for (const status of [e?.response?.statusCode, e?.statusCode, e?.status]) {
+    if (typeof status === 'number' && status > 0) return status;
+  }
+  return undefined;
 }
 
 function classify(what: string, error: unknown): Error {

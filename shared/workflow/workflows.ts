@@ -45,7 +45,10 @@ export interface UserTasks {
   get(userTaskKey: string): Promise<UserTask | undefined>;
   /** Variables visible to the task (process variables merged with its local ones). */
   variables(userTaskKey: string): Promise<Record<string, unknown>>;
+  /** With `allowOverride: false`, a task assigned to someone else is refused (ConflictError). */
   assign(userTaskKey: string, assignee: string, options: { allowOverride: boolean }): Promise<void>;
+  /** Removes the assignee (the task goes back to its candidate groups). */
+  unassign(userTaskKey: string): Promise<void>;
   complete(userTaskKey: string, variables: Record<string, unknown>): Promise<void>;
 }
 

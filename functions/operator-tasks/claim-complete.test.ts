@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import { LYON, MADRID, SUBJECT, startOperatorTasksHarness } from './testing';
+
+const { fake, call, logger } = await startOperatorTasksHarness();
+
+describe('operator-tasks POST /tasks/:key/claim', () => {
+  it('when an operator claims an open task, then it is assigned to them without override', async () => {
+    const key = fake.addTask(MADRID);
+    const answer = await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    expect(answer).toMatchObject({ status: 200, body: { key, assignee: SUBJECT['operator-es'] } });
+    expect(fake.tasks.get(key)?.assignee).toBe(SUBJECT['operator-es']);
+    expect(fake.calls).toContainEqual({ method: 'userTasks.assign', args: [key, SUBJECT['operator-es'], { allowOverride: false }] });
+  });
+
+  it('when the caller claims their own claimed task again, then 200 and the engine is not asked again', async () => {
+    const key = fake.addTask(LYON);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr')).status).toBe(200);
+    const assigns = fake.calls.filter((c) => c.method === 'userTasks.assign').length;
+    expect(await call('POST', `/tasks/${key}/claim`, 'operator-fr')).toMatchObject({ status: 200, body: { assignee: SUBJECT['operator-fr'] } });
+    expect(fake.calls.filter((c) => c.method === 'userTasks.assign')).toHaveLength(assigns);
+  });
+
+  it('when the task is claimed by someone else, then 409 naming the assignee, and it stays theirs', async () => {
+    const key = fake.addTask(LYON);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone')).status).toBe(200);
+    const answer = await call('POST', `/tasks/${key}/claim`, 'operator-fr');
+    expect(answer).toMatchObject({ status: 409, body: { error: 'conflict', reason: 'task-claimed', message: `user task ${key} is claimed by ${SUBJECT['operator-fr-rhone']}` } });
+    expect(fake.tasks.get(key)?.assignee).toBe(SUBJECT['operator-fr-rhone']);
+  });
+
+  it('when another user claims it between the read and the assignment, then the engine\'s refusal is 409 naming them', async () => {
+    const key = fake.addTask(LYON);
+    fake.raceBefore('assign', (task) => {
+      task.assignee = SUBJECT['operator-fr-rhone'];
+    });
+    const answer = await call('POST', `/tasks/${key}/claim`, 'operator-fr');
+    expect(answer).toMatchObject({ status: 409, body: { reason: 'task-claimed', message: expect.stringContaining(SUBJECT['operator-fr-rhone']) as unknown } });
+  });
+
+  it('when the task is already completed, then 409', async () => {
+    const key = fake.addTask(MADRID, { state: 'COMPLETED' });
+    expect(await call('POST', `/tasks/${key}/claim`, 'operator-es')).toMatchObject({ status: 409, body: { reason: 'task-not-open' } });
+  });
+
+  it('when the key is unknown, then 404', async () => {
+    expect((await call('POST', '/tasks/4503599627370495/claim', 'operator-es')).status).toBe(404);
+  });
+});
+
+describe('operator-tasks POST /tasks/:key/unclaim', () => {
+  it('when the assignee releases the task, then it has no assignee and another operator can claim it', async () => {
+    const key = fake.addTask(LYON);
+    await call('POST', `/tasks/${key}/claim`, 'operator-fr');
+    expect(await call('POST', `/tasks/${key}/unclaim`, 'operator-fr')).toMatchObject({ status: 200, body: { key, assignee: null } });
+    expect(fake.tasks.get(key)?.assignee).toBeUndefined();
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone')).status).toBe(200);
+  });
+
+  it('when another operator releases it, then 403; an admin may', async () => {
+    const key = fake.addTask(LYON);
+    await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone');
+    expect(await call('POST', `/tasks/${key}/unclaim`, 'operator-fr')).toMatchObject({ status: 403 });
+    expect(fake.tasks.get(key)?.assignee).toBe(SUBJECT['operator-fr-rhone']);
+    expect((await call('POST', `/tasks/${key}/unclaim`, 'admin')).status).toBe(200);
+    expect(fake.tasks.get(key)?.assignee).toBeUndefined();
+  });
+
+  it('when the task is not claimed, then 200 (nothing to release)', async () => {
+    const key = fake.addTask(MADRID);
+    expect(await call('POST', `/tasks/${key}/unclaim`, 'operator-es')).toMatchObject({ status: 200, body: { assignee: null } });
+  });
+});
+
+describe('operator-tasks POST /tasks/:key/complete', () => {
+  it('when the assignee completes with variables, then the engine completes it with them', async () => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    const variables = { chaseOutcome: 'CUSTOMER_REACHED', note: { text: 'calls back Monday', attempts: 2, flags: [true, null] } };
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables })).toMatchObject({ status: 200, body: { key, state: 'COMPLETED' } });
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, variables] });
+    expect(fake.tasks.get(key)?.state).toBe('COMPLETED');
+  });
+
+  it('when completed without a body, then it completes with no variables', async () => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-es')).status).toBe(200);
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, {}] });
+  });
+
+  it('when nobody claimed the task, then 409 "claim it first"', async () => {
+    const key = fake.addTask(MADRID);
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({
+      status: 409, body: { reason: 'task-not-claimed', message: expect.stringContaining('claim it first') as unknown },
+    });
+    expect(fake.tasks.get(key)?.state).toBe('CREATED');
+  });
+
+  it('when someone else claimed it, then 403 naming them, and the task stays open', async () => {
+    const key = fake.addTask(LYON);
+    await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone');
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-fr')).toMatchObject({
+      status: 403, body: { error: 'forbidden', message: expect.stringContaining(SUBJECT['operator-fr-rhone']) as unknown },
+    });
+    expect(fake.tasks.get(key)?.state).toBe('CREATED');
+  });
+
+  it('when the task is already completed, then 409', async () => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-es')).status).toBe(200);
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({ status: 409, body: { reason: 'task-not-open', message: `user task ${key} is already completed` } });
+  });
+
+  it('when the task ends between the read and the completion (the engine answers 404), then 409', async () => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    fake.raceBefore('complete', (task) => {
+      task.state = 'CANCELED';
+    });
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({ status: 409, body: { reason: 'task-not-open' } });
+  });
+
+  it.each([
+    ['variables is an array', { variables: [1, 2] }, 'variables'],
+    ['variables is a string', { variables: 'done' }, 'variables'],
+    ['the body has a field other than variables', { variables: {}, extra: 1 }, '(root)'],
+    ['a variable name is not a name', { variables: { 'not a name': 1 } }, 'variables.not a name'],
+    ['a variable sets the tenant (country)', { variables: { country: 'ES' } }, 'variables.country'],
+    ['a variable sets the store', { variables: { store: 'FR-LYS-0318' } }, 'variables.store'],
+    ['the variables are larger than 32 KiB', { variables: { blob: 'x'.repeat(33 * 1024) } }, 'variables'],
+  ])('when %s, then 400 naming the field and nothing is completed', async (_case, body, field) => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    const answer = await call('POST', `/tasks/${key}/complete`, 'operator-es', body);
+    expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_input' } });
+    expect(answer.body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    expect(fake.tasks.get(key)?.state).toBe('CREATED');
+  });
+
+  it('when a task is completed, then its variables do not reach the logs', async () => {
+    const key = fake.addTask(MADRID);
+    await call('POST', `/tasks/${key}/claim`, 'operator-es');
+    await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { customerPhone: '+34600111222' } });
+    await call('GET', `/tasks/${key}`, 'operator-es');
+    expect(JSON.stringify(logger.lines)).not.toContain('+34600111222');
+  });
+});
