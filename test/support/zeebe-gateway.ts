@@ -100,6 +100,9 @@ export interface ZeebeGatewayDouble {
   messages: PublishedMessage[];
   /** Authorization metadata of every call, in order (empty string when none was sent). */
   authorizations: string[];
+  /** The next call of `method` fails with `code` (e.g. INTERNAL), its request kept in `refused`. */
+  failNext(method: 'CompleteJob' | 'FailJob' | 'ThrowError' | 'DeployResource' | 'PublishMessage', code: grpc.status): void;
+  refused: { method: string; request: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
@@ -147,8 +150,12 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
     deployments: [] as DeployedProcess[][],
     messages: [] as PublishedMessage[],
     authorizations: [] as string[],
+    refused: [] as { method: string; request: Record<string, unknown> }[],
   };
-  let nextKey = 2251799813685249n;
+  const refusals: { method: string; code: grpc.status }[] = [];
+  // Keys start at a random point: job keys of two doubles in one test database never collide
+  // (worker functions store their answer per job key).
+  let nextKey = 2251799813685249n + BigInt(Math.floor(Math.random() * 2 ** 40)) * 1024n;
   const newKey = () => String(nextKey++);
   const versions = new Map<string, { version: number; key: string; content: string }>();
   let wakeTimer: NodeJS.Timeout | undefined;
@@ -218,9 +225,15 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
   };
 
   const unary =
-    <Req, Res>(work: (request: Req) => Res): grpc.handleUnaryCall<Req, Res> =>
+    <Req, Res>(method: string, work: (request: Req) => Res): grpc.handleUnaryCall<Req, Res> =>
     (call, callback) => {
       double.authorizations.push(String(call.metadata.get('authorization')[0] ?? ''));
+      const refusal = refusals.findIndex((r) => r.method === method);
+      if (refusal >= 0) {
+        const code = refusals.splice(refusal, 1)[0]?.code ?? grpc.status.INTERNAL;
+        double.refused.push({ method, request: { ...(call.request as Record<string, unknown>) } });
+        return callback(rpcError(code, `${method} refused by the test`), null);
+      }
       try {
         callback(null, work(call.request));
       } catch (error) {
@@ -271,14 +284,14 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
       call.on('cancelled', () => streams.splice(streams.indexOf(stream), 1));
       dispatch();
     },
-    CompleteJob: unary((request: { jobKey: string; variables: string }) => {
+    CompleteJob: unary('CompleteJob', (request: { jobKey: string; variables: string }) => {
       const job = commandable('complete', 'COMPLETE', request.jobKey, ['activatable', 'activated']);
       const variables = parseVariables(request.variables);
       job.state = 'completed';
       double.commands.push({ kind: 'complete', jobKey: job.key, variables });
       return {};
     }),
-    FailJob: unary((request: { jobKey: string; retries: number; errorMessage: string; retryBackOff: string; variables: string }) => {
+    FailJob: unary('FailJob', (request: { jobKey: string; retries: number; errorMessage: string; retryBackOff: string; variables: string }) => {
       const job = commandable('fail', 'FAIL', request.jobKey, ['activated']);
       const variables = parseVariables(request.variables);
       const retryBackOff = Number(request.retryBackOff);
@@ -296,14 +309,14 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
       setImmediate(dispatch);
       return {};
     }),
-    ThrowError: unary((request: { jobKey: string; errorCode: string; errorMessage: string; variables: string }) => {
+    ThrowError: unary('ThrowError', (request: { jobKey: string; errorCode: string; errorMessage: string; variables: string }) => {
       const job = commandable('throw an error for', 'THROW_ERROR', request.jobKey, ['activatable', 'activated']);
       const variables = parseVariables(request.variables);
       job.state = 'errored';
       double.commands.push({ kind: 'error', jobKey: job.key, errorCode: request.errorCode, errorMessage: request.errorMessage, variables });
       return {};
     }),
-    DeployResource: unary((request: { resources: { name: string; content: Buffer }[]; tenantId: string }) => {
+    DeployResource: unary('DeployResource', (request: { resources: { name: string; content: Buffer }[]; tenantId: string }) => {
       if (request.resources.length === 0) throw new Error('Expected to deploy at least one resource, but none given');
       const deployed = request.resources.flatMap((resource) => deployBpmn(resource.name, resource.content.toString('utf8')));
       double.deployments.push(deployed);
@@ -313,14 +326,14 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
         deployments: deployed.map((p) => ({ process: { ...p, tenantId: request.tenantId || '<default>' } })),
       };
     }),
-    Topology: unary(() => ({
+    Topology: unary('Topology', () => ({
       brokers: [{ nodeId: 0, host: '127.0.0.1', port: 26501, version: '8.8.0', partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }] }],
       clusterSize: 1,
       partitionsCount: 1,
       replicationFactor: 1,
       gatewayVersion: '8.8.0',
     })),
-    PublishMessage: unary((request: { name: string; correlationKey: string; timeToLive: string; messageId: string; variables: string; tenantId: string }) => {
+    PublishMessage: unary('PublishMessage', (request: { name: string; correlationKey: string; timeToLive: string; messageId: string; variables: string; tenantId: string }) => {
       const duplicate = request.messageId !== '' && double.messages.some((m) => m.messageId === request.messageId && m.name === request.name);
       if (duplicate) {
         throw rpcError(grpc.status.ALREADY_EXISTS, `Command 'PUBLISH' rejected with code 'ALREADY_EXISTS': Expected to publish a new message with id '${request.messageId}', but a message with that id was already published`);
@@ -372,6 +385,9 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
       });
       dispatch();
       return key;
+    },
+    failNext(method, code) {
+      refusals.push({ method, code });
     },
     stateOf(jobKey) {
       refresh(Date.now());
