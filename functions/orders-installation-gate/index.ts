@@ -1,0 +1,9 @@
+import '../../shared/observability/init';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { boot, serve } from '../../shared/runtime';
+import { NAME, ordersInstallationGateFunction } from './function';
+
+const { config, logger } = boot(NAME, databaseConfigSchema);
+const db = poolFromConfig(NAME, config);
+
+void serve(NAME, ordersInstallationGateFunction({ db, logger }), { port: config.PORT, logger, onShutdown: () => db.end() });

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { notifyMessageRequested } from '../../events';
+import { localeOfCountry } from '../../shared/domain/locale';
+import { ANSWER_LINK_GRACE_MS, signAnswerToken } from '../../shared/domain/tv-answer-token';
+import { PermanentError } from '../../shared/errors';
+import { durationMs, isDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
+
+export const requestApprovalVariables = z.object({
+  orderId: z.uuid(),
+  visitId: z.uuid(),
+  /** The process variable the model's answer timer also reads. */
+  answerDeadline: z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as P7D' }),
+});
+export type RequestApprovalVariables = z.infer<typeof requestApprovalVariables>;
+
+export interface RequestApprovalDeps {
+  /** TV_ANSWER_LINK_SECRET: signs the answer link (HMAC-SHA256). */
+  linkSecret: string;
+  /** TV_ANSWER_LINK_BASE_URL: the customer-facing page the token is appended to. */
+  linkBaseUrl: string;
+  clock?: () => Date;
+}
+
+interface AdjustmentsRow {
+  approval_requested_at: Date | null;
+  extra_cost_minor: string;
+  currency: string;
+  customer_id: string;
+  country_code: string;
+  sales_order_id: string;
+  has_email: boolean;
+}
+
+/** The answer link: the base URL with the token as its last path segment. */
+export function answerLink(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/${token}`;
+}
+
+/**
+ * A YES_BUT visit's adjustments now await the customer's answer, until now + answerDeadline.
+ * The customer is sent (through notify, by reference) a link carrying a signed token that
+ * binds the visit and the order. Asked already (another job for the same visit): nothing is
+ * sent twice.
+ */
+export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
+  const now = deps.clock ?? (() => new Date());
+  return async ({ orderId, visitId, answerDeadline }: RequestApprovalVariables, ctx: JobContext): Promise<JobOutcome> => {
+    const { tx } = ctx;
+    const { rows: [row] } = await tx.query<AdjustmentsRow>(
+      `SELECT a.approval_requested_at, a.extra_cost_minor, a.currency, o.customer_id, o.country_code, o.sales_order_id,
+              (c.email IS NOT NULL) AS has_email
+         FROM tv.adjustments a
+         JOIN orders.service_orders o ON o.id = a.service_order_id
+         JOIN orders.customers c ON c.id = o.customer_id
+        WHERE a.visit_id = $1 AND a.service_order_id = $2
+        FOR UPDATE OF a`, [visitId, orderId]);
+    if (!row) throw new PermanentError(`visit ${visitId} of service order ${orderId} has no adjustments to approve`, 'no-adjustments');
+    if (row.approval_requested_at) {
+      ctx.logger.info('customer already asked', { visitId });
+      return { kind: 'complete', variables: {} };
+    }
+    const requestedAt = now();
+    const deadline = new Date(requestedAt.getTime() + durationMs(answerDeadline));
+    await tx.query(
+      'UPDATE tv.adjustments SET approval_requested_at = $2, answer_deadline = $3 WHERE visit_id = $1',
+      [visitId, requestedAt, deadline]);
+    const token = signAnswerToken(deps.linkSecret, {
+      visitId, serviceOrderId: orderId, expiresAt: new Date(deadline.getTime() + ANSWER_LINK_GRACE_MS),
+    });
+    await ctx.outbox.add(notifyMessageRequested, {
+      requestId: randomUUID(),
+      channel: row.has_email ? 'email' : 'sms',
+      recipient: { kind: 'customer', customerId: row.customer_id, serviceOrderId: orderId },
+      templateId: 'tv.adjustments-approval-requested',
+      locale: localeOfCountry(row.country_code),
+      parameters: {
+        orderRef: row.sales_order_id,
+        answerUrl: answerLink(deps.linkBaseUrl, token),
+        answerDeadline: deadline.toISOString(),
+        extraCostMinor: Number(row.extra_cost_minor),
+        currency: row.currency,
+      },
+    }, { subject: orderId });
+    return { kind: 'complete', variables: {} };
+  };
+}

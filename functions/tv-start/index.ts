@@ -1,0 +1,27 @@
+import '../../shared/observability/init';
+import { z } from 'zod';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { boot, serve } from '../../shared/runtime';
+import { isDuration } from '../../shared/workflow';
+import { camundaConfigProblems, camundaConfigSchema, camundaRestClient, camundaWorkflows } from '../../shared/workflow/camunda';
+import { NAME, tvStartFunction } from './function';
+
+const duration = (fallback: string) =>
+  z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as P5D or PT72H' }).default(fallback);
+
+const { config, logger } = boot(
+  NAME,
+  databaseConfigSchema.extend(camundaConfigSchema.shape).extend({
+    TV_SLA_DURATION: duration('P5D'),
+    TV_ANSWER_DEADLINE: duration('P7D'),
+  }),
+  camundaConfigProblems,
+);
+const db = poolFromConfig(NAME, config);
+const workflows = camundaWorkflows(camundaRestClient(config));
+
+void serve(
+  NAME,
+  tvStartFunction({ db, logger, workflows, settings: { slaDuration: config.TV_SLA_DURATION, answerDeadline: config.TV_ANSWER_DEADLINE } }),
+  { port: config.PORT, logger, onShutdown: () => db.end() },
+);

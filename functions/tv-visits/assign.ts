@@ -1,0 +1,31 @@
+import type { Principal } from '../../shared/auth/principal';
+import { withTransaction, type Db } from '../../shared/db';
+import { ConflictError, ForbiddenError } from '../../shared/errors';
+import { findVisit, isOffice, present } from './queries';
+import type { AssignmentBody } from './schema';
+
+/**
+ * Assigns (or re-assigns) the pending visit of an order to a technician of a provider, with an
+ * appointment. Operators and admins in scope assign any provider; a provider admin only their
+ * own provider's technicians.
+ */
+export function makeAssignVisit(deps: { db: Db; clock: () => Date }) {
+  return (principal: Principal, orderId: string, body: AssignmentBody) =>
+    withTransaction(deps.db, async (tx) => {
+      const visit = await findVisit(tx, principal, orderId, { lock: true });
+      if (!isOffice(principal) && body.providerId !== principal.scope.providerId) {
+        throw new ForbiddenError('a provider admin assigns the technicians of their own provider only');
+      }
+      if (visit.status !== 'scheduled') {
+        throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}, not pending`, 'no-pending-visit');
+      }
+      await tx.query(
+        `UPDATE tv.visits SET technician_subject = $2, provider_id = $3, appointment_at = $4, assigned_by = $5,
+                              assigned_at = $6, updated_at = NOW()
+          WHERE id = $1`,
+        [visit.id, body.technician, body.providerId, body.appointmentAt, principal.subject, deps.clock()],
+      );
+      // Still visible to the caller: the order's scope did not change, and a provider admin assigned their own provider.
+      return present(await findVisit(tx, principal, orderId));
+    });
+}

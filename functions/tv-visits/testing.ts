@@ -1,0 +1,29 @@
+import { useTestDb } from '../../test/support/db';
+import { startFunction } from '../../test/support/function-server';
+import { useDevIdentity } from '../../test/support/identity';
+import { memoryLogger } from '../../test/support/logger';
+import { recordingWorkflows, useOrderSeller } from '../../test/support/tv';
+import { tvVisitsFunction } from './function';
+
+export type Json = Record<string, unknown>;
+
+/** tv-visits served with the real dev OpenID provider and database, and a recording Workflows fake. */
+export async function startTvVisitsHarness() {
+  const db = useTestDb();
+  const identity = await useDevIdentity();
+  const sell = await useOrderSeller(db);
+  const workflows = recordingWorkflows();
+  const logger = memoryLogger();
+  const url = await startFunction('tv-visits', tvVisitsFunction({ db, authenticator: identity.authenticator, logger, workflows }));
+
+  async function call(method: string, path: string, authorization: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  return { db, identity, sell, workflows, logger, call };
+}
