@@ -6,7 +6,7 @@ import { NAME, operatorTasksFunction } from './function';
 import { makeOperatorTasks } from './handler';
 
 const { config, logger } = boot(NAME, authConfigSchema.extend(camundaConfigSchema.shape), camundaConfigProblems);
-const workflows = camundaWorkflows(camundaRestClient(config));
+const workflows = camundaWorkflows(camundaRestClient(config), { timeoutMs: config.CAMUNDA_REQUEST_TIMEOUT_MS });
 const authenticator = authenticatorFromEnv(process.env);
 
 void serve(NAME, operatorTasksFunction({ operatorTasks: makeOperatorTasks({ workflows }), authenticator, logger }), {

@@ -83,8 +83,13 @@ export function camundaRestClient(config: CamundaConfig): () => CamundaRest {
   };
 }
 
-/** The Workflows port on Camunda's REST API. Failures are classified once, here. */
-export function camundaWorkflows(rest: () => CamundaRest): Workflows {
+/**
+ * The Workflows port on Camunda's REST API. Failures are classified once, here. The SDK's REST
+ * client has no request timeout of its own: `timeoutMs` (CAMUNDA_REQUEST_TIMEOUT_MS) bounds
+ * each call, and a call that takes longer fails as retryable.
+ */
+export function camundaWorkflows(client: () => CamundaRest, options: { timeoutMs?: number } = {}): Workflows {
+  const rest = options.timeoutMs ? timeBound(client, options.timeoutMs) : client;
   const call = async <T>(what: string, work: () => Promise<T>): Promise<T> => {
     try {
       return await work();
@@ -162,6 +167,21 @@ export function camundaWorkflows(rest: () => CamundaRest): Workflows {
  * body, and sets 0 when the body is not JSON (a proxy's HTML 502 or 404): the response's own
  * status comes first.
  */
+/** Every method of the client, failing with a status-less error when no answer came within `ms`. */
+function timeBound(client: () => CamundaRest, ms: number): () => CamundaRest {
+  type Methods = Record<string, (request: unknown) => Promise<unknown>>;
+  const bound = new Proxy<Methods>({}, {
+    get: (_target, method: string) => (request: unknown) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+        const target = client() as unknown as Methods;
+        // Called on the client itself: the SDK's methods use `this`.
+        target[method]!(request).then(resolve, reject).finally(() => clearTimeout(timer));
+      }),
+  });
+  return () => bound as unknown as CamundaRest;
+}
+
 function statusOf(error: unknown): number | undefined {
   const e = error as { statusCode?: unknown; status?: unknown; response?: { statusCode?: unknown } };
   for (const status of [e?.response?.statusCode, e?.statusCode, e?.status]) {
