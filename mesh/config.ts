@@ -4,7 +4,8 @@ import { env, parseConfig } from '../shared/config';
 /**
  * The mesh's own settings. Every external part has an embedded default; set the variable
  * to use the real one: DATABASE_URL (Postgres), KAFKA_BROKERS (Kafka), OIDC_ISSUER (+
- * OIDC_AUDIENCE, AUTH_CLAIM_MAPPING) for a real OpenID provider such as PingFederate.
+ * OIDC_AUDIENCE, AUTH_CLAIM_MAPPING) for a real OpenID provider such as PingFederate,
+ * ZEEBE_REST_ADDRESS (+ the job bridge's ZEEBE_GRPC_ADDRESS and credentials) for Camunda 8.
  */
 export const meshConfigSchema = z.object({
   MESH_PORT: env.port().default(8080),
@@ -16,6 +17,12 @@ export const meshConfigSchema = z.object({
   MESH_SEED: env.bool(true),
   MESH_BACKOFF_SCALE: z.coerce.number().positive().default(1),
   MESH_OIDC_PORT: env.port().default(9400),
+  /** The embedded workflow engine's REST API (Camunda 8.8's v2 subset). */
+  MESH_ENGINE_PORT: env.port().default(8088),
+  /** How often the embedded engine looks for due timers and job retries. */
+  MESH_ENGINE_TICK_MS: env.int(250),
+  /** A real Camunda 8 REST address: no embedded engine, and the job bridge runs (with ZEEBE_GRPC_ADDRESS). */
+  ZEEBE_REST_ADDRESS: z.url().optional(),
   DATABASE_URL: z.string().min(1).optional(),
   KAFKA_BROKERS: env.list().optional(),
   OIDC_ISSUER: z.url().optional(),

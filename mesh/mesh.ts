@@ -1,15 +1,22 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import { jobWorkers, type TaskType } from '../bpmn/contract';
+import { loadModels } from '../bpmn/models';
 import { catalog } from '../events';
 import { loadServices, loadSubscriptions } from '../knative/manifests';
+import { createPool } from '../shared/db';
 import { migrate } from '../shared/db/migrate';
+import { createLogger } from '../shared/logging';
 import { seed } from '../shared/db/seed/seed';
 import type { Bus } from './bus/bus';
 import { makeInMemoryBus } from './bus/in-memory-bus';
 import { makeKafkaBus } from './bus/kafka-bus';
 import type { MeshConfig } from './config';
 import { startDispatcher } from './dispatcher';
+import { devSecrets } from './dev-secrets';
+import { EmbeddedEngine } from './engine/engine';
+import { serveEngine } from './engine/rest';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startIngress } from './ingress';
 import { startDevOidcProvider } from './oidc/dev-provider';
@@ -21,6 +28,10 @@ export interface Mesh {
   issuer: string;
   functions: FunctionProcess[];
   bus: Bus;
+  /** The workflow engine's REST API (Camunda 8's, or the embedded engine's). */
+  engineUrl: string;
+  /** The embedded engine, when no Camunda is configured. */
+  engine?: EmbeddedEngine;
   stop(): Promise<void>;
 }
 
@@ -62,8 +73,12 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     await bus.ensureTopics(catalog.map((e) => e.topic));
 
     // The ingress (and so the bus endpoint) listens before any function starts, so the
-    // outbox relay's first publish finds it.
-    const services = loadServices(ROOT);
+    // outbox relay's first publish finds it. With the embedded engine, the job bridge has no
+    // Zeebe to poll: the engine dispatches jobs to the workers itself, through the same contract.
+    const embeddedEngine = !config.ZEEBE_REST_ADDRESS;
+    const engineUrl = config.ZEEBE_REST_ADDRESS ?? `http://127.0.0.1:${config.MESH_ENGINE_PORT}`;
+    const services = loadServices(ROOT).filter((s) => !(embeddedEngine && s.name === 'job-bridge'));
+    const secrets = devSecrets(config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR, '..'));
     const port = (i: number) => config.MESH_FUNCTION_BASE_PORT + i;
     const routes = new Map(services.map((service, i) => [service.name, `http://127.0.0.1:${port(i)}`]));
     const functions: FunctionProcess[] = [];
@@ -97,12 +112,33 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
           OIDC_AUDIENCE: config.OIDC_AUDIENCE,
           OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
           LOG_LEVEL: config.LOG_LEVEL,
+          ZEEBE_REST_ADDRESS: engineUrl,
+          ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
+          ...secrets,
           ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
         },
       }));
     });
     stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
     await Promise.all(functions.map((f) => waitReady(f.url)));
+
+    let engine: EmbeddedEngine | undefined;
+    if (embeddedEngine) {
+      const engineDb = createPool({ connectionString: databaseUrl, max: 4 });
+      stops.push(() => engineDb.end());
+      const engineLogger = createLogger({ level: config.LOG_LEVEL, base: { service: 'engine' }, write: (line) => log('engine', line) });
+      engine = await EmbeddedEngine.start({
+        db: engineDb,
+        models: loadModels(),
+        workerUrl: (type) => routes.get(jobWorkers[type as TaskType]),
+        logger: engineLogger,
+        tickMs: config.MESH_ENGINE_TICK_MS,
+      });
+      const running = engine;
+      stops.push(() => running.stop());
+      const rest = await serveEngine(engine, engineDb, config.MESH_ENGINE_PORT);
+      stops.push(() => new Promise<void>((r) => { rest.server.close(() => r()); rest.server.closeAllConnections(); }));
+    }
 
     const dispatcher = await startDispatcher({
       bus,
@@ -113,7 +149,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     });
     stops.push(() => Promise.resolve(dispatcher.stop()));
 
-    return { url: `http://127.0.0.1:${config.MESH_PORT}`, databaseUrl, issuer, functions, bus, stop };
+    return { url: `http://127.0.0.1:${config.MESH_PORT}`, databaseUrl, issuer, functions, bus, engineUrl, ...(engine ? { engine } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,7 +10,15 @@ import { InstanceRunner } from './runner';
 import * as store from './store';
 
 export class EngineNotFound extends Error {}
-export class EngineConflict extends Error {}
+export class EngineConflict extends Error {
+  constructor(
+    message: string,
+    /** Camunda's problem title: ALREADY_EXISTS (a message id) or INVALID_STATE (a task assigned to another). */
+    readonly title: 'ALREADY_EXISTS' | 'INVALID_STATE',
+  ) {
+    super(message);
+  }
+}
 export class EngineInvalid extends Error {}
 
 export interface EmbeddedEngineOptions {
@@ -118,7 +126,7 @@ export class EmbeddedEngine {
       await withTransaction(this.options.db, async (tx) => {
         if (m.messageId) {
           const { rows } = await tx.query<{ expires_at: Date }>('SELECT expires_at FROM platform.workflow_messages WHERE name = $1 AND message_id = $2 FOR UPDATE', [m.name, m.messageId]);
-          if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`);
+          if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
           await tx.query('DELETE FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
         }
         await tx.query(
@@ -152,7 +160,7 @@ export class EmbeddedEngine {
       const task = rows[0];
       if (!task) throw new EngineNotFound(`no active user task with key '${userTaskKey}'`);
       if (assignee !== null && !allowOverride && task.assignee && task.assignee !== assignee) {
-        throw new EngineConflict(`user task '${userTaskKey}' is already assigned to '${task.assignee}'`);
+        throw new EngineConflict(`user task '${userTaskKey}' is already assigned to '${task.assignee}'`, 'INVALID_STATE');
       }
       await this.options.db.query('UPDATE platform.workflow_user_tasks SET assignee = $2 WHERE user_task_key = $1', [userTaskKey, assignee]);
     });
@@ -168,7 +176,7 @@ export class EmbeddedEngine {
       const runner = task && this.runners.get(task.process_instance_key);
       if (!task || !runner) throw new EngineNotFound(`no active user task with key '${userTaskKey}'`);
       await this.keys.reserve();
-      if (!runner.completeUserTask(task.element_instance_key, variables)) throw new EngineConflict(`user task '${userTaskKey}' is not waiting`);
+      if (!runner.completeUserTask(task.element_instance_key, variables)) throw new EngineConflict(`user task '${userTaskKey}' is not waiting`, 'INVALID_STATE');
       await this.settle(runner, [], async (tx) => {
         await tx.query(`UPDATE platform.workflow_user_tasks SET state = 'COMPLETED', completed_at = $2, variables = $3 WHERE user_task_key = $1`, [userTaskKey, new Date(this.clock.now()), JSON.stringify(variables)]);
       });

@@ -14,7 +14,8 @@ export async function startTestMesh(env: Record<string, string> = {}): Promise<M
   const logs: string[] = [];
   const config = meshConfig({
     MESH_PORT: String(await freePort()),
-    MESH_FUNCTION_BASE_PORT: String(await freePortRange(6)),
+    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24)),
+    MESH_ENGINE_PORT: String(await freePort()),
     MESH_DB_PORT: String(await freePort()),
     MESH_OIDC_PORT: String(await freePort()),
     MESH_DATA_DIR: 'memory',
