@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { jobWorkers } from '../bpmn/contract';
 import { catalog } from '../events';
 import { loadServices, loadSubscriptions } from './manifests';
 import { listFunctionFolders, repoRoot } from './repo';
@@ -47,6 +48,7 @@ describe('knative manifests against the repository', () => {
       http: ['LOG_LEVEL', 'DATABASE_URL', 'DB_POOL_MAX', 'OIDC_ISSUER', 'OIDC_AUDIENCE', 'AUTH_CLAIM_MAPPING'],
       event: ['LOG_LEVEL', 'DATABASE_URL', 'DB_POOL_MAX'],
       daemon: ['LOG_LEVEL', 'DATABASE_URL', 'DB_POOL_MAX'],
+      worker: ['LOG_LEVEL', 'DATABASE_URL', 'DB_POOL_MAX'],
     };
     for (const s of services) expect(s.env, s.name).toEqual(expect.arrayContaining(needs[s.kind]));
     expect(services.find((s) => s.name === 'outbox-relay')?.env).toEqual(
@@ -59,6 +61,18 @@ describe('knative manifests against the repository', () => {
       const index = path.join(repoRoot(), 'functions', s.name, 'index.ts');
       if (!existsSync(index) || !/authenticatorFromEnv|authConfigSchema/.test(readFileSync(index, 'utf8'))) continue;
       expect(s.env, s.name).toEqual(expect.arrayContaining(['OIDC_ISSUER', 'OIDC_AUDIENCE', 'AUTH_CLAIM_MAPPING']));
+    }
+  });
+
+  it('when bpmn/contract.ts is read, then every worker it names is a worker Service, and every worker Service is in it', () => {
+    const contractWorkers = [...new Set(Object.values(jobWorkers))].sort();
+    expect(services.filter((s) => s.kind === 'worker').map((s) => s.name).sort()).toEqual(contractWorkers);
+  });
+
+  it('when a worker Service is read, then it is cluster-local: only the job bridge calls it', () => {
+    for (const s of services.filter((x) => x.kind === 'worker')) {
+      const text = readFileSync(path.join(repoRoot(), 'knative', 'services', `${s.name}.yaml`), 'utf8');
+      expect(text, s.name).toContain('networking.knative.dev/visibility: cluster-local');
     }
   });
 

@@ -44,6 +44,12 @@ describe('deployment facts (knative/functions.yaml)', () => {
     );
   });
 
+  it('when a function that bpmn/contract.ts does not name is declared a worker, then it is refused', () => {
+    expect(parseWith('functions.service-orders.kind', 'worker')).toThrow(
+      'service-orders: kind worker, but bpmn/contract.ts names no task type it works (jobWorkers)',
+    );
+  });
+
   it('when the dead letter sink is not a function, then it is named', () => {
     expect(parseWith('defaults.delivery.deadLetterSink', 'dead-letter')).toThrow(
       'order-intake: dead letter sink dead-letter of order-intake-sales-orders is not a function',

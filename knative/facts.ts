@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { jobWorkers } from '../bpmn/contract';
 import { parseIsoDurationMs } from './duration';
 import { KEBAB_NAME, listFunctionFolders, nameProblems, repoRoot } from './repo';
 
@@ -32,7 +33,7 @@ const subscription = z.strictObject({
   delivery: delivery.partial().optional(),
 });
 const fn = z.strictObject({
-  kind: z.enum(['http', 'event', 'daemon']),
+  kind: z.enum(['http', 'event', 'daemon', 'worker']),
   env: z.array(z.string()),
   resources: resources.optional(),
   subscriptions: z.array(subscription).optional(),
@@ -83,6 +84,9 @@ export class DeploymentFactsError extends Error {
   }
 }
 
+/** The worker functions bpmn/contract.ts routes Zeebe jobs to. */
+const WORKERS: ReadonlySet<string> = new Set(Object.values(jobWorkers));
+
 /** Validates a parsed functions.yaml against the function folders; every problem is reported. */
 export function parseDeploymentFacts(doc: unknown, functionNames: readonly string[]): DeploymentFacts {
   const parsed = file.safeParse(doc);
@@ -98,6 +102,9 @@ export function parseDeploymentFacts(doc: unknown, functionNames: readonly strin
     }
     if (entry.kind !== 'event' && entry.subscriptions?.length) {
       problems.push(`${fnName}: only event functions can have subscriptions (kind is ${entry.kind})`);
+    }
+    if (entry.kind === 'worker' && !WORKERS.has(fnName)) {
+      problems.push(`${fnName}: kind worker, but bpmn/contract.ts names no task type it works (jobWorkers)`);
     }
     return {
       name: fnName,

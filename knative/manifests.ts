@@ -13,7 +13,7 @@ import { repoRoot } from './repo';
 
 export interface ServiceManifest {
   readonly name: string;
-  readonly kind: 'http' | 'event' | 'daemon';
+  readonly kind: 'http' | 'event' | 'daemon' | 'worker';
   /** 0 = unlimited (Knative). */
   readonly containerConcurrency: number;
   readonly minScale: number;
@@ -51,7 +51,7 @@ const annotationNumber = (fallback: number) =>
 
 const service = z.object({
   kind: z.literal('Service'),
-  metadata: z.object({ name: z.string(), labels: z.object({ [KIND_LABEL]: z.enum(['http', 'event', 'daemon']) }) }),
+  metadata: z.object({ name: z.string(), labels: z.object({ [KIND_LABEL]: z.enum(['http', 'event', 'daemon', 'worker']) }) }),
   spec: z.object({
     template: z.object({
       metadata: z.object({

@@ -2,7 +2,7 @@ import type { EnvSource, FunctionFacts } from './facts';
 import type { ScalePolicy } from './policy';
 
 export const PART_OF = 'ahs-field-service';
-/** Label carrying the function kind (http | event | daemon); the manifest loader reads it. */
+/** Label carrying the function kind (http | event | daemon | worker); the manifest loader reads it. */
 export const KIND_LABEL = 'ahs-field-service/kind';
 const AUTOSCALING = 'autoscaling.knative.dev';
 /** Knative's default user port; Knative passes it to the function as PORT. */
@@ -38,7 +38,8 @@ function autoscalingAnnotations(p: ScalePolicy): Record<string, string> {
 /**
  * The Knative Service of one function. Knative sets PORT itself (to the declared containerPort,
  * which the probe repeats because the Kubernetes schema requires it). Only HTTP functions get a
- * public route; the others are cluster-local.
+ * public route; the others are cluster-local (event functions called by KafkaSources, daemons
+ * called by no one, workers called by the job bridge).
  */
 export function renderService(fn: FunctionFacts, policy: ScalePolicy, options: RenderOptions = {}) {
   if (policy.containerConcurrency === 0) {

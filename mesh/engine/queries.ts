@@ -15,12 +15,8 @@ const TENANT = '<default>';
 
 /** A Camunda filter value: a plain value or an advanced filter `{ $eq }` (other operators are not served). */
 function eq(value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'object') {
-    const advanced = value as { $eq?: unknown };
-    return advanced.$eq === undefined ? undefined : String(advanced.$eq);
-  }
-  return String(value);
+  const v = value !== null && typeof value === 'object' ? (value as { $eq?: unknown }).$eq : value;
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
 class Where {

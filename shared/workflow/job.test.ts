@@ -146,7 +146,7 @@ const job: Job = {
 
 /** A CloudEvent as a worker receives it: the job's event with some attributes replaced. */
 function eventWith(overrides: Record<string, unknown>, data: unknown = { variables: {}, customHeaders: {} }) {
-  const attributes = { ...jobToCloudEvent(job, '/functions/job-bridge').toJSON(), data, ...overrides };
+  const attributes: Record<string, unknown> = { ...jobToCloudEvent(job, '/functions/job-bridge').toJSON(), data, ...overrides };
   for (const [k, v] of Object.entries(attributes)) if (v === undefined) delete attributes[k];
   return new CloudEvent<unknown>(attributes, false);
 }
