@@ -32,6 +32,8 @@ async function main() {
       OIDC_ISSUER: process.env.OIDC_ISSUER ?? 'http://127.0.0.1:1',
       OIDC_AUDIENCE: process.env.OIDC_AUDIENCE ?? 'urn:ahs:field-service',
       EVENT_BUS_URL: process.env.EVENT_BUS_URL ?? 'http://127.0.0.1:1/_bus',
+      ZEEBE_REST_ADDRESS: process.env.ZEEBE_REST_ADDRESS ?? 'http://127.0.0.1:1',
+      CAMUNDA_AUTH_STRATEGY: process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
