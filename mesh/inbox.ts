@@ -1,0 +1,36 @@
+import pg from 'pg';
+
+/**
+ * The local stand-in for the customer's phone and mailbox, until the notify domain sends
+ * through a messaging sandbox: prints the messages the functions asked to send
+ * (`notify.message.requested` in the outbox), newest last.
+ *   npm run inbox                 every message
+ *   npm run inbox -- <orderId>    the messages about one service order
+ * DATABASE_URL overrides the embedded Postgres of `npm start`.
+ */
+async function main() {
+  const orderId = process.argv[2];
+  const url = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.MESH_DB_PORT ?? '54329'}/postgres?sslmode=disable`;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ created_at: Date; data: { channel: string; templateId: string; locale: string; recipient: { serviceOrderId: string }; parameters: Record<string, string | number | boolean> } }>(
+      `SELECT created_at, data FROM platform.outbox
+        WHERE topic = 'notify.message.requested' AND ($1::text IS NULL OR partition_key = $1)
+        ORDER BY id DESC LIMIT 50`,
+      [orderId ?? null],
+    );
+    if (rows.length === 0) console.log(orderId ? `no message about order ${orderId} yet` : 'no message yet');
+    for (const { created_at, data } of rows.reverse()) {
+      console.log(`${created_at.toISOString()}  ${data.channel} ${data.templateId} (${data.locale})  order ${data.recipient.serviceOrderId}`);
+      for (const [name, value] of Object.entries(data.parameters)) console.log(`    ${name}: ${String(value)}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
