@@ -19,6 +19,7 @@ describe('knative render', () => {
     expect(paths).toEqual([
       ...names.map((n) => `knative/services/${n}.yaml`),
       'knative/sources/order-intake-sales-orders.yaml',
+      'knative/sources/tv-start-service-orders.yaml',
     ]);
   });
 

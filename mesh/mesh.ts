@@ -115,6 +115,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
           ZEEBE_REST_ADDRESS: engineUrl,
           ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
           ...secrets,
+          // The customer's TV answer link opens tv-customer-answers through the ingress.
+          TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
           ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
         },
       }));
