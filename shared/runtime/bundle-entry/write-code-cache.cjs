@@ -34,6 +34,9 @@ async function main() {
       EVENT_BUS_URL: process.env.EVENT_BUS_URL ?? 'http://127.0.0.1:1/_bus',
       ZEEBE_REST_ADDRESS: process.env.ZEEBE_REST_ADDRESS ?? 'http://127.0.0.1:1',
       CAMUNDA_AUTH_STRATEGY: process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE',
+      // Boot-time placeholders only (this run serves no request): the real secret has no default.
+      TV_ANSWER_LINK_SECRET: process.env.TV_ANSWER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
+      TV_ANSWER_LINK_BASE_URL: process.env.TV_ANSWER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
