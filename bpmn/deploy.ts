@@ -11,7 +11,7 @@
 import type { Zeebe } from '@camunda8/sdk';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../shared/config';
-import { camundaSdkConfig, zeebeConfigProblems, zeebeConfigSchema } from '../functions/job-bridge/camunda-config';
+import { camundaSdkConfig, zeebeConfigProblems, zeebeConfigSchema } from '../shared/workflow/zeebe-config';
 import { zeebeGrpcClient } from '../functions/job-bridge/zeebe-workers';
 import { loadModels, type ModelFile } from './models';
 

@@ -2,7 +2,7 @@ import { jobWorkers } from '../../bpmn/contract';
 import type { Logger } from '../../shared/logging';
 import { currentTraceHeaders, withParentTrace } from '../../shared/observability/tracing';
 import { dispatchJob } from '../../shared/workflow/dispatch';
-import { camundaSdkConfig } from './camunda-config';
+import { camundaSdkConfig } from '../../shared/workflow/zeebe-config';
 import { retryPolicyFrom, workerUrlFrom, type BridgeConfig } from './config';
 import { NAME, type BridgeStatus } from './function';
 import { makeJobBridge } from './handler';

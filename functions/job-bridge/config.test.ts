@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../shared/config';
-import { camundaSdkConfig, zeebeConfigSchema } from './camunda-config';
+import { camundaSdkConfig, zeebeConfigSchema } from '../../shared/workflow/zeebe-config';
 import { bridgeConfigProblems, bridgeConfigSchema, retryPolicyFrom, workerUrlFrom } from './config';
 
 const oauth = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WorkerFunctionName } from '../../bpmn/contract';
 import { env } from '../../shared/config';
 import type { RetryPolicy } from '../../shared/workflow/job';
-import { zeebeConfigProblems, zeebeConfigSchema } from './camunda-config';
+import { zeebeConfigProblems, zeebeConfigSchema } from '../../shared/workflow/zeebe-config';
 
 export const WORKER_PLACEHOLDER = '{worker}';
 

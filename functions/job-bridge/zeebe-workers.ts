@@ -1,6 +1,6 @@
 import type { Camunda8, Zeebe } from '@camunda8/sdk';
 import type { Logger } from '../../shared/logging';
-import type { Camunda8Config } from './camunda-config';
+import type { Camunda8Config } from '../../shared/workflow/zeebe-config';
 import type { ActivatedJob, JobActions } from './handler';
 
 type ZeebeGrpcClient = Zeebe.ZeebeGrpcClient;

@@ -1,6 +1,6 @@
 import type { Zeebe } from '@camunda8/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { camundaSdkConfig, zeebeConfigSchema } from '../../functions/job-bridge/camunda-config';
+import { camundaSdkConfig, zeebeConfigSchema } from '../../shared/workflow/zeebe-config';
 import { zeebeGrpcClient } from '../../functions/job-bridge/zeebe-workers';
 import { startZeebeGateway, type ZeebeGatewayDouble } from './zeebe-gateway';
 
