@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signAnswerToken } from '../../shared/domain/tv-answer-token';
+import { RetryableError } from '../../shared/errors';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
@@ -100,6 +101,18 @@ describe('tv-customer-answers', () => {
     const { visitId } = await awaitingAnswer();
     const token = signAnswerToken(secret, { visitId, serviceOrderId: randomUUID(), expiresAt });
     expect((await call('GET', token)).status).toBe(404);
+  });
+
+  it('when the engine is unavailable, then 503 and nothing is recorded; the retry records it', async () => {
+    now = new Date('2027-01-12T10:00:00Z');
+    const { order, visitId, token } = await awaitingAnswer();
+    workflows.failNext(new RetryableError('publish message tv-adjustments-answered: Camunda unavailable (503)'));
+    expect((await call('POST', token, { accepted: true })).status).toBe(503);
+    const answerOf = async () => (await db.query('SELECT customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId])).rows[0];
+    expect(await answerOf()).toEqual({ customer_answer: null });
+    expect((await call('POST', token, { accepted: true })).status).toBe(200);
+    expect(await answerOf()).toEqual({ customer_answer: 'accepted' });
+    expect(messagesFor(order.id)).toHaveLength(1);
   });
 
   it('when the body is not a boolean answer, then 400 naming accepted', async () => {

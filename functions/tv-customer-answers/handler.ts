@@ -51,29 +51,40 @@ export function makeShowAdjustments(deps: CustomerAnswerDeps) {
 
 /**
  * Records the customer's answer once, before the deadline, and tells the workflow (message
- * tv-adjustments-answered, correlated by the order id, published before the commit; idempotent
- * by messageId). The same answer again is answered 200 without a second message; a different
- * one 409 `already-answered`; any answer after the deadline 409 `answer-deadline-passed`.
+ * tv-adjustments-answered, correlated by the order id, idempotent by messageId). The message is
+ * published after the checks and before the transaction that records the answer, outside it
+ * (no transaction held open across a call to the engine); a failed publish records nothing
+ * (503, the customer retries). The same answer again is answered 200 without a second message;
+ * a different one 409 `already-answered`; any answer after the deadline 409
+ * `answer-deadline-passed`.
  */
 export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
-  return (claims: AnswerTokenClaims, body: { accepted: boolean; comment?: string | undefined }) =>
-    withTransaction(deps.db, async (tx) => {
-      const row = await findAdjustments(tx, claims, true);
-      const now = deps.clock();
-      const answer = body.accepted ? 'accepted' : 'refused';
-      if (row.customer_answer) {
-        if (row.customer_answer === answer) return present(row, now);
-        throw new ConflictError(`the adjustments were already ${row.customer_answer}`, 'already-answered');
-      }
-      if (row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) {
-        throw new ConflictError('the deadline to answer has passed', 'answer-deadline-passed');
-      }
+  /** The stored answer when it is the same (a repeat), nothing when none yet; 409 otherwise. */
+  const check = (row: AdjustmentsRow, answer: 'accepted' | 'refused', now: Date): 'repeat' | 'new' => {
+    if (row.customer_answer) {
+      if (row.customer_answer === answer) return 'repeat';
+      throw new ConflictError(`the adjustments were already ${row.customer_answer}`, 'already-answered');
+    }
+    if (row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) {
+      throw new ConflictError('the deadline to answer has passed', 'answer-deadline-passed');
+    }
+    return 'new';
+  };
+  return async (claims: AnswerTokenClaims, body: { accepted: boolean; comment?: string | undefined }) => {
+    const answer = body.accepted ? 'accepted' : 'refused';
+    const now = deps.clock();
+    const row = await findAdjustments(deps.db, claims);
+    if (check(row, answer, now) === 'repeat') return present(row, now);
+    await deps.workflows.publishMessage(messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
+      messageId: `tv-answer:${claims.visitId}`,
+    });
+    return withTransaction(deps.db, async (tx) => {
+      const locked = await findAdjustments(tx, claims, true);
+      if (check(locked, answer, now) === 'repeat') return present(locked, now);
       await tx.query(
         'UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1',
-        [row.visit_id, answer, body.comment ?? null, now]);
-      await deps.workflows.publishMessage(messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
-        messageId: `tv-answer:${claims.visitId}`,
-      });
-      return present({ ...row, customer_answer: answer, answered_at: now }, now);
+        [locked.visit_id, answer, body.comment ?? null, now]);
+      return present({ ...locked, customer_answer: answer, answered_at: now }, now);
     });
+  };
 }

@@ -1,6 +1,6 @@
 import { messages } from '../../bpmn/contract';
 import type { ServiceOrderSnapshot } from '../../events';
-import type { EventContext, EventOutcome } from '../../shared/event-function';
+import type { EventOutcome } from '../../shared/event-function';
 import type { Workflows } from '../../shared/workflow';
 
 export interface TvStartSettings {
@@ -15,16 +15,20 @@ export interface TvStartDeps {
   settings: TvStartSettings;
 }
 
+/** Whether a new order starts a technical visit: only one that needs it and is not cancelled. */
+export function decide(order: ServiceOrderSnapshot): EventOutcome {
+  if (!order.technicalVisitRequired) return { result: 'ignored', reason: 'no technical visit required' };
+  if (order.status === 'CANCELLED') return { result: 'ignored', reason: 'service order cancelled' };
+  return { result: 'applied', detail: { serviceOrderId: order.serviceOrderId } };
+}
+
 /**
- * A new service order that needs a technical visit starts the TV workflow: the message
- * `tv-requested`, correlated by the order id. The publish happens before the inbox row commits;
- * it is idempotent by its messageId, so the redelivery that follows a failed commit is harmless.
+ * Starts the TV workflow of an order: the message `tv-requested`, correlated by the order id,
+ * with the process variables of the model. Idempotent by its messageId while Zeebe buffers it.
  */
-export function makeStartTechnicalVisit(deps: TvStartDeps) {
-  return async (order: ServiceOrderSnapshot, ctx: EventContext): Promise<EventOutcome> => {
-    if (!order.technicalVisitRequired) return { result: 'ignored', reason: 'no technical visit required' };
-    if (order.status === 'CANCELLED') return { result: 'ignored', reason: 'service order cancelled' };
-    await deps.workflows.publishMessage(
+export function makePublishTvRequested(deps: TvStartDeps) {
+  return (order: ServiceOrderSnapshot) =>
+    deps.workflows.publishMessage(
       messages.tvRequested,
       order.serviceOrderId,
       {
@@ -37,7 +41,4 @@ export function makeStartTechnicalVisit(deps: TvStartDeps) {
       },
       { messageId: `tv-requested:${order.serviceOrderId}` },
     );
-    ctx.logger.info('technical visit requested', { serviceOrderId: order.serviceOrderId });
-    return { result: 'applied', detail: { serviceOrderId: order.serviceOrderId } };
-  };
 }

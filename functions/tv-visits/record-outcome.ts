@@ -6,7 +6,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors';
 import { currentTraceHeaders } from '../../shared/observability/tracing';
 import { makeOutbox } from '../../shared/outbox';
 import type { Workflows } from '../../shared/workflow';
-import { findVisit, present } from './queries';
+import { findVisit, present, type VisitRow } from './queries';
 import type { OutcomeBody } from './schema';
 
 export interface RecordOutcomeDeps {
@@ -20,21 +20,34 @@ export interface RecordOutcomeDeps {
 /**
  * The assigned technician records the visit's outcome (and, for YES_BUT, the adjustments):
  * the visit is completed, tv.visit.completed is announced (outbox) and the workflow is told
- * (message tv-outcome-recorded, correlated by the order id). The message is published before
- * the transaction commits, so a failed publish leaves the visit pending (503, the app retries);
- * its messageId makes a second publish after a failed commit harmless.
+ * (message tv-outcome-recorded, correlated by the order id).
+ *
+ * The message is published after the checks and before the transaction that records the
+ * outcome — outside it: no transaction is held open across a call to the engine (the embedded
+ * engine shares the one-transaction-at-a-time PGlite). A failed publish leaves the visit
+ * pending (503; the app retries); a failed commit after a publish leaves it pending too, and
+ * the retry publishes the same messageId again, which the engine takes as done.
  *
  * Anyone but the assigned technician gets 404; a visit no longer pending gets 409
  * `no-pending-visit` — including the technician's own retry after a success (no replay).
  */
 export function makeRecordOutcome(deps: RecordOutcomeDeps) {
-  return (principal: Principal, orderId: string, body: OutcomeBody) =>
-    withTransaction(deps.db, async (tx) => {
-      const visit = await findVisit(tx, principal, orderId, { lock: true });
-      if (visit.technician_subject !== principal.subject) throw new NotFoundError(`no technical visit of service order ${orderId}`);
-      if (visit.status !== 'scheduled') {
-        throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}: no pending visit`, 'no-pending-visit');
-      }
+  const pending = (visit: VisitRow, principal: Principal, orderId: string) => {
+    if (visit.technician_subject !== principal.subject) throw new NotFoundError(`no technical visit of service order ${orderId}`);
+    if (visit.status !== 'scheduled') {
+      throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}: no pending visit`, 'no-pending-visit');
+    }
+  };
+  return async (principal: Principal, orderId: string, body: OutcomeBody) => {
+    const visit = await findVisit(deps.db, principal, orderId);
+    pending(visit, principal, orderId);
+    await deps.workflows.publishMessage(messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, {
+      messageId: `tv-outcome:${visit.id}`,
+    });
+    return withTransaction(deps.db, async (tx) => {
+      const locked = await findVisit(tx, principal, orderId, { lock: true });
+      if (locked.id !== visit.id) throw new ConflictError(`the technical visit of service order ${orderId} changed`, 'no-pending-visit');
+      pending(locked, principal, orderId);
       const recordedAt = deps.clock();
       await tx.query(
         `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
@@ -50,9 +63,7 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
       await outbox.add(tvVisitCompleted, {
         visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
       }, { subject: orderId });
-      await deps.workflows.publishMessage(messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, {
-        messageId: `tv-outcome:${visit.id}`,
-      });
       return present(await findVisit(tx, principal, orderId));
     });
+  };
 }
