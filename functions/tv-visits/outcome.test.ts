@@ -71,9 +71,11 @@ describe('tv-visits POST /orders/:orderId/visit/outcome', () => {
     expect((await visitRow(visitId)).status).toBe('scheduled');
   });
 
-  it('when the order has no visit at all, then 404', async () => {
+  it('when the order has no technical visit at all, then 409 no-pending-visit; an unknown order, then 404', async () => {
     const order = await sell();
-    expect((await record(order.id, { outcome: 'YES' })).status).toBe(404);
+    expect(await record(order.id, { outcome: 'YES' })).toMatchObject({ status: 409, body: { reason: 'no-pending-visit' } });
+    expect((await record('00000000-0000-4000-8000-000000000000', { outcome: 'YES' })).status).toBe(404);
+    expect(messagesFor(order.id)).toEqual([]);
   });
 
   it('when the outcome is recorded again after success (a retry), then 409 no-pending-visit and nothing is published twice', async () => {

@@ -28,8 +28,9 @@ export interface RecordOutcomeDeps {
  * pending (503; the app retries); a failed commit after a publish leaves it pending too, and
  * the retry publishes the same messageId again, which the engine takes as done.
  *
- * Anyone but the assigned technician gets 404; a visit no longer pending gets 409
- * `no-pending-visit` — including the technician's own retry after a success (no replay).
+ * Anyone but the assigned technician gets 404; a visit no longer pending, or an order that
+ * never needed one, gets 409 `no-pending-visit` — including the technician's own retry after a
+ * success (no replay).
  */
 export function makeRecordOutcome(deps: RecordOutcomeDeps) {
   const pending = (visit: VisitRow, principal: Principal, orderId: string) => {
@@ -39,7 +40,14 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
     }
   };
   return async (principal: Principal, orderId: string, body: OutcomeBody) => {
-    const visit = await findVisit(deps.db, principal, orderId);
+    const visit = await findVisit(deps.db, principal, orderId).catch(async (error: unknown) => {
+      // An order that never had a visit has no pending TV (409, as the issue asks); a visit
+      // assigned to someone else stays invisible (404).
+      if (error instanceof NotFoundError && (await orderWithoutVisit(deps.db, orderId))) {
+        throw new ConflictError(`service order ${orderId} has no technical visit: no pending visit`, 'no-pending-visit');
+      }
+      throw error;
+    });
     pending(visit, principal, orderId);
     await deps.workflows.publishMessage(messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, {
       messageId: `tv-outcome:${visit.id}`,
@@ -66,4 +74,12 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
       return present(await findVisit(tx, principal, orderId));
     });
   };
+}
+
+async function orderWithoutVisit(db: Db, orderId: string): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT 1 FROM orders.service_orders o WHERE o.id = $1 AND NOT EXISTS (SELECT 1 FROM tv.visits v WHERE v.service_order_id = o.id)`,
+    [orderId],
+  );
+  return rows.length > 0;
 }
