@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 // so the same SQL and migrations are proven on PGlite (npm test) and on Postgres.
 export default defineConfig({
   test: {
-    include: ['test/integration/**/*.test.ts', '{functions,shared}/**/*.test.ts'],
+    include: ['test/integration/**/*.test.ts', '{functions,shared}/**/*.test.ts', 'mesh/engine/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
