@@ -2,6 +2,7 @@ import type { EventDefinition } from './define';
 import { notifyMessageRequested } from './notify/message';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
+import { workflowMessageRequested } from './platform/workflow-message';
 import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
 import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
@@ -9,6 +10,7 @@ export { defineEvent, type EventData, type EventDefinition } from './define';
 export * from './notify/message';
 export * from './orders/installation';
 export * from './orders/service-order';
+export * from './platform/workflow-message';
 export * from './sales/order-events';
 export * from './sales/pyxis';
 export * from './sales/tempo';
@@ -27,6 +29,7 @@ export const catalog: readonly EventDefinition[] = [
   installationCancelled,
   refundRequested,
   notifyMessageRequested,
+  workflowMessageRequested,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {

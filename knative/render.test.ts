@@ -20,6 +20,7 @@ describe('knative render', () => {
       ...names.map((n) => `knative/services/${n}.yaml`),
       'knative/sources/order-intake-sales-orders.yaml',
       'knative/sources/tv-start-service-orders.yaml',
+      'knative/sources/workflow-messages-requested.yaml',
     ]);
   });
 

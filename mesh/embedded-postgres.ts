@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { ProtocolAwareQueue } from './pglite-queue';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -23,6 +24,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 200 });
+  // Connections share one backend: keep each one's request (Parse..Sync) and transaction together.
+  (server as unknown as { queryQueue: ProtocolAwareQueue }).queryQueue = new ProtocolAwareQueue(db);
   await server.start();
   const port = (server as unknown as { server?: { address(): { port: number } } }).server?.address().port ?? options.port;
   return {

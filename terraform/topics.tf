@@ -78,6 +78,17 @@ resource "kafka_topic" "orders_service_order_updated" {
   }
 }
 
+resource "kafka_topic" "platform_workflow_message_requested" {
+  name               = "platform.workflow-message.requested"
+  partitions         = lookup(var.partitions_overrides, "platform.workflow-message.requested", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "platform.workflow-message.requested", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "sales_order_created" {
   name               = "sales.order.created"
   partitions         = lookup(var.partitions_overrides, "sales.order.created", var.partitions)

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signAnswerToken } from '../../shared/domain/tv-answer-token';
-import { RetryableError } from '../../shared/errors';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
-import { recordingWorkflows, seedVisit, useOrderSeller } from '../../test/support/tv';
+import { requestedMessages, seedVisit, useOrderSeller } from '../../test/support/tv';
 import { tvCustomerAnswersFunction } from './function';
 
 const db = useTestDb();
 const sell = await useOrderSeller(db);
-const workflows = recordingWorkflows();
 const logger = memoryLogger();
 const secret = 'test-answer-link-secret-0123456789abcdef';
 let now = new Date('2027-01-12T10:00:00Z');
-const url = await startFunction('tv-customer-answers', tvCustomerAnswersFunction({ db, logger, workflows, linkSecret: secret, clock: () => now }));
+const url = await startFunction('tv-customer-answers', tvCustomerAnswersFunction({ db, logger, linkSecret: secret, clock: () => now }));
 
 const lines = [{ change: 'add', description: 'Extra socket behind the hob', quantity: 1 }];
 const deadline = new Date('2027-01-19T10:00:00Z');
@@ -38,7 +36,8 @@ async function call(method: 'GET' | 'POST', token: string, body?: unknown) {
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
-const messagesFor = (orderId: string) => workflows.published.filter((m) => m.correlationKey === orderId);
+/** The workflow messages the function requested for an order (its outbox). */
+const messagesFor = (orderId: string) => requestedMessages(db, orderId);
 
 describe('tv-customer-answers', () => {
   it('when the customer opens the link, then 200 with the order ref, the adjustments, the extra cost and the deadline', async () => {
@@ -57,12 +56,12 @@ describe('tv-customer-answers', () => {
     now = new Date('2027-01-12T10:00:00Z');
     const { order, visitId, token } = await awaitingAnswer();
     expect(await call('POST', token, { accepted: true, comment: 'OK pour le surcoût' })).toMatchObject({ status: 200, body: { answer: 'accepted' } });
-    expect(messagesFor(order.id)).toEqual([
+    expect(await messagesFor(order.id)).toEqual([
       { name: 'tv-adjustments-answered', correlationKey: order.id, messageId: `tv-answer:${visitId}`, variables: { accepted: true } },
     ]);
     expect(await call('POST', token, { accepted: true })).toMatchObject({ status: 200, body: { answer: 'accepted' } });
     expect(await call('POST', token, { accepted: false })).toMatchObject({ status: 409, body: { reason: 'already-answered' } });
-    expect(messagesFor(order.id)).toHaveLength(1);
+    expect(await messagesFor(order.id)).toHaveLength(1);
     const { rows: [row] } = await db.query('SELECT customer_answer, customer_comment FROM tv.adjustments WHERE visit_id = $1', [visitId]);
     expect(row).toEqual({ customer_answer: 'accepted', customer_comment: 'OK pour le surcoût' });
   });
@@ -71,7 +70,7 @@ describe('tv-customer-answers', () => {
     now = new Date('2027-01-12T10:00:00Z');
     const { order, token } = await awaitingAnswer();
     expect((await call('POST', token, { accepted: false })).status).toBe(200);
-    expect(messagesFor(order.id)[0]?.variables).toEqual({ accepted: false });
+    expect((await messagesFor(order.id))[0]?.variables).toEqual({ accepted: false });
   });
 
   it('when the answer comes after the deadline, then 409 answer-deadline-passed and nothing is published', async () => {
@@ -79,7 +78,7 @@ describe('tv-customer-answers', () => {
     now = new Date('2027-01-20T10:00:00Z');
     expect((await call('GET', token)).body).toMatchObject({ deadlinePassed: true, answer: null });
     expect(await call('POST', token, { accepted: true })).toMatchObject({ status: 409, body: { reason: 'answer-deadline-passed' } });
-    expect(messagesFor(order.id)).toEqual([]);
+    expect(await messagesFor(order.id)).toEqual([]);
     now = new Date('2027-01-12T10:00:00Z');
   });
 
@@ -93,7 +92,7 @@ describe('tv-customer-answers', () => {
     const token = make({ visitId, orderId: order.id });
     expect(await call('GET', token)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
     expect((await call('POST', token, { accepted: true })).status).toBe(401);
-    expect(messagesFor(order.id)).toEqual([]);
+    expect(await messagesFor(order.id)).toEqual([]);
   });
 
   it('when a valid token binds the visit to another order, then 404: the token names nothing', async () => {
@@ -103,16 +102,12 @@ describe('tv-customer-answers', () => {
     expect((await call('GET', token)).status).toBe(404);
   });
 
-  it('when the engine is unavailable, then 503 and nothing is recorded; the retry records it', async () => {
+  it('when the workflow already cancelled the installation (its deadline timer), then 409 and nothing is requested', async () => {
     now = new Date('2027-01-12T10:00:00Z');
-    const { order, visitId, token } = await awaitingAnswer();
-    workflows.failNext(new RetryableError('publish message tv-adjustments-answered: Camunda unavailable (503)'));
-    expect((await call('POST', token, { accepted: true })).status).toBe(503);
-    const answerOf = async () => (await db.query('SELECT customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId])).rows[0];
-    expect(await answerOf()).toEqual({ customer_answer: null });
-    expect((await call('POST', token, { accepted: true })).status).toBe(200);
-    expect(await answerOf()).toEqual({ customer_answer: 'accepted' });
-    expect(messagesFor(order.id)).toHaveLength(1);
+    const { order, token } = await awaitingAnswer();
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'cancelled' WHERE id = $1`, [order.id]);
+    expect(await call('POST', token, { accepted: true })).toMatchObject({ status: 409, body: { reason: 'answer-deadline-passed' } });
+    expect(await messagesFor(order.id)).toEqual([]);
   });
 
   it('when the body is not a boolean answer, then 400 naming accepted', async () => {

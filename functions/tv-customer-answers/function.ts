@@ -6,7 +6,6 @@ import { verifyAnswerToken } from '../../shared/domain/tv-answer-token';
 import { InvalidInputError, issuesFromZod, NotFoundError } from '../../shared/errors';
 import { matchPath, toHttpError } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import type { Workflows } from '../../shared/workflow';
 import { makeAnswerAdjustments, makeShowAdjustments } from './handler';
 
 export const NAME = 'tv-customer-answers';
@@ -23,10 +22,10 @@ export const answerBody = z.object({
  * → 401. The shared HTTP edge demands a bearer token, so this function has its own small one;
  * its log lines name the route, never the path that holds the token.
  */
-export function tvCustomerAnswersFunction(deps: { db: Db; logger: Logger; workflows: Workflows; linkSecret: string; clock?: () => Date }) {
+export function tvCustomerAnswersFunction(deps: { db: Db; logger: Logger; linkSecret: string; clock?: () => Date }) {
   const clock = deps.clock ?? (() => new Date());
-  const show = makeShowAdjustments({ db: deps.db, workflows: deps.workflows, clock });
-  const answer = makeAnswerAdjustments({ db: deps.db, workflows: deps.workflows, clock });
+  const show = makeShowAdjustments({ db: deps.db, clock, source: `/functions/${NAME}` });
+  const answer = makeAnswerAdjustments({ db: deps.db, clock, source: `/functions/${NAME}` });
   const ROUTE = '/answers/:token';
 
   return async (req: Request, res: Response): Promise<void> => {

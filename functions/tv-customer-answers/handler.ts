@@ -2,12 +2,15 @@ import { messages } from '../../bpmn/contract';
 import { withTransaction, type Db, type Queryable } from '../../shared/db';
 import type { AnswerTokenClaims } from '../../shared/domain/tv-answer-token';
 import { ConflictError, NotFoundError } from '../../shared/errors';
-import type { Workflows } from '../../shared/workflow';
+import { currentTraceHeaders } from '../../shared/observability/tracing';
+import { makeOutbox } from '../../shared/outbox';
+import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 
 export interface CustomerAnswerDeps {
   db: Db;
-  workflows: Workflows;
   clock: () => Date;
+  /** CloudEvent source of the events this function produces. */
+  source: string;
 }
 
 interface AdjustmentsRow {
@@ -19,12 +22,14 @@ interface AdjustmentsRow {
   answer_deadline: Date | null;
   customer_answer: 'accepted' | 'refused' | null;
   answered_at: Date | null;
+  installation_status: string;
 }
 
 /** The adjustments the token names: visit AND order must match, or there is nothing to show. */
 async function findAdjustments(db: Queryable, claims: AnswerTokenClaims, lock = false): Promise<AdjustmentsRow> {
   const { rows: [row] } = await db.query<AdjustmentsRow>(
-    `SELECT a.visit_id, o.sales_order_id, a.lines, a.extra_cost_minor, a.currency, a.answer_deadline, a.customer_answer, a.answered_at
+    `SELECT a.visit_id, o.sales_order_id, a.lines, a.extra_cost_minor, a.currency, a.answer_deadline, a.customer_answer, a.answered_at,
+            o.installation_status
        FROM tv.adjustments a JOIN orders.service_orders o ON o.id = a.service_order_id
       WHERE a.visit_id = $1 AND a.service_order_id = $2 AND a.answer_deadline IS NOT NULL
       ${lock ? 'FOR UPDATE OF a' : ''}`,
@@ -51,12 +56,11 @@ export function makeShowAdjustments(deps: CustomerAnswerDeps) {
 
 /**
  * Records the customer's answer once, before the deadline, and tells the workflow (message
- * tv-adjustments-answered, correlated by the order id, idempotent by messageId). The message is
- * published after the checks and before the transaction that records the answer, outside it
- * (no transaction held open across a call to the engine); a failed publish records nothing
- * (503, the customer retries). The same answer again is answered 200 without a second message;
- * a different one 409 `already-answered`; any answer after the deadline 409
- * `answer-deadline-passed`.
+ * tv-adjustments-answered, correlated by the order id, idempotent by messageId) through the
+ * outbox, in the transaction that records the answer. The same answer again is answered 200
+ * without a second message; a different one 409 `already-answered`; any answer after the
+ * deadline 409 `answer-deadline-passed` — also once the workflow's own deadline timer has
+ * cancelled the installation (the engine's clock is the one that decides).
  */
 export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
   /** The stored answer when it is the same (a repeat), nothing when none yet; 409 otherwise. */
@@ -65,7 +69,7 @@ export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
       if (row.customer_answer === answer) return 'repeat';
       throw new ConflictError(`the adjustments were already ${row.customer_answer}`, 'already-answered');
     }
-    if (row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) {
+    if ((row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) || row.installation_status === 'cancelled') {
       throw new ConflictError('the deadline to answer has passed', 'answer-deadline-passed');
     }
     return 'new';
@@ -75,15 +79,16 @@ export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
     const now = deps.clock();
     const row = await findAdjustments(deps.db, claims);
     if (check(row, answer, now) === 'repeat') return present(row, now);
-    await deps.workflows.publishMessage(messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
-      messageId: `tv-answer:${claims.visitId}`,
-    });
     return withTransaction(deps.db, async (tx) => {
       const locked = await findAdjustments(tx, claims, true);
       if (check(locked, answer, now) === 'repeat') return present(locked, now);
       await tx.query(
         'UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1',
         [locked.visit_id, answer, body.comment ?? null, now]);
+      const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
+      await requestWorkflowMessage(outbox, messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
+        messageId: `tv-answer:${claims.visitId}`,
+      });
       return present({ ...locked, customer_answer: answer, answered_at: now }, now);
     });
   };

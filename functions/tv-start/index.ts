@@ -2,8 +2,7 @@ import '../../shared/observability/init';
 import { z } from 'zod';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { boot, serve } from '../../shared/runtime';
-import { isDuration } from '../../shared/workflow';
-import { camundaConfigProblems, camundaConfigSchema, camundaRestClient, camundaWorkflows } from '../../shared/workflow/camunda';
+import { isDuration } from '../../shared/workflow/duration';
 import { NAME, tvStartFunction } from './function';
 
 const duration = (fallback: string) =>
@@ -11,17 +10,15 @@ const duration = (fallback: string) =>
 
 const { config, logger } = boot(
   NAME,
-  databaseConfigSchema.extend(camundaConfigSchema.shape).extend({
+  databaseConfigSchema.extend({
     TV_SLA_DURATION: duration('P5D'),
     TV_ANSWER_DEADLINE: duration('P7D'),
   }),
-  camundaConfigProblems,
 );
 const db = poolFromConfig(NAME, config);
-const workflows = camundaWorkflows(camundaRestClient(config));
 
-void serve(
-  NAME,
-  tvStartFunction({ db, logger, workflows, settings: { slaDuration: config.TV_SLA_DURATION, answerDeadline: config.TV_ANSWER_DEADLINE } }),
-  { port: config.PORT, logger, onShutdown: () => db.end() },
-);
+void serve(NAME, tvStartFunction({ db, logger, settings: { slaDuration: config.TV_SLA_DURATION, answerDeadline: config.TV_ANSWER_DEADLINE } }), {
+  port: config.PORT,
+  logger,
+  onShutdown: () => db.end(),
+});

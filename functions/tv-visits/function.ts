@@ -2,7 +2,6 @@ import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
 import { makeHttpFunction, ok, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import type { Workflows } from '../../shared/workflow';
 import { makeAssignVisit } from './assign';
 import { findVisit, present } from './queries';
 import { makeRecordOutcome } from './record-outcome';
@@ -15,10 +14,10 @@ export const NAME = 'tv-visits';
  * provider admin of its provider, its technician), assign it (operators, provider admins), and
  * record its outcome (the assigned technician).
  */
-export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger; workflows: Workflows; clock?: () => Date }) {
+export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger; clock?: () => Date }) {
   const clock = deps.clock ?? (() => new Date());
   const assign = makeAssignVisit({ db: deps.db, clock });
-  const recordOutcome = makeRecordOutcome({ db: deps.db, workflows: deps.workflows, clock, source: `/functions/${NAME}` });
+  const recordOutcome = makeRecordOutcome({ db: deps.db, clock, source: `/functions/${NAME}` });
   return makeHttpFunction({
     authenticator: deps.authenticator,
     logger: deps.logger,

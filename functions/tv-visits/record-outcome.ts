@@ -5,13 +5,12 @@ import { withTransaction, type Db } from '../../shared/db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { currentTraceHeaders } from '../../shared/observability/tracing';
 import { makeOutbox } from '../../shared/outbox';
-import type { Workflows } from '../../shared/workflow';
+import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import { findVisit, present, type VisitRow } from './queries';
 import type { OutcomeBody } from './schema';
 
 export interface RecordOutcomeDeps {
   db: Db;
-  workflows: Workflows;
   clock: () => Date;
   /** CloudEvent source of the events this function produces. */
   source: string;
@@ -22,11 +21,8 @@ export interface RecordOutcomeDeps {
  * the visit is completed, tv.visit.completed is announced (outbox) and the workflow is told
  * (message tv-outcome-recorded, correlated by the order id).
  *
- * The message is published after the checks and before the transaction that records the
- * outcome — outside it: no transaction is held open across a call to the engine (the embedded
- * engine shares the one-transaction-at-a-time PGlite). A failed publish leaves the visit
- * pending (503; the app retries); a failed commit after a publish leaves it pending too, and
- * the retry publishes the same messageId again, which the engine takes as done.
+ * The message goes through the outbox, in the transaction that records the outcome: the
+ * workflow hears of the outcome (and moves on to the adjustments) only once it is committed.
  *
  * Anyone but the assigned technician gets 404; a visit no longer pending, or an order that
  * never needed one, gets 409 `no-pending-visit` — including the technician's own retry after a
@@ -49,9 +45,6 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
       throw error;
     });
     pending(visit, principal, orderId);
-    await deps.workflows.publishMessage(messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, {
-      messageId: `tv-outcome:${visit.id}`,
-    });
     return withTransaction(deps.db, async (tx) => {
       const locked = await findVisit(tx, principal, orderId, { lock: true });
       if (locked.id !== visit.id) throw new ConflictError(`the technical visit of service order ${orderId} changed`, 'no-pending-visit');
@@ -71,6 +64,7 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
       await outbox.add(tvVisitCompleted, {
         visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
       }, { subject: orderId });
+      await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
       return present(await findVisit(tx, principal, orderId));
     });
   };

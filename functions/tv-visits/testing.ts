@@ -2,19 +2,18 @@ import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
 import { memoryLogger } from '../../test/support/logger';
-import { recordingWorkflows, useOrderSeller } from '../../test/support/tv';
+import { requestedMessages, useOrderSeller } from '../../test/support/tv';
 import { tvVisitsFunction } from './function';
 
 export type Json = Record<string, unknown>;
 
-/** tv-visits served with the real dev OpenID provider and database, and a recording Workflows fake. */
+/** tv-visits served with the real dev OpenID provider and database. */
 export async function startTvVisitsHarness() {
   const db = useTestDb();
   const identity = await useDevIdentity();
   const sell = await useOrderSeller(db);
-  const workflows = recordingWorkflows();
   const logger = memoryLogger();
-  const url = await startFunction('tv-visits', tvVisitsFunction({ db, authenticator: identity.authenticator, logger, workflows }));
+  const url = await startFunction('tv-visits', tvVisitsFunction({ db, authenticator: identity.authenticator, logger }));
 
   async function call(method: string, path: string, authorization: string, body?: unknown): Promise<{ status: number; body: Json }> {
     const response = await fetch(`${url}${path}`, {
@@ -25,5 +24,7 @@ export async function startTvVisitsHarness() {
     return { status: response.status, body: (await response.json()) as Json };
   }
 
-  return { db, identity, sell, workflows, logger, call };
+  /** The workflow messages the function requested for an order (through its outbox). */
+  const messagesFor = (orderId: string) => requestedMessages(db, orderId);
+  return { db, identity, sell, logger, call, messagesFor };
 }

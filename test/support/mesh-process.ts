@@ -24,12 +24,13 @@ export interface MeshPorts {
 }
 
 export async function freeMeshPorts(): Promise<MeshPorts> {
+  const singles = [await freePort(), await freePort(), await freePort(), await freePort()];
   return {
-    MESH_PORT: String(await freePort()),
-    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24)),
-    MESH_OIDC_PORT: String(await freePort()),
-    MESH_ENGINE_PORT: String(await freePort()),
-    MESH_DB_PORT: String(await freePort()),
+    MESH_PORT: String(singles[0]),
+    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24, singles)),
+    MESH_OIDC_PORT: String(singles[1]),
+    MESH_ENGINE_PORT: String(singles[2]),
+    MESH_DB_PORT: String(singles[3]),
   };
 }
 

@@ -12,12 +12,13 @@ export async function startTestMesh(env: Record<string, string> = {}): Promise<M
   const { buildAll } = await import('../../esbuild.config.mjs');
   await buildAll();
   const logs: string[] = [];
+  const singles = [await freePort(), await freePort(), await freePort(), await freePort()];
   const config = meshConfig({
-    MESH_PORT: String(await freePort()),
-    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24)),
-    MESH_ENGINE_PORT: String(await freePort()),
-    MESH_DB_PORT: String(await freePort()),
-    MESH_OIDC_PORT: String(await freePort()),
+    MESH_PORT: String(singles[0]),
+    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24, singles)),
+    MESH_ENGINE_PORT: String(singles[1]),
+    MESH_DB_PORT: String(singles[2]),
+    MESH_OIDC_PORT: String(singles[3]),
     MESH_DATA_DIR: 'memory',
     MESH_BACKOFF_SCALE: '0.01',
     LOG_LEVEL: process.env.MESH_TEST_LOG_LEVEL ?? 'warn',

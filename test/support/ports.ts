@@ -13,9 +13,10 @@ export function freePort(): Promise<number> {
 }
 
 /** `count` consecutive free ports (the mesh gives functions consecutive ports). */
-export async function freePortRange(count: number): Promise<number> {
+export async function freePortRange(count: number, avoid: number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
+    if (avoid.some((p) => p >= base && p < base + count)) continue;
     const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
     if (ok.every(Boolean)) return base;
   }

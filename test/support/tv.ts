@@ -74,34 +74,13 @@ export interface PublishedMessage {
   messageId: string | undefined;
 }
 
-/**
- * The Workflows port as a recording fake: publishMessage keeps each message (a second one with a
- * buffered messageId is accepted and not kept, as Zeebe does); `failNext` makes the next publish
- * fail. The user task and incident APIs are not used by these functions.
- */
-export function recordingWorkflows(): Workflows & { published: PublishedMessage[]; failNext(error: Error): void } {
-  const published: PublishedMessage[] = [];
-  let failure: Error | undefined;
-  const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('not used by the TV functions')) });
-  return {
-    published,
-    failNext(error: Error) {
-      failure = error;
-    },
-    publishMessage(message: MessageDeclaration, correlationKey: string, variables: Record<string, unknown>, options: { messageId?: string } = {}) {
-      if (failure) {
-        const error = failure;
-        failure = undefined;
-        return Promise.reject(error);
-      }
-      if (!options.messageId || !published.some((m) => m.name === message.name && m.messageId === options.messageId)) {
-        published.push({ name: message.name, correlationKey, variables, messageId: options.messageId });
-      }
-      return Promise.resolve();
-    },
-    userTasks: unused as Workflows['userTasks'],
-    incidents: unused as Workflows['incidents'],
-  };
+/** The workflow messages a function requested through its outbox (platform.workflow-message.requested), oldest first. */
+export async function requestedMessages(db: Db, correlationKey: string): Promise<PublishedMessage[]> {
+  const { rows } = await db.query<{ data: { name: string; correlationKey: string; messageId: string; variables: Record<string, unknown> } }>(
+    `SELECT data FROM platform.outbox WHERE type = 'ahs.platform.workflow-message.requested' AND partition_key = $1 ORDER BY id`,
+    [correlationKey],
+  );
+  return rows.map(({ data }) => ({ name: data.name, correlationKey: data.correlationKey, variables: data.variables, messageId: data.messageId }));
 }
 
 /** Outbox rows of one order, oldest first. */
