@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { MessageDeclaration } from '../../bpmn/contract';
 import { salesOrderCreated, salesOrderUpdated } from '../../events';
 import type { Db } from '../../shared/db';
-import { jobToCloudEvent, type Job, type Workflows } from '../../shared/workflow';
+import { jobToCloudEvent, type Job } from '../../shared/workflow';
 import { orderIntakeFunction } from '../../functions/order-intake/function';
 import { pyxis, tempo, type PyxisFixture, type TempoFixture } from '../fixtures/sales';
 import { unique } from './db';
