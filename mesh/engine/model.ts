@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import * as Elements from 'bpmn-elements';
 import BpmnModdle, { type ModdleElement } from 'bpmn-moddle';
+import serializeContext, { TypeResolver } from 'moddle-context-serializer';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 
 export interface ServiceTaskDef {
@@ -36,6 +38,8 @@ export interface ProcessModel {
   messageCatches: Map<string, MessageCatchDef>;
   /** Error codes caught by boundary events, per element they are attached to ('*' = any). */
   errorBoundaries: Map<string, Set<string>>;
+  /** The model as bpmn-engine takes it, parsed and mapped once per version (not once per instance). */
+  sourceContext: unknown;
 }
 
 type El = ModdleElement & { extensionElements?: { values?: El[] }; flowElements?: El[]; eventDefinitions?: El[] };
@@ -46,20 +50,23 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== 
 /** Reads the Zeebe-relevant parts of a `.bpmn` file; one ProcessModel per executable process. */
 export async function readModels(xml: string): Promise<ProcessModel[]> {
   const moddle = new BpmnModdle({ zeebe });
-  const { rootElement, warnings } = await moddle.fromXML(xml, 'bpmn:Definitions');
+  const parsed = await moddle.fromXML(xml, 'bpmn:Definitions');
+  const { rootElement, warnings } = parsed;
   if (warnings.length > 0) throw new Error(`the model does not parse cleanly: ${warnings.map((w) => w.message).join('; ')}`);
   const checksum = createHash('sha256').update(xml).digest('hex');
+  const sourceContext = serializeContext(parsed as never, TypeResolver(Elements as Record<string, unknown>));
   const rootElements = (rootElement.rootElements as El[] | undefined) ?? [];
   return rootElements
     .filter((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)
-    .map((process) => readProcess(process, xml, checksum));
+    .map((process) => readProcess(process, xml, checksum, sourceContext));
 }
 
-function readProcess(process: El, xml: string, checksum: string): ProcessModel {
+function readProcess(process: El, xml: string, checksum: string, sourceContext: unknown): ProcessModel {
   const model: ProcessModel = {
     bpmnProcessId: String(process.id),
     checksum,
     xml,
+    sourceContext,
     serviceTasks: new Map(),
     userTasks: new Map(),
     messageCatches: new Map(),

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'node:events';
 import { Engine } from 'bpmn-engine';
-import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import type { JobCommand } from '../../shared/workflow/job';
 import { evaluateProperty, FeelError, isExpression } from './feel';
 import type { KeySource } from './keys';
@@ -128,8 +127,15 @@ export class InstanceRunner {
     this.execution = (await this.engine.resume({ listener: this.listener() }));
   }
 
+  /**
+   * The serialisable state, without the model: bpmn-engine puts the whole mapped definition in
+   * each state (`definitions[].source`), the same for every instance of a version. The runner is
+   * built from the version's model, and recover() takes it from there.
+   */
   engineState(): unknown {
-    return this.execution?.getState();
+    const state = this.execution?.getState() as { definitions?: { source?: unknown }[] } | undefined;
+    if (!state) return state;
+    return { ...state, definitions: (state.definitions ?? []).map(({ source: _model, ...definition }) => definition) };
   }
 
   stop(): void {
@@ -356,8 +362,7 @@ export class InstanceRunner {
     const forget = (executionId: string) => this.callbacks.delete(executionId);
     const engine = new Engine({
       name: `${this.model.bpmnProcessId}:${this.key}`,
-      source: this.model.xml,
-      moddleOptions: { zeebe },
+      sourceContext: this.model.sourceContext,
       settings: { enableDummyService: false },
       expressions: {
         resolveExpression(expression: unknown) {
