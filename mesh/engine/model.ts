@@ -54,7 +54,7 @@ export async function readModels(xml: string): Promise<ProcessModel[]> {
   const { rootElement, warnings } = parsed;
   if (warnings.length > 0) throw new Error(`the model does not parse cleanly: ${warnings.map((w) => w.message).join('; ')}`);
   const checksum = createHash('sha256').update(xml).digest('hex');
-  const sourceContext = serializeContext(parsed as never, TypeResolver(Elements as Record<string, unknown>));
+  const sourceContext = serializeContext(parsed, TypeResolver(Elements as Record<string, unknown>));
   const rootElements = (rootElement.rootElements as El[] | undefined) ?? [];
   return rootElements
     .filter((e) => e.$type === 'bpmn:Process' && e.isExecutable === true)
