@@ -18,15 +18,29 @@ const env = {
   OIDC_ISSUER: 'http://127.0.0.1:1',
   OIDC_AUDIENCE: 'urn:ahs:field-service',
   EVENT_BUS_URL: 'http://127.0.0.1:1/_bus',
+  ZEEBE_REST_ADDRESS: 'http://127.0.0.1:1',
+  CAMUNDA_AUTH_STRATEGY: 'NONE',
+  TV_ANSWER_LINK_SECRET: 'bench-only-secret-never-signs-a-real-link',
+  TV_ANSWER_LINK_BASE_URL: 'http://127.0.0.1:1/answers',
   LOG_LEVEL: 'error',
 };
+/** A bundle that has not answered by then will not: the run stops naming it. */
+const START_TIMEOUT_MS = 20_000;
 
 async function coldStart(file: string): Promise<{ ms: number; rssKiB: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, PORT: String(port), K_SERVICE: 'bench' }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, PORT: String(port), K_SERVICE: 'bench' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exited: number | null | undefined;
+  child.once('exit', (code) => (exited = code));
   let ms = 0;
   for (;;) {
+    if (exited !== undefined || performance.now() - started > START_TIMEOUT_MS) {
+      child.kill('SIGKILL');
+      throw new Error(`${file} did not answer /healthz (${exited !== undefined ? `exited ${exited}` : `no answer in ${START_TIMEOUT_MS} ms`}): ${stderr.slice(-500)}`);
+    }
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);
       if (response.ok) {
@@ -41,8 +55,9 @@ async function coldStart(file: string): Promise<{ ms: number; rssKiB: number }> 
   await new Promise((r) => setTimeout(r, 300));
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
   const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const gone = new Promise((r) => child.once('exit', r));
   child.kill();
-  await new Promise((r) => child.once('exit', r));
+  await gone;
   return { ms, rssKiB };
 }
 
@@ -80,4 +95,7 @@ async function main() {
   console.log(`\n${failed === 0 ? 'every function within' : `${failed} function(s) over`} ${TARGET}x of the bare server`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -13,10 +13,41 @@ const clock = new EngineClock();
 let engine: EmbeddedEngine;
 const logger = memoryLogger();
 
+/**
+ * A small model beside the real ones, for what the TV model does not use: output mappings, a
+ * FEEL condition on a mapped value, and a service task whose BPMN error nothing catches.
+ */
+const probeModel = {
+  name: 'engine-probe.bpmn',
+  xml: `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="probe-definitions" targetNamespace="https://ahs-field-service/test">
+  <bpmn:process id="engine-probe" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="price" />
+    <bpmn:serviceTask id="price" name="Price">
+      <bpmn:extensionElements>
+        <zeebe:taskDefinition type="probe-price" retries="1" />
+        <zeebe:ioMapping>
+          <zeebe:input source="=quantity * 2" target="units" />
+          <zeebe:output source="=quote.total" target="total" />
+        </zeebe:ioMapping>
+      </bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="price" targetRef="big" />
+    <bpmn:exclusiveGateway id="big"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing><bpmn:outgoing>f4</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:sequenceFlow id="f3" sourceRef="big" targetRef="expensive"><bpmn:conditionExpression>=total &gt; 10</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f4" sourceRef="big" targetRef="cheap"><bpmn:conditionExpression>=total &lt;= 10</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:endEvent id="expensive"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="cheap"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>`,
+};
+
 const startEngine = () =>
   EmbeddedEngine.start({
     db: database.db,
-    models: loadModels(),
+    models: [...loadModels(), probeModel],
     workerUrl: () => worker.url,
     logger,
     clock,
@@ -148,5 +179,51 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     clock.pin(Date.now() + 8 * 24 * 3600_000);
     await completed(orderId);
     expect(worker.ofType('orders-cancel-installation', orderId)[0]?.variables).toMatchObject({ reason: 'adjustments-unanswered' });
+  });
+
+  it('when the worker raises a BPMN error the model catches, then the boundary path is taken (TV not needed)', async () => {
+    const orderId = newOrder();
+    worker.behaviours.set('tv-schedule-visit', (job) =>
+      job.variables.orderId === orderId ? { status: 422, body: { errorCode: 'ORDER_NOT_ACTIVE', errorMessage: 'order cancelled' } } : { status: 200, body: { variables: {} } },
+    );
+    await requestTv(orderId);
+    await completed(orderId);
+    expect(worker.ofType('orders-unblock-installation', orderId)).toEqual([]);
+    const { rows } = await database.db.query('SELECT 1 FROM platform.workflow_incidents i JOIN platform.workflow_instances p USING (process_instance_key) WHERE p.correlation_key = $1', [orderId]);
+    expect(rows).toEqual([]);
+    worker.behaviours.delete('tv-schedule-visit');
+  });
+
+  it('when a BPMN error has no boundary event for its code, then the instance waits with an incident (UNHANDLED_ERROR_EVENT)', async () => {
+    const orderId = newOrder();
+    worker.behaviours.set('tv-schedule-visit', (job) =>
+      job.variables.orderId === orderId ? { status: 422, body: { errorCode: 'NOT_IN_THE_MODEL', errorMessage: 'nobody catches this' } } : { status: 200, body: { variables: {} } },
+    );
+    await requestTv(orderId);
+    const incident = await eventually(async () => {
+      const { rows } = await database.db.query<{ error_type: string }>(
+        'SELECT error_type FROM platform.workflow_incidents i JOIN platform.workflow_instances p USING (process_instance_key) WHERE p.correlation_key = $1',
+        [orderId],
+      );
+      return rows[0];
+    }, 5_000, 20);
+    expect(incident.error_type).toBe('UNHANDLED_ERROR_EVENT');
+    expect((await instanceOf(orderId))?.state).toBe('ACTIVE');
+    worker.behaviours.delete('tv-schedule-visit');
+  });
+
+  it('when a job has input and output mappings, then the worker gets the input and the process the mapped output, which a FEEL condition reads', async () => {
+    worker.behaviours.set('probe-price', (job) => ({ status: 200, body: { variables: { quote: { total: Number(job.variables.units) * 5 } } } }));
+    const expensive = await engine.createInstance('engine-probe', { quantity: 3, probe: 'expensive' });
+    const cheap = await engine.createInstance('engine-probe', { quantity: 1, probe: 'cheap' });
+    const variablesOf = (key: string) =>
+      eventually(async () => {
+        const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown> }>('SELECT state, variables FROM platform.workflow_instances WHERE process_instance_key = $1', [key]);
+        return rows[0]?.state === 'COMPLETED' ? rows[0].variables : undefined;
+      }, 5_000, 20);
+    expect(await variablesOf(expensive.processInstanceKey)).toEqual({ quantity: 3, probe: 'expensive', total: 30 });
+    expect(await variablesOf(cheap.processInstanceKey)).toEqual({ quantity: 1, probe: 'cheap', total: 10 });
+    const jobs = worker.jobs.filter((j) => j.type === 'probe-price');
+    expect(jobs.map((j) => j.variables.units).sort()).toEqual([2, 6]);
   });
 });
