@@ -39,7 +39,8 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
         body: validate(found.route.body, found.route.body ? jsonBody(req) : undefined, 'body'),
         principal,
       };
-      const result = await found.route.handle(input, { logger, requestId });
+      const idempotencyKey = found.route.idempotent ? readIdempotencyKey(req.header('idempotency-key')) : undefined;
+      const result = await found.route.handle(input, { logger, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) });
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
       if (result.body === undefined) res.status(result.status).end();
       else res.status(result.status).json(result.body);
@@ -52,6 +53,19 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       res.status(answer.status).json(answer.body);
     }
   };
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
+
+/** The client-supplied key of a retried write: required where the route says so. */
+function readIdempotencyKey(value: string | undefined): string {
+  if (value === undefined || value === '') {
+    throw new InvalidInputError('this write needs an Idempotency-Key header (the app sends the same key when it retries)', [{ field: 'Idempotency-Key', message: 'Required' }]);
+  }
+  if (!IDEMPOTENCY_KEY.test(value)) {
+    throw new InvalidInputError('invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: '8 to 200 characters among letters, digits and . _ : -' }]);
+  }
+  return value;
 }
 
 /** The request body as JSON; a body that is not JSON is the caller's mistake (400). */

@@ -1,3 +1,4 @@
 export { toHttpError } from './errors';
 export { makeHttpFunction, type HttpFunctionOptions } from './http-function';
-export { created, matchPath, ok, route, type HttpResult, type Route, type RouteContext } from './route';
+export { idempotently, type IdempotentRequest, type Replayable } from './idempotency';
+export { created, matchPath, ok, replayed, route, type HttpResult, type Route, type RouteContext } from './route';

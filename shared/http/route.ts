@@ -6,13 +6,20 @@ export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a handler returns; the wrapper writes it. */
 export interface HttpResult {
-  status: 200 | 201 | 202 | 204;
+  /** 2xx; a replayed idempotent write answers its first answer's status, which may be a 4xx. */
+  status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
 export const ok = (body: unknown): HttpResult => ({ status: 200, body });
 export const created = (body: unknown): HttpResult => ({ status: 201, body });
+/** The answer of an idempotent write, first or replayed (`Idempotent-Replayed: true` tells which). */
+export const replayed = (r: { status: number; body: unknown; replayed: boolean }): HttpResult => ({
+  status: r.status,
+  body: r.body,
+  ...(r.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
+});
 
 export interface RouteInput<P, Q, B> {
   params: P;
@@ -24,6 +31,8 @@ export interface RouteInput<P, Q, B> {
 export interface RouteContext {
   logger: Logger;
   requestId: string;
+  /** The client's `Idempotency-Key` header, present (and checked) on routes declared `idempotent`. */
+  idempotencyKey?: string;
 }
 
 type Schema = z.ZodType;
@@ -38,6 +47,12 @@ export interface RouteSpec<P extends Schema | undefined, Q extends Schema | unde
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A write an offline app retries: the request must carry an `Idempotency-Key` header (400
+   * naming it otherwise), handed to the handler, which replays the first answer with
+   * `idempotently` (./idempotency.ts).
+   */
+  idempotent?: boolean;
   handle(input: RouteInput<Out<P>, Out<Q>, Out<B>>, ctx: RouteContext): Promise<HttpResult>;
 }
 
@@ -48,6 +63,7 @@ export interface Route {
   params?: Schema;
   query?: Schema;
   body?: Schema;
+  idempotent?: boolean;
   handle(input: RouteInput<unknown, unknown, unknown>, ctx: RouteContext): Promise<HttpResult>;
 }
 
