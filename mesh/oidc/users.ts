@@ -8,6 +8,9 @@
 export const DEV_CLIENT_SECRET = 'dev-only-secret';
 
 export const DEV_PROVIDER_ID = '11111111-1111-4111-8111-111111111111';
+/** A second Madrid provider, and a Lyon one (seeded in dispatch.providers), for authorization checks. */
+export const DEV_PROVIDER_B_ID = '22222222-2222-4222-8222-222222222222';
+export const DEV_PROVIDER_FR_ID = '33333333-3333-4333-8333-333333333333';
 
 export interface DevUser {
   /** The token subject (`sub`). */
@@ -45,6 +48,22 @@ export const DEV_USERS = {
   technician: {
     sub: 'tech-0001',
     claims: { ahs: { roles: ['AHS_TECHNICIAN'], countries: ['ES'], provider_id: DEV_PROVIDER_ID } },
+  },
+  'provider-admin-b': {
+    sub: 'padmin-0002',
+    claims: { ahs: { roles: ['AHS_PROVIDER_ADMIN'], countries: ['ES'], provider_id: DEV_PROVIDER_B_ID } },
+  },
+  'technician-b': {
+    sub: 'tech-0002',
+    claims: { ahs: { roles: ['AHS_TECHNICIAN'], countries: ['ES'], provider_id: DEV_PROVIDER_B_ID } },
+  },
+  'provider-admin-fr': {
+    sub: 'padmin-0003',
+    claims: { ahs: { roles: ['AHS_PROVIDER_ADMIN'], countries: ['FR'], provider_id: DEV_PROVIDER_FR_ID } },
+  },
+  'technician-fr': {
+    sub: 'tech-0003',
+    claims: { ahs: { roles: ['AHS_TECHNICIAN'], countries: ['FR'], provider_id: DEV_PROVIDER_FR_ID } },
   },
   admin: {
     sub: 'admin-0001',

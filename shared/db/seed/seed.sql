@@ -86,3 +86,51 @@ INSERT INTO orders.product_code_mappings (sales_system, sales_product_code, serv
   ('PYXIS', 'PYX-SRV-DOOR-INT',     'INTERIOR_DOOR_INSTALL'),
   ('TEMPO', 'TMP-SVC-DOOR-INT',     'INTERIOR_DOOR_INSTALL')
 ON CONFLICT (sales_system, sales_product_code) DO NOTHING;
+
+-- Dispatch (development and tests): providers of Madrid and Lyon with their technicians, and the
+-- auto-accept policies (ES: an offer becomes an assignment at once; FR, IT, PL: the provider accepts).
+INSERT INTO dispatch.providers (id, name, country_code, status, quality_score, cost_index) VALUES
+  ('11111111-1111-4111-8111-111111111111', 'Reformas Castellana SL', 'ES', 'active', 0.820, 1.00),
+  ('22222222-2222-4222-8222-222222222222', 'Instalaciones del Sur SA', 'ES', 'active', 0.740, 0.95),
+  ('33333333-3333-4333-8333-333333333333', 'Atelier Rhône Services', 'FR', 'active', 0.880, 1.05),
+  ('44444444-4444-4444-8444-444444444444', 'Lyon Pose Express', 'FR', 'active', 0.700, 0.90),
+  ('55555555-5555-4555-8555-555555555555', 'Nuevos Montajes SL', 'ES', 'onboarding', 0.500, 1.00)
+ON CONFLICT (id) DO NOTHING;
+
+INSERT INTO dispatch.provider_business_units (provider_id, business_unit_id)
+SELECT p.id, bu.id FROM (VALUES
+  ('11111111-1111-4111-8111-111111111111'::uuid, 'ES-CENTRO'),
+  ('22222222-2222-4222-8222-222222222222'::uuid, 'ES-CENTRO'),
+  ('33333333-3333-4333-8333-333333333333'::uuid, 'FR-RHONE-ALPES'),
+  ('44444444-4444-4444-8444-444444444444'::uuid, 'FR-RHONE-ALPES'),
+  ('55555555-5555-4555-8555-555555555555'::uuid, 'ES-CENTRO')
+) AS p(id, bu_code) JOIN org.business_units bu ON bu.code = p.bu_code
+ON CONFLICT DO NOTHING;
+
+INSERT INTO dispatch.provider_zones (provider_id, postal_code_prefix, priority) VALUES
+  ('11111111-1111-4111-8111-111111111111', '28', 1),
+  ('22222222-2222-4222-8222-222222222222', '28', 2),
+  ('22222222-2222-4222-8222-222222222222', '45', 1),
+  ('33333333-3333-4333-8333-333333333333', '69', 1),
+  ('33333333-3333-4333-8333-333333333333', '38', 2),
+  ('44444444-4444-4444-8444-444444444444', '69', 1),
+  ('55555555-5555-4555-8555-555555555555', '28', 1)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO dispatch.technicians (id, provider_id, subject, display_name, skills, zones, working_days, daily_capacity_hours) VALUES
+  ('7e000000-0000-4000-8000-000000000001', '11111111-1111-4111-8111-111111111111', 'tech-0001', 'Javier Ortega',
+   ARRAY['KITCHEN','PLUMBING_BASIC','ELECTRICAL_BASIC','CARPENTRY','HEATING','GAS_CERTIFIED'], ARRAY['28'], '{1,2,3,4,5}', 8),
+  ('7e000000-0000-4000-8000-000000000002', '22222222-2222-4222-8222-222222222222', 'tech-0002', 'Lucía Navarro',
+   ARRAY['KITCHEN','PLUMBING_BASIC','ELECTRICAL_BASIC','CARPENTRY'], ARRAY['28','45'], '{1,2,3,4,5,6}', 8),
+  ('7e000000-0000-4000-8000-000000000003', '33333333-3333-4333-8333-333333333333', 'tech-0003', 'Camille Girard',
+   ARRAY['KITCHEN','PLUMBING_BASIC','ELECTRICAL_BASIC','CARPENTRY','HEATING'], ARRAY['69','38'], '{1,2,3,4,5}', 7.5),
+  ('7e000000-0000-4000-8000-000000000004', '44444444-4444-4444-8444-444444444444', 'tech-0004', 'Hugo Lambert',
+   ARRAY['KITCHEN','CARPENTRY'], ARRAY['69'], '{1,2,3,4,5}', 8)
+ON CONFLICT (id) DO NOTHING;
+
+INSERT INTO dispatch.auto_accept_policies (country_code, business_unit_id, auto_accept, offer_timeout, parallel_offers) VALUES
+  ('ES', NULL, TRUE, 'PT4H', 1),
+  ('FR', NULL, FALSE, 'PT4H', 1),
+  ('IT', NULL, FALSE, 'PT8H', 1),
+  ('PL', NULL, FALSE, 'PT8H', 1)
+ON CONFLICT DO NOTHING;
