@@ -1,4 +1,6 @@
 import type { EventDefinition } from './define';
+import { assignmentCancelled, assignmentConfirmed } from './dispatch/assignment';
+import { offerAccepted, offerCreated, offerDeclined, offerExpired } from './dispatch/offer';
 import { notifyMessageRequested } from './notify/message';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
@@ -7,6 +9,8 @@ import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
 import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
 export { defineEvent, type EventData, type EventDefinition } from './define';
+export * from './dispatch/assignment';
+export * from './dispatch/offer';
 export * from './notify/message';
 export * from './orders/installation';
 export * from './orders/service-order';
@@ -30,6 +34,12 @@ export const catalog: readonly EventDefinition[] = [
   refundRequested,
   notifyMessageRequested,
   workflowMessageRequested,
+  offerCreated,
+  offerAccepted,
+  offerDeclined,
+  offerExpired,
+  assignmentConfirmed,
+  assignmentCancelled,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {
