@@ -1,6 +1,8 @@
 import type { EventDefinition } from './define';
 import { assignmentCancelled, assignmentConfirmed } from './dispatch/assignment';
 import { offerAccepted, offerCreated, offerDeclined, offerExpired } from './dispatch/offer';
+import { fieldAppointmentBooked } from './field/appointment';
+import { fieldVisitCheckedIn, fieldVisitCheckedOut } from './field/visit';
 import { notifyMessageRequested } from './notify/message';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
@@ -11,6 +13,8 @@ import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 export { defineEvent, type EventData, type EventDefinition } from './define';
 export * from './dispatch/assignment';
 export * from './dispatch/offer';
+export * from './field/appointment';
+export * from './field/visit';
 export * from './notify/message';
 export * from './orders/installation';
 export * from './orders/service-order';
@@ -40,6 +44,9 @@ export const catalog: readonly EventDefinition[] = [
   offerExpired,
   assignmentConfirmed,
   assignmentCancelled,
+  fieldAppointmentBooked,
+  fieldVisitCheckedIn,
+  fieldVisitCheckedOut,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {

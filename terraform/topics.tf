@@ -67,6 +67,39 @@ resource "kafka_topic" "dispatch_offer_expired" {
   }
 }
 
+resource "kafka_topic" "field_appointment_booked" {
+  name               = "field.appointment.booked"
+  partitions         = lookup(var.partitions_overrides, "field.appointment.booked", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "field.appointment.booked", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
+resource "kafka_topic" "field_visit_checked_in" {
+  name               = "field.visit.checked-in"
+  partitions         = lookup(var.partitions_overrides, "field.visit.checked-in", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "field.visit.checked-in", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
+resource "kafka_topic" "field_visit_checked_out" {
+  name               = "field.visit.checked-out"
+  partitions         = lookup(var.partitions_overrides, "field.visit.checked-out", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "field.visit.checked-out", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "notify_message_requested" {
   name               = "notify.message.requested"
   partitions         = lookup(var.partitions_overrides, "notify.message.requested", var.partitions)
