@@ -44,6 +44,10 @@ export const messages = {
   tvOutcomeRecorded: { name: 'tv-outcome-recorded', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
   /** The customer accepted or refused the adjustments of a YES_BUT visit. */
   tvAdjustmentsAnswered: { name: 'tv-adjustments-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** A provider accepted or declined an offer from the app (variables offerId, answer: accepted | declined). */
+  dispatchOfferAnswered: { name: 'dispatch-offer-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** A provider withdrew from an accepted job (variables assignmentId): cancel it and dispatch again without it. */
+  dispatchAssignmentWithdrawn: { name: 'dispatch-assignment-withdrawn', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
 } as const satisfies Record<string, MessageDeclaration>;
 export type MessageKey = keyof typeof messages;
 
