@@ -1,0 +1,15 @@
+import '../../shared/observability/init';
+import { authConfigSchema, authenticatorFromEnv } from '../../shared/auth';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { boot, serve } from '../../shared/runtime';
+import { NAME, dispatchOffersFunction } from './function';
+
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(authConfigSchema.shape));
+const db = poolFromConfig(NAME, config);
+const authenticator = authenticatorFromEnv(process.env);
+
+void serve(NAME, dispatchOffersFunction({ db, authenticator, logger }), {
+  port: config.PORT,
+  logger,
+  onShutdown: () => db.end(),
+});
