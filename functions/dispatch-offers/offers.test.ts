@@ -18,7 +18,7 @@ describe('dispatch-offers GET /offers', () => {
     for (const user of ['provider-admin', 'technician'] as const) {
       const answer = await call('GET', '/offers?status=open', user);
       expect(answer.status).toBe(200);
-      const offers = answer.body.offers as { offerId: string }[];
+      const offers = answer.body.offers as { offerId: string; order: { products: unknown[] } }[];
       expect(offers.map((o) => o.offerId)).toContain(offerId);
       expect(offers.map((o) => o.offerId)).not.toContain(other.offerId);
       const mine = offers.find((o) => o.offerId === offerId);
@@ -26,7 +26,7 @@ describe('dispatch-offers GET /offers', () => {
         status: 'open', score: 0.8125, expiresAt: expect.stringMatching(/Z$/) as unknown,
         order: { serviceOrderId: orderId, countryCode: 'ES', store: { code: expect.any(String) as unknown }, postalCode: expect.any(String) as unknown, skills: expect.any(Array) as unknown },
       });
-      expect((mine as { order: { products: unknown[] } }).order.products.length).toBeGreaterThan(0);
+      expect(mine?.order.products.length).toBeGreaterThan(0);
     }
     const { rows: [customer] } = await db.query<{ full_name: string; phone: string | null; email: string | null; street: string }>(
       'SELECT c.full_name, c.phone, c.email, c.street FROM orders.customers c JOIN orders.service_orders o ON o.customer_id = c.id WHERE o.id = $1', [orderId]);

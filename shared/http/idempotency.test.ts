@@ -114,7 +114,7 @@ describe('routes declared idempotent', async () => {
   const post = (headers: Record<string, string>) => fetch(`${url}/things`, { method: 'POST', headers: { authorization: 'Bearer t0ken', ...headers } });
 
   it('when the Idempotency-Key header is missing or malformed, then 400 naming it and the work does not run', async () => {
-    for (const headers of [{}, { 'idempotency-key': 'short' }, { 'idempotency-key': 'has spaces in it' }]) {
+    for (const headers of [{}, { 'idempotency-key': 'short' }, { 'idempotency-key': 'has spaces in it' }] as Record<string, string>[]) {
       const response = await post(headers);
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: 'invalid_input', issues: [{ field: 'Idempotency-Key' }] });
