@@ -67,7 +67,7 @@ export const checkOutBody = z.object({
   /** The customer's canvas signature: `data:image/png;base64,...`, at most 200 KiB of PNG. */
   signaturePng: z
     .string()
-    .max(Math.ceil((SIGNATURE_MAX_BYTES * 4) / 3) + 64, `at most ${SIGNATURE_MAX_BYTES / 1024} KiB of PNG`)
+    .max(Math.ceil((SIGNATURE_MAX_BYTES * 4) / 3) + 64, { message: `at most ${SIGNATURE_MAX_BYTES / 1024} KiB of PNG`, abort: true })
     .superRefine((value, ctx) => {
       const decoded = decodeSignature(value);
       if ('problem' in decoded) ctx.addIssue({ code: 'custom', message: decoded.problem });
