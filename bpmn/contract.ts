@@ -14,6 +14,7 @@
 
 export const processes = {
   technicalVisit: 'technical-visit',
+  assignment: 'assignment',
 } as const;
 export type ProcessId = (typeof processes)[keyof typeof processes];
 
@@ -22,6 +23,13 @@ export const jobWorkers = {
   'tv-request-adjustment-approval': 'tv-request-adjustment-approval',
   'orders-unblock-installation': 'orders-installation-gate',
   'orders-cancel-installation': 'orders-installation-gate',
+  'dispatch-find-candidates': 'dispatch-funnel',
+  'dispatch-offer-job': 'dispatch-funnel',
+  'dispatch-expire-offers': 'dispatch-funnel',
+  'dispatch-decline-offer': 'dispatch-funnel',
+  'dispatch-confirm-assignment': 'dispatch-funnel',
+  'dispatch-assign-manually': 'dispatch-funnel',
+  'dispatch-cancel-assignment': 'dispatch-funnel',
 } as const;
 export type TaskType = keyof typeof jobWorkers;
 export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
@@ -44,6 +52,8 @@ export const messages = {
   tvOutcomeRecorded: { name: 'tv-outcome-recorded', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
   /** The customer accepted or refused the adjustments of a YES_BUT visit. */
   tvAdjustmentsAnswered: { name: 'tv-adjustments-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** Starts the dispatch funnel of a service order (message start event; one active funnel per order). */
+  dispatchRequested: { name: 'dispatch-requested', correlatedBy: 'service order id', timeToLive: 'PT1H' },
   /** A provider accepted or declined an offer from the app (variables offerId, answer: accepted | declined). */
   dispatchOfferAnswered: { name: 'dispatch-offer-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
   /** A provider withdrew from an accepted job (variables assignmentId): cancel it and dispatch again without it. */
@@ -54,6 +64,10 @@ export type MessageKey = keyof typeof messages;
 export const bpmnErrors = {
   /** The service order was cancelled or closed while its workflow ran: nothing left to do. */
   orderNotActive: 'ORDER_NOT_ACTIVE',
+  /** The accepted offer is no longer open (expired, superseded, another order's): the funnel offers again. */
+  offerNotOpen: 'OFFER_NOT_OPEN',
+  /** The provider an operator chose cannot take the order (not active, not serving its business unit). */
+  providerNotEligible: 'PROVIDER_NOT_ELIGIBLE',
 } as const;
 export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];
 

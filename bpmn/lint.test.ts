@@ -46,7 +46,7 @@ describe('BPMN models against Camunda 8.8 compatibility rules', () => {
   });
 
   it('when a service task has no task definition, then the linter reports it (the rules are live)', async () => {
-    const broken = models[0]!.xml.replace(/<zeebe:taskDefinition type="tv-schedule-visit"[^>]*\/>/, '');
+    const broken = models.find((m) => m.name === 'technical-visit.bpmn')!.xml.replace(/<zeebe:taskDefinition type="tv-schedule-visit"[^>]*\/>/, '');
     const { problems } = await lint(broken);
     expect(problems.some((p) => p.includes('schedule-visit') && p.includes('TaskDefinition'))).toBe(true);
   });

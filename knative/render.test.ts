@@ -18,6 +18,7 @@ describe('knative render', () => {
     const paths = renderAll(repoRoot(), { functionNames: names }).map((f) => f.path);
     expect(paths).toEqual([
       ...names.map((n) => `knative/services/${n}.yaml`),
+      'knative/sources/dispatch-start-orders.yaml',
       'knative/sources/order-intake-sales-orders.yaml',
       'knative/sources/tv-start-service-orders.yaml',
       'knative/sources/workflow-messages-requested.yaml',

@@ -1,0 +1,30 @@
+import '../../shared/observability/init';
+import { z } from 'zod';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { boot, serve } from '../../shared/runtime';
+import { isDuration } from '../../shared/workflow/duration';
+import { NAME, dispatchFunnelFunction } from './function';
+import { defaultWeights } from './ranking';
+
+const weight = (fallback: number) => z.coerce.number().min(0).max(100).default(fallback);
+
+const { config, logger } = boot(
+  NAME,
+  databaseConfigSchema.extend({
+    DISPATCH_WEIGHT_ZONE: weight(defaultWeights.zone),
+    DISPATCH_WEIGHT_QUALITY: weight(defaultWeights.quality),
+    DISPATCH_WEIGHT_LOAD: weight(defaultWeights.load),
+    DISPATCH_WEIGHT_COST: weight(defaultWeights.cost),
+    DISPATCH_HORIZON_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    DISPATCH_OFFER_TIMEOUT: z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as PT4H' }).optional(),
+  }),
+);
+const db = poolFromConfig(NAME, config);
+
+const settings = {
+  weights: { zone: config.DISPATCH_WEIGHT_ZONE, quality: config.DISPATCH_WEIGHT_QUALITY, load: config.DISPATCH_WEIGHT_LOAD, cost: config.DISPATCH_WEIGHT_COST },
+  horizonDays: config.DISPATCH_HORIZON_DAYS,
+  ...(config.DISPATCH_OFFER_TIMEOUT ? { offerTimeout: config.DISPATCH_OFFER_TIMEOUT } : {}),
+};
+
+void serve(NAME, dispatchFunnelFunction({ db, logger, settings }), { port: config.PORT, logger, onShutdown: () => db.end() });
