@@ -1,0 +1,170 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { jobWorkers, messages, type TaskType } from '../../bpmn/contract';
+import { loadModels } from '../../bpmn/models';
+import { installationUnblocked } from '../../events';
+import { EngineClock } from '../../mesh/engine/clock';
+import { EmbeddedEngine } from '../../mesh/engine/engine';
+import type { Db } from '../../shared/db';
+import { durationMs } from '../../shared/workflow/duration';
+import { eventually } from '../../test/support/eventually';
+import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
+import { useIsolatedDatabase } from '../../test/support/isolated-db';
+import { memoryLogger } from '../../test/support/logger';
+import { requestedMessages } from '../../test/support/tv';
+import { dispatchStartFunction } from '../dispatch-start/function';
+import { dispatchFunnelFunction } from './function';
+import { settings, useDispatchWorld } from './testing';
+
+// The funnel's paths end to end: bpmn/assignment.bpmn in the embedded engine, with the real
+// dispatch-start and dispatch-funnel functions (in-process servers) on an isolated database.
+// Offer deadlines are shortened by configuration (PT1H) and reached by pinning the engine clock,
+// which is also the functions' clock: no real waiting.
+
+const database = useIsolatedDatabase();
+const db = new Proxy({} as Db, {
+  get: (_target, key) => {
+    const real = database.db as unknown as Record<string | symbol, unknown>;
+    const value = real[key];
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+  },
+});
+const clock = new EngineClock();
+const now = () => new Date(clock.now());
+const logger = memoryLogger();
+const world = useDispatchWorld(db);
+const funnelUrl = await startFunction('dispatch-funnel', dispatchFunnelFunction({ db, logger, settings: { ...settings, offerTimeout: 'PT1H' }, clock: now }));
+const startUrl = await startFunction('dispatch-start', dispatchStartFunction({ db, logger, settings: { assignmentHold: 'P30D' }, clock: now }));
+let engine: EmbeddedEngine;
+
+beforeAll(async () => {
+  engine = await EmbeddedEngine.start({
+    db, models: loadModels(), logger, clock, tickMs: 25, dispatchTimeoutMs: 5_000,
+    workerUrl: (type) => (jobWorkers[type as TaskType] === 'dispatch-funnel' ? funnelUrl : undefined),
+  });
+});
+afterAll(() => engine.stop());
+afterEach(() => clock.reset());
+
+const relayed = new Set<string>();
+/** What workflow-messages does: the messages functions requested (outbox) reach the engine. */
+async function relayMessages(orderId: string) {
+  for (const m of await requestedMessages(db, orderId)) {
+    if (!m.messageId || relayed.has(m.messageId)) continue;
+    relayed.add(m.messageId);
+    await engine.publishMessage({ name: m.name, correlationKey: m.correlationKey, variables: m.variables, messageId: m.messageId, timeToLiveMs: durationMs(messages.dispatchRequested.timeToLive) });
+  }
+}
+/** The installation gate announced orders.installation.unblocked; dispatch-start hears it. */
+async function unblocked(orderId: string) {
+  const answer = await postEvent(startUrl, cloudEvent({ type: installationUnblocked.type, source: '/functions/orders-installation-gate', data: { serviceOrderId: orderId, visitId: orderId, unblockedAt: now().toISOString() } }));
+  await relayMessages(orderId);
+  return answer.body;
+}
+const answer = (orderId: string, offerId: string, verdict: 'accepted' | 'declined') =>
+  engine.publishMessage({ name: messages.dispatchOfferAnswered.name, correlationKey: orderId, variables: { offerId, answer: verdict }, messageId: `offer-answer:${offerId}`, timeToLiveMs: 3_600_000 });
+const withdraw = (orderId: string, assignmentId: string) =>
+  engine.publishMessage({ name: messages.dispatchAssignmentWithdrawn.name, correlationKey: orderId, variables: { assignmentId }, messageId: `withdrawn:${assignmentId}`, timeToLiveMs: 3_600_000 });
+
+/** The offers of an order (oldest first), once there are `count`. */
+const offers = (orderId: string, count: number) => eventually(async () => {
+  await engine.idle();
+  const { rows } = await db.query<{ id: string; provider_id: string; status: string }>(
+    'SELECT id, provider_id, status FROM dispatch.offers WHERE service_order_id = $1 ORDER BY created_at, id', [orderId]);
+  return rows.length >= count ? rows : undefined;
+}, 10_000, 25);
+/** The live assignment of an order, once there is one (for `providerId` when given). */
+const assignment = (orderId: string, providerId?: string) => eventually(async () => {
+  await engine.idle();
+  const { rows: [row] } = await db.query<{ id: string; provider_id: string; source: string }>(
+    `SELECT id, provider_id, source FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'confirmed'`, [orderId]);
+  return row && (!providerId || row.provider_id === providerId) ? row : undefined;
+}, 10_000, 25);
+const waitingFor = async (orderId: string) => {
+  await engine.idle();
+  const { rows: [row] } = await db.query<{ state: string }>('SELECT state FROM platform.workflow_instances WHERE correlation_key = $1', [orderId]);
+  return row?.state;
+};
+const frOrder = () => world.order('pyxis-created-fr-phone', { skills: ['KITCHEN'] });
+const frProvider = (postal: string, quality: number) => world.provider(postal, { country: 'FR', quality, skills: ['KITCHEN'] });
+
+describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', () => {
+  it('when the first candidate accepts (FR, manual accept), then it is assigned and the funnel waits for a withdrawal', async () => {
+    const order = await frOrder();
+    const best = await frProvider(order.postal, 0.9);
+    await frProvider(order.postal, 0.5);
+    expect(await unblocked(order.id)).toMatchObject({ result: 'applied' });
+    const [offer] = await offers(order.id, 1);
+    expect(offer).toMatchObject({ provider_id: best.id, status: 'open' });
+    await answer(order.id, offer!.id, 'accepted');
+    expect(await assignment(order.id)).toMatchObject({ provider_id: best.id, source: 'offer' });
+    expect(await waitingFor(order.id)).toBe('ACTIVE');
+  });
+
+  it('when the first declines and the second accepts, then the second is assigned and the first excluded', async () => {
+    const order = await frOrder();
+    const first = await frProvider(order.postal, 0.9);
+    const second = await frProvider(order.postal, 0.5);
+    await unblocked(order.id);
+    const [offer1] = await offers(order.id, 1);
+    await answer(order.id, offer1!.id, 'declined');
+    const [, offer2] = await offers(order.id, 2);
+    expect(offer2).toMatchObject({ provider_id: second.id, status: 'open' });
+    await answer(order.id, offer2!.id, 'accepted');
+    expect(await assignment(order.id)).toMatchObject({ provider_id: second.id });
+    const { rows } = await db.query('SELECT provider_id, reason FROM dispatch.exclusions WHERE service_order_id = $1', [order.id]);
+    expect(rows).toEqual([{ provider_id: first.id, reason: 'declined' }]);
+  });
+
+  it('when every candidate lets the offer expire, then an operator dispatches by hand (candidate groups of the order scope)', async () => {
+    const order = await frOrder();
+    const a = await frProvider(order.postal, 0.9);
+    const b = await frProvider(order.postal, 0.5);
+    await unblocked(order.id);
+    await offers(order.id, 1);
+    clock.pin(clock.now() + 3_601_000);
+    await offers(order.id, 2);
+    clock.pin(clock.now() + 3_601_000);
+    const task = await eventually(async () => {
+      await engine.idle();
+      const { rows } = await db.query<{ user_task_key: string; candidate_groups: string[]; name: string }>(
+        `SELECT t.user_task_key::text, t.candidate_groups, t.name FROM platform.workflow_user_tasks t
+           JOIN platform.workflow_instances i USING (process_instance_key) WHERE i.correlation_key = $1 AND t.state = 'CREATED'`, [order.id]);
+      return rows[0];
+    }, 10_000, 25);
+    expect(task).toMatchObject({ name: 'Dispatch by hand', candidate_groups: ['operators', 'country:FR', 'bu:FR-RHONE-ALPES', 'store:FR-LYS-0318'] });
+    expect((await offers(order.id, 2)).map((o) => [o.provider_id, o.status])).toEqual([[a.id, 'expired'], [b.id, 'expired']]);
+    await engine.completeUserTask(task.user_task_key, { providerId: b.id });
+    expect(await assignment(order.id)).toMatchObject({ provider_id: b.id, source: 'manual' });
+  });
+
+  it('when the policy auto-accepts (ES), then the best candidate is assigned without waiting for an answer', async () => {
+    const order = await world.order();
+    const best = await world.provider(order.postal, { quality: 0.9 });
+    await world.provider(order.postal, { quality: 0.5 });
+    await unblocked(order.id);
+    expect(await assignment(order.id)).toMatchObject({ provider_id: best.id, source: 'auto-accept' });
+    expect((await offers(order.id, 1)).map((o) => o.status)).toEqual(['accepted']);
+  });
+
+  it('when the assigned provider withdraws, then the assignment is cancelled and the order dispatched again without it', async () => {
+    const order = await world.order();
+    const first = await world.provider(order.postal, { quality: 0.9 });
+    const second = await world.provider(order.postal, { quality: 0.5 });
+    await unblocked(order.id);
+    const live = await assignment(order.id, first.id);
+    await withdraw(order.id, live.id);
+    expect(await assignment(order.id, second.id)).toMatchObject({ source: 'auto-accept' });
+    const { rows } = await db.query(`SELECT provider_id, status FROM dispatch.assignments WHERE service_order_id = $1 ORDER BY confirmed_at, status`, [order.id]);
+    expect(rows).toEqual(expect.arrayContaining([{ provider_id: first.id, status: 'cancelled' }, { provider_id: second.id, status: 'confirmed' }]));
+  });
+
+  it('when the installation awaits its TV, then nothing is dispatched; once unblocked, the order is dispatched', async () => {
+    const order = await world.order('pyxis-created', { ready: false });
+    const provider = await world.provider(order.postal);
+    expect(await unblocked(order.id)).toMatchObject({ result: 'ignored', reason: 'installation awaits its technical visit' });
+    expect(await waitingFor(order.id)).toBeUndefined();
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
+    expect(await unblocked(order.id)).toMatchObject({ result: 'applied' });
+    expect(await assignment(order.id)).toMatchObject({ provider_id: provider.id });
+  });
+});
