@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { salesOrderCreated } from '../events';
+import { buildEvent } from '../shared/cloudevents/build';
+import { toHttpBinary } from '../shared/cloudevents/http';
+import { pyxis, type PyxisFixture } from '../test/fixtures/sales';
+import { DEV_AUDIENCE, DEV_OIDC_ISSUER, getDevToken } from './oidc/get-token';
+import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
+
+/**
+ * npm run scenario [-- --country ES|FR] — one sale from intake to check-out on the running local
+ * mesh, driven as its actors drive it: the sales system publishes the sale, the operator and the
+ * technician resolve the technical visit (when the product needs one), the workflow dispatches it
+ * (ES: auto-accepted; FR: the provider accepts the offer in the app), the provider admin assigns a
+ * technician and books the slot agreed with the customer, the technician checks in and out.
+ * Prints the timeline. MESH_URL, OIDC_ISSUER and OIDC_AUDIENCE point it elsewhere.
+ */
+const MESH = process.env.MESH_URL ?? 'http://127.0.0.1:8080';
+const ISSUER = process.env.OIDC_ISSUER ?? DEV_OIDC_ISSUER;
+const AUDIENCE = process.env.OIDC_AUDIENCE ?? DEV_AUDIENCE;
+
+interface Country {
+  fixture: PyxisFixture;
+  operator: string;
+  providerAdmin: string;
+  technician: string;
+  providerId: string;
+}
+const COUNTRIES: Record<string, Country> = {
+  ES: { fixture: 'pyxis-created', operator: 'operator-es', providerAdmin: 'provider-admin', technician: 'technician', providerId: DEV_PROVIDER_ID },
+  FR: { fixture: 'pyxis-created-fr-store', operator: 'operator-fr', providerAdmin: 'provider-admin-fr', technician: 'technician-fr', providerId: DEV_PROVIDER_FR_ID },
+};
+
+const started = Date.now();
+const tokens = new Map<string, string>();
+type Json = Record<string, unknown> & { items?: Json[] };
+
+function line(actor: string, what: string) {
+  const at = ((Date.now() - started) / 1000).toFixed(2).padStart(7);
+  console.log(`${at}s  ${actor.padEnd(22)} ${what}`);
+}
+
+async function token(user: string) {
+  const known = tokens.get(user);
+  if (known) return known;
+  const fresh = await getDevToken(ISSUER, user, AUDIENCE);
+  tokens.set(user, fresh);
+  return fresh;
+}
+
+async function call(method: string, path: string, user?: string, body?: unknown, idempotent = false): Promise<{ status: number; body: Json }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (user) headers.authorization = `Bearer ${await token(user)}`;
+  if (idempotent) headers['idempotency-key'] = `scenario-${randomUUID()}`;
+  const response = await fetch(`${MESH}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
+}
+
+async function must(method: string, path: string, user?: string, body?: unknown, idempotent = false): Promise<Json> {
+  const answer = await call(method, path, user, body, idempotent);
+  if (answer.status >= 300) throw new Error(`${method} ${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function main() {
+  const countryCode = (process.argv.includes('--country') ? process.argv[process.argv.indexOf('--country') + 1] : 'ES') ?? 'ES';
+  const country = COUNTRIES[countryCode.toUpperCase()];
+  if (!country) throw new Error(`--country must be one of ${Object.keys(COUNTRIES).join(', ')}`);
+
+  // 1. The sales system publishes the sale.
+  const sale = pyxis(country.fixture, `SCN${Date.now().toString(36).toUpperCase()}`);
+  const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/sales/pyxis', id: sale.header.messageId }));
+  const published = await fetch(`${MESH}/_bus/topics/sales.order.created`, { method: 'POST', headers, body });
+  if (!published.ok) throw new Error(`the bus refused the sale: ${published.status} (is the mesh running? npm start)`);
+  line('Pyxis', `sale ${sale.order.orderNumber} published (${sale.order.storeCode})`);
+
+  const order = await until('the service order', async () => (await call('GET', '/service-orders/?limit=100', country.operator)).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber));
+  const orderId = String(order.id);
+  const needsVisit = order.technicalVisitRequired === true;
+  line('order-intake', `service order ${orderId} created${needsVisit ? ', technical visit required' : ''}`);
+
+  // 2. The technical visit, when the products need one.
+  if (needsVisit) {
+    await until('the visit to be scheduled', async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.status === 'scheduled' ? true : undefined));
+    line('technical visit', 'visit scheduled; installation blocked until it is resolved');
+    await must('PUT', `/tv-visits/orders/${orderId}/visit/assignment`, country.operator, {
+      technician: country.technician === 'technician' ? 'tech-0001' : 'tech-0003',
+      providerId: country.providerId,
+      appointmentAt: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    line(country.operator, 'visit assigned to the technician');
+    await must('POST', `/tv-visits/orders/${orderId}/visit/outcome`, country.technician, { outcome: 'YES', notes: 'site ready' });
+    line(country.technician, 'outcome YES recorded from the app');
+    await until('the installation to be unblocked', async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.installationStatus === 'ready' ? true : undefined));
+    line('technical visit', 'installation unblocked');
+  }
+
+  // 3. Dispatch: ES auto-accepts the best candidate; FR offers it and the provider accepts.
+  const assignment = await until(
+    'an assignment (or an offer to accept)',
+    async () => {
+      const ofOrder = (list: unknown) => (list as Json[] | undefined)?.find((x) => (x.order as Json | undefined)?.serviceOrderId === orderId);
+      const live = ofOrder((await call('GET', '/dispatch-offers/assignments', country.providerAdmin)).body.assignments);
+      if (live) return live;
+      const offer = ofOrder((await call('GET', '/dispatch-offers/offers?status=open', country.providerAdmin)).body.offers);
+      if (offer) {
+        line('dispatch', `offer ${text(offer.offerId)} to the provider (score ${text(offer.score)}, expires ${text(offer.expiresAt)})`);
+        await must('POST', `/dispatch-offers/offers/${text(offer.offerId)}/accept`, country.providerAdmin, undefined, true);
+        line(country.providerAdmin, 'offer accepted in the app');
+      }
+      return undefined;
+    },
+    90_000,
+  );
+  const assignmentId = text(assignment.assignmentId);
+  line('dispatch', `assignment ${assignmentId} confirmed (${text(assignment.source)})`);
+
+  // 4. The provider admin gives it to a technician and books the slot agreed with the customer.
+  const technicianId = countryCode.toUpperCase() === 'ES' ? '7e000000-0000-4000-8000-000000000001' : '7e000000-0000-4000-8000-000000000003';
+  await must('PUT', `/dispatch-offers/assignments/${assignmentId}/technician`, country.providerAdmin, { technicianId }, true);
+  line(country.providerAdmin, 'technician assigned');
+  const day = nextWorkingDay();
+  const startsAt = new Date(`${day}T08:00:00Z`);
+  const appointment = await must('POST', '/field-visits/appointments', country.providerAdmin, { serviceOrderId: orderId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString() }, true);
+  const appointmentId = text(appointment.appointmentId);
+  line(country.providerAdmin, `appointment ${appointmentId} booked ${day} 08:00–11:00 UTC`);
+
+  // 5. The technician's day, check-in at the customer's door, check-out with the signature.
+  const agenda = await must('GET', `/field-visits/day?date=${day}`, country.technician);
+  const appointments = (agenda.appointments as Json[] | undefined) ?? [];
+  const visit = appointments.find((a) => a.appointmentId === appointmentId);
+  line(country.technician, `day ${day}: ${appointments.length} appointment(s); this one at ${text((visit?.address as Json | undefined)?.city)}`);
+  const geo = sale.order.customer.address.geo;
+  // The scenario runs now, not on the booked day: the check-in is flagged early against the slot.
+  const checkIn = await must('POST', `/field-visits/appointments/${appointmentId}/check-in`, country.technician, { lat: geo?.lat ?? 0, lon: geo?.lon ?? 0, accuracyM: 12 }, true);
+  line(country.technician, `checked in: ${text(checkIn.distanceM)} m from the address (within geofence: ${text(checkIn.withinGeofence)}), ${text(checkIn.punctuality)} (${text(typeof checkIn.minutesOff === "number" ? Math.abs(checkIn.minutesOff) : checkIn.minutesOff)} min off the slot)`);
+  const checkOut = await must('POST', `/field-visits/appointments/${appointmentId}/check-out`, country.technician, {
+    workSummary: 'Kitchen installed, water and power connected, tested with the customer.',
+    materials: [{ code: 'SIL-310', description: 'Sanitary silicone', quantity: 2, unit: 'cartridge' }],
+    photoRefs: ['photos/scenario/before.jpg', 'photos/scenario/after.jpg'],
+    signaturePng: SIGNATURE,
+  }, true);
+  line(country.technician, `checked out (${text(checkOut.status)}), customer signature kept`);
+  line('scenario', 'done');
+}
+
+/** A field of an answer, as text for the timeline. */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? 'null' : '?';
+}
+
+function nextWorkingDay(): string {
+  const d = new Date(Date.now() + 86_400_000);
+  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A 1x1 PNG: the customer's canvas signature as the app sends it. */
+const SIGNATURE =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
