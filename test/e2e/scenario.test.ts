@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { startTestMesh } from '../support/mesh';
+
+/**
+ * The scenario command (npm run scenario) on the running local mesh, for a Madrid sale
+ * (auto-accepted dispatch) and a Lyon sale (the provider accepts the offer in the app): each
+ * goes from intake through its technical visit, dispatch, booking, check-in and check-out.
+ */
+const mesh = await startTestMesh();
+const run = promisify(execFile);
+const ROOT = path.join(__dirname, '..', '..');
+
+async function scenario(country: string) {
+  const { stdout } = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'mesh', 'scenario.ts'), '--country', country], {
+    cwd: ROOT,
+    env: { ...process.env, MESH_URL: mesh.url, OIDC_ISSUER: mesh.issuer },
+    timeout: 150_000,
+  });
+  return stdout;
+}
+
+describe('the scenario command', { timeout: 180_000 }, () => {
+  it('when a Madrid kitchen is sold, then it is surveyed, auto-assigned, booked, checked in and out', async () => {
+    const timeline = await scenario('ES');
+    expect(timeline).toMatch(/installation unblocked/);
+    expect(timeline).toMatch(/assignment .* confirmed \(auto-accept\)/);
+    expect(timeline).toMatch(/checked in: 0 m from the address \(within geofence: true\)/);
+    expect(timeline).toMatch(/scenario\s+done/);
+  });
+
+  it('when a Lyon heat pump is sold, then the provider accepts the offer in the app and the work is done', async () => {
+    const timeline = await scenario('FR');
+    expect(timeline).toMatch(/offer .* to the provider/);
+    expect(timeline).toMatch(/offer accepted in the app/);
+    expect(timeline).toMatch(/assignment .* confirmed \(offer\)/);
+    expect(timeline).toMatch(/scenario\s+done/);
+  });
+});
