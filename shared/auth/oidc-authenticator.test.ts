@@ -140,3 +140,30 @@ describe('makeOidcAuthenticator when the issuer cannot be reached', () => {
     }
   });
 });
+
+describe('makeOidcAuthenticator remembers verified tokens', () => {
+  let stub: StubIssuer;
+  beforeAll(async () => {
+    stub = await startStubIssuer();
+  });
+  afterAll(() => stub.close());
+
+  it('when the same token comes again, then it is accepted as verified; once expired, it is refused', async () => {
+    let now = new Date();
+    const auth = makeOidcAuthenticator({ issuer: stub.issuer, audience: AUD, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true, clockToleranceSec: 0, now: () => now });
+    const token = await sign(stub, {}, Math.floor(now.getTime() / 1000) + 60);
+    const first = await auth.authenticate(`Bearer ${token}`);
+    expect(await auth.authenticate(`Bearer ${token}`)).toBe(first);
+    now = new Date(now.getTime() + 120_000);
+    await expect(auth.authenticate(`Bearer ${token}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+
+  it('when a token differs by one character, then it is verified again (and a forged one refused)', async () => {
+    const auth = makeOidcAuthenticator({ issuer: stub.issuer, audience: AUD, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true });
+    const token = await sign(stub, {});
+    await auth.authenticate(`Bearer ${token}`);
+    const i = token.length - 10; // inside the signature, away from base64 padding bits
+    const forged = `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
+    await expect(auth.authenticate(`Bearer ${forged}`)).rejects.toBeInstanceOf(UnauthenticatedError);
+  });
+});

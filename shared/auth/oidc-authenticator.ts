@@ -63,9 +63,19 @@ export function bearerToken(authorization: string | undefined): string {
   return match[2];
 }
 
+/** How many verified tokens a function instance remembers (an app sends the same token for an hour). */
+const VERIFIED_CACHE_SIZE = 2000;
+
 export function makeOidcAuthenticator(options: OidcAuthenticatorOptions): Authenticator {
   const timeoutSec = options.timeoutSec ?? 5;
   let verifier: Promise<Verifier> | undefined;
+  /**
+   * Tokens already verified, by their exact text, until they expire: a signature check is the
+   * costliest part of a mobile app's request and the same token comes back for its lifetime.
+   * Only a byte-identical token hits; insertion order evicts the oldest past the size bound.
+   */
+  const verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  const nowMs = () => (options.now ? options.now().getTime() : Date.now());
 
   const discover = async (): Promise<Verifier> => {
     const config = await oidc.discovery(new URL(options.issuer), options.audience, undefined, oidc.None(), {
@@ -97,6 +107,9 @@ export function makeOidcAuthenticator(options: OidcAuthenticatorOptions): Authen
   return {
     async authenticate(authorization: string | undefined): Promise<Principal> {
       const token = bearerToken(authorization);
+      const known = verified.get(token);
+      if (known && known.expiresAtMs > nowMs()) return known.principal;
+      if (known) verified.delete(token);
       const { issuer, getKey } = await getVerifier();
       let payload: jose.JWTPayload;
       try {
@@ -115,7 +128,12 @@ export function makeOidcAuthenticator(options: OidcAuthenticatorOptions): Authen
         if (error instanceof jose.errors.JOSEError) throw new UnauthenticatedError(reasonFor(error), { cause: error });
         throw error;
       }
-      return mapClaims(payload, options.mapping);
+      const principal = mapClaims(payload, options.mapping);
+      if (typeof payload.exp === 'number') {
+        if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { principal, expiresAtMs: payload.exp * 1000 });
+      }
+      return principal;
     },
   };
 }
