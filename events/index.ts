@@ -4,6 +4,7 @@ import { offerAccepted, offerCreated, offerDeclined, offerExpired } from './disp
 import { fieldAppointmentBooked } from './field/appointment';
 import { fieldVisitCheckedIn, fieldVisitCheckedOut } from './field/visit';
 import { notifyMessageRequested } from './notify/message';
+import { notifyPartnerMessageRequested } from './notify/partner-message';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
 import { workflowMessageRequested } from './platform/workflow-message';
@@ -16,6 +17,7 @@ export * from './dispatch/offer';
 export * from './field/appointment';
 export * from './field/visit';
 export * from './notify/message';
+export * from './notify/partner-message';
 export * from './orders/installation';
 export * from './orders/service-order';
 export * from './platform/workflow-message';
@@ -37,6 +39,7 @@ export const catalog: readonly EventDefinition[] = [
   installationCancelled,
   refundRequested,
   notifyMessageRequested,
+  notifyPartnerMessageRequested,
   workflowMessageRequested,
   offerCreated,
   offerAccepted,

@@ -111,6 +111,17 @@ resource "kafka_topic" "notify_message_requested" {
   }
 }
 
+resource "kafka_topic" "notify_partner_message_requested" {
+  name               = "notify.partner-message.requested"
+  partitions         = lookup(var.partitions_overrides, "notify.partner-message.requested", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "notify.partner-message.requested", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "orders_installation_cancelled" {
   name               = "orders.installation.cancelled"
   partitions         = lookup(var.partitions_overrides, "orders.installation.cancelled", var.partitions)

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assignmentConfirmed } from '../../events';
 import type { DbClient } from '../../shared/db';
+import { informPartner } from '../../shared/domain/partner-messages';
 import type { Outbox } from '../../shared/outbox/outbox';
 
 export interface NewAssignment {
@@ -14,7 +15,8 @@ export interface NewAssignment {
 
 /**
  * Confirms a provider for an order: the one live assignment, the order's provider, the run
- * assigned, every other open offer of the order superseded, and dispatch.assignment.confirmed.
+ * assigned, every other open offer of the order superseded, dispatch.assignment.confirmed, and
+ * the provider told (SMS).
  */
 export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssignment): Promise<string> {
   const id = randomUUID();
@@ -33,5 +35,6 @@ export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssi
     assignmentId: id, serviceOrderId: a.orderId, providerId: a.providerId, source: a.source,
     offerId: a.offerId, dispatchId: a.dispatchId, confirmedAt: a.at.toISOString(),
   }, { subject: a.orderId });
+  await informPartner(tx, outbox, { serviceOrderId: a.orderId, providerId: a.providerId, templateId: 'dispatch.assignment-confirmed', parameters: { assignmentId: id, source: a.source } });
   return id;
 }

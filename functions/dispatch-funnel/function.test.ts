@@ -108,6 +108,15 @@ describe('dispatch-funnel: offers and assignments', () => {
     expect(confirmed.body.variables).toMatchObject({ providerId: first.id });
     expect((await dispatchEvents(order.id)).map((e) => e.type)).toEqual(['ahs.dispatch.offer.created', 'ahs.dispatch.offer.accepted', 'ahs.dispatch.assignment.confirmed']);
     expect(second.id).not.toBe(first.id);
+    // The provider is told of the offer, then of the assignment (SMS, by reference, in French).
+    const { rows } = await db.query<{ data: { templateId: string; recipient: unknown; locale: string } }>(
+      `SELECT data FROM platform.outbox WHERE type = 'ahs.notify.partner-message.requested' AND partition_key = $1 ORDER BY id`,
+      [order.id],
+    );
+    expect(rows.map((r) => [r.data.templateId, r.data.recipient, r.data.locale])).toEqual([
+      ['dispatch.offer-received', { kind: 'provider', providerId: first.id, technicianId: null }, 'fr'],
+      ['dispatch.assignment-confirmed', { kind: 'provider', providerId: first.id, technicianId: null }, 'fr'],
+    ]);
   });
 
   it('when an accepted offer has expired, then OFFER_NOT_OPEN; a decline excludes the provider and the next candidate is offered', async () => {

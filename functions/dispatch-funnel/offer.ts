@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { offerAccepted, offerCreated } from '../../events';
 import type { DbClient } from '../../shared/db';
+import { informPartner } from '../../shared/domain/partner-messages';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
 import { confirmAssignment } from './assign';
@@ -83,6 +84,9 @@ export function makeOfferJob(deps: FunnelDeps) {
         offerId, dispatchId, serviceOrderId: orderId, providerId: c.provider_id, rank: c.rank, score: c.score,
         expiresAt: expiresAt.toISOString(), autoAccepted: policy.autoAccept, createdAt: now.toISOString(),
       }, { subject: orderId });
+      if (!policy.autoAccept) {
+        await informPartner(tx, outbox, { serviceOrderId: orderId, providerId: c.provider_id, templateId: 'dispatch.offer-received', parameters: { offerId, expiresAt: expiresAt.toISOString() } });
+      }
       if (policy.autoAccept) {
         await outbox.add(offerAccepted, { offerId, serviceOrderId: orderId, providerId: c.provider_id, answeredBy: 'auto-accept', at: now.toISOString() }, { subject: orderId });
         const assignmentId = await confirmAssignment(tx, outbox, { orderId, providerId: c.provider_id, source: 'auto-accept', offerId, dispatchId, at: now });

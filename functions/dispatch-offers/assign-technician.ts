@@ -1,7 +1,10 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Db, DbClient } from '../../shared/db';
+import { informPartner } from '../../shared/domain/partner-messages';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
+import { currentTraceHeaders } from '../../shared/observability/tracing';
+import { makeOutbox } from '../../shared/outbox';
 import { providerOf } from './provider';
 import { findAssignment } from './queries';
 import type { TechnicianBody } from './schema';
@@ -11,9 +14,9 @@ import type { TechnicianBody } from './schema';
  * technician must be the provider's own (404 otherwise, as if unknown), active
  * (409 `technician-inactive`) and have every skill the order needs (409 `missing-skills`);
  * once an appointment is booked with another technician the assignment keeps its technician
- * (409 `appointment-booked`). Nothing changes when refused.
+ * (409 `appointment-booked`). Nothing changes when refused. The technician is told (SMS).
  */
-export function makeAssignTechnician(deps: { db: Db }) {
+export function makeAssignTechnician(deps: { db: Db; clock: () => Date; source: string }) {
   return async (principal: Principal, assignmentId: string, body: TechnicianBody, idempotencyKey: string): Promise<HttpResult> => {
     const providerId = providerOf(principal);
     return replayed(await idempotently(
@@ -24,8 +27,8 @@ export function makeAssignTechnician(deps: { db: Db }) {
   };
 
   async function assignInTx(tx: DbClient, providerId: string, assignmentId: string, technicianId: string) {
-    const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null }>(
-      `SELECT a.status, o.skills,
+    const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null }>(
+      `SELECT a.status, o.skills, a.service_order_id, a.technician_id,
               (SELECT ap.technician_id FROM field.appointments ap
                 WHERE ap.assignment_id = a.id AND ap.status IN ('booked', 'checked-in') LIMIT 1) AS booked_with
          FROM dispatch.assignments a JOIN orders.service_orders o ON o.id = a.service_order_id
@@ -51,6 +54,10 @@ export function makeAssignTechnician(deps: { db: Db }) {
       throw new ConflictError(`an appointment of assignment ${assignmentId} is booked with another technician`, 'appointment-booked');
     }
     await tx.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, technicianId]);
+    if (assignment.technician_id !== technicianId) {
+      const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
+      await informPartner(tx, outbox, { serviceOrderId: assignment.service_order_id, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
+    }
     return findAssignment(tx, providerId, assignmentId);
   }
 }

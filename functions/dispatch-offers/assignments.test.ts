@@ -56,6 +56,13 @@ describe('dispatch-offers PUT /assignments/:assignmentId/technician', () => {
     const answer = await call('PUT', `/assignments/${assignmentId}/technician`, 'provider-admin', { technicianId: TECH_0001 });
     expect(answer).toMatchObject({ status: 200, body: { assignmentId, technician: { technicianId: TECH_0001, displayName: 'Javier Ortega' } } });
     expect(await technicianOf(assignmentId)).toBe(TECH_0001);
+    const { rows } = await db.query<{ data: Record<string, unknown> }>(
+      `SELECT data FROM platform.outbox WHERE type = 'ahs.notify.partner-message.requested' AND partition_key = (SELECT service_order_id::text FROM dispatch.assignments WHERE id = $1)`,
+      [assignmentId],
+    );
+    expect(rows.map((r) => r.data)).toEqual([
+      expect.objectContaining({ recipient: { kind: 'technician', providerId: DEV_PROVIDER_ID, technicianId: TECH_0001 }, templateId: 'dispatch.job-assigned', channel: 'sms' }),
+    ]);
   });
 
   it('when the technician belongs to another provider, then 404 naming technicianId and nothing changes', async () => {

@@ -26,7 +26,7 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
   const source = `/functions/${NAME}`;
   const answer = makeAnswerOffer({ db: deps.db, clock, source });
   const withdraw = makeWithdraw({ db: deps.db, clock, source });
-  const assignTechnician = makeAssignTechnician({ db: deps.db });
+  const assignTechnician = makeAssignTechnician({ db: deps.db, clock, source });
   return makeHttpFunction({
     authenticator: deps.authenticator,
     logger: deps.logger,

@@ -22,6 +22,8 @@ describe('field-visits POST /appointments', () => {
     const [message] = await eventsOf(order.id, 'ahs.notify.message.requested');
     expect(message?.data).toMatchObject({ recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id }, templateId: 'field.appointment-booked', locale: 'pl', channel: 'email' });
     expect(JSON.stringify([booked, message])).not.toMatch(/Marszałkowska|Kowalska|\+48|example\.pl/);
+    const [toTechnician] = await eventsOf(order.id, 'ahs.notify.partner-message.requested');
+    expect(toTechnician?.data).toMatchObject({ recipient: { kind: 'technician', technicianId: TECH_1 }, templateId: 'field.appointment-booked', channel: 'sms', locale: 'pl' });
   });
 
   it('when the slot does not fit in what is left of the technician\'s day, then 409 slot-outside-capacity and nothing is booked', async () => {

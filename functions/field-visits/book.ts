@@ -4,6 +4,7 @@ import type { Principal } from '../../shared/auth/principal';
 import { isUniqueViolation, type DbClient } from '../../shared/db';
 import { assertInstallationSchedulable, installationBlockedError } from '../../shared/domain/installation-gate';
 import { localeOfCountry } from '../../shared/domain/locale';
+import { informPartner } from '../../shared/domain/partner-messages';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { created, type HttpResult } from '../../shared/http';
 import type { Outbox } from '../../shared/outbox';
@@ -137,6 +138,10 @@ export async function bookAppointment(
     locale: localeOfCountry(order.country_code),
     parameters: { orderRef: order.sales_order_id ?? orderId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, timeZone: tech.timezone },
   }, { subject: orderId });
+  await informPartner(tx, outbox, {
+    serviceOrderId: orderId, providerId: appointment.providerId, technicianId: appointment.technicianId,
+    templateId: 'field.appointment-booked', parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
+  });
   return created({ ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source });
 }
 
