@@ -146,3 +146,24 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
     expect(JSON.stringify(logger.lines)).not.toContain('+34600111222');
   });
 });
+
+describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
+  const dispatchTask = { name: 'Dispatch by hand', elementId: 'dispatch-by-hand', processDefinitionId: 'assignment' };
+
+  it('when an FR operator tries to dispatch a Madrid order by hand, then 404 for reading, claiming and completing, and the task is untouched', async () => {
+    const key = fake.addTask(MADRID, dispatchTask);
+    expect((await call('GET', `/tasks/${key}`, 'operator-fr')).status).toBe(404);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr')).status).toBe(404);
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-fr', { variables: { providerId: '33333333-3333-4333-8333-333333333333' } })).status).toBe(404);
+    expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
+    expect(fake.tasks.get(key)?.assignee).toBeUndefined();
+  });
+
+  it('when the ES operator claims it and completes it with a provider, then the funnel gets the providerId', async () => {
+    const key = fake.addTask(MADRID, dispatchTask);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
+    const providerId = '22222222-2222-4222-8222-222222222222';
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { providerId } })).status).toBe(200);
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { providerId }] });
+  });
+});
