@@ -35,8 +35,8 @@ export function makeAssignManually(deps: FunnelDeps) {
 
 /**
  * dispatch-cancel-assignment: the provider withdrew (message dispatch-assignment-withdrawn).
- * The live assignment is cancelled (if the app has not done it yet) and its provider excluded
- * for this order; the model then looks for candidates again.
+ * The live assignment is cancelled (if the app has not done it yet) with its booked appointment,
+ * and its provider excluded for this order; the model then looks for candidates again.
  */
 export function makeCancelAssignment(deps: FunnelDeps) {
   const clock = deps.clock ?? (() => new Date());
@@ -48,6 +48,8 @@ export function makeCancelAssignment(deps: FunnelDeps) {
       await ctx.tx.query(
         `UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'provider-withdrew' WHERE id = $1`, [live.id, now]);
       await ctx.tx.query('UPDATE orders.service_orders SET provider_id = NULL, updated_at = NOW() WHERE id = $1', [orderId]);
+      // The withdrawn provider's booked slot goes with it: the next provider books its own.
+      await ctx.tx.query(`UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`, [live.id]);
       await ctx.outbox.add(assignmentCancelled, {
         assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, reason: 'provider-withdrew', cancelledAt: now.toISOString(),
       }, { subject: orderId });

@@ -151,8 +151,17 @@ describe('dispatch-funnel: offers and assignments', () => {
     const chosen = await world.provider(order.postal);
     const onboarding = await world.provider(order.postal, { status: 'onboarding' });
     expect(await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: onboarding.id }))).toMatchObject({ status: 422, body: { errorCode: 'PROVIDER_NOT_ELIGIBLE' } });
-    expect((await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: chosen.id }))).status).toBe(200);
+    const manual = await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: chosen.id }));
+    expect(manual.status).toBe(200);
+    const assignmentId = String((manual.body.variables as { assignmentId: string }).assignmentId);
+    await db.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, chosen.technicianId]);
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
+    await db.query(
+      `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status) VALUES (gen_random_uuid(), $1, $2, $3, NOW() + INTERVAL '2 days', NOW() + INTERVAL '2 days 3 hours', 'booked')`,
+      [order.id, assignmentId, chosen.technicianId],
+    );
     expect((await postJob(url, job('dispatch-cancel-assignment', { orderId: order.id }))).status).toBe(200);
+    expect((await db.query('SELECT status FROM field.appointments WHERE assignment_id = $1', [assignmentId])).rows).toEqual([{ status: 'cancelled' }]);
     expect((await dispatchEvents(order.id)).map((e) => [e.type, e.data.providerId])).toEqual([
       ['ahs.dispatch.assignment.confirmed', chosen.id], ['ahs.dispatch.assignment.cancelled', chosen.id],
     ]);
