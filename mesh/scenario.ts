@@ -99,7 +99,7 @@ async function main() {
       appointmentAt: new Date(Date.now() + 86_400_000).toISOString(),
     });
     line(country.operator, 'visit assigned to the technician');
-    await must('POST', `/tv-visits/orders/${orderId}/visit/outcome`, country.technician, { outcome: 'YES', notes: 'site ready' });
+    await must('POST', `/tv-visits/orders/${orderId}/visit/outcome`, country.technician, { outcome: 'YES', notes: 'site ready' }, true);
     line(country.technician, 'outcome YES recorded from the app');
     await until('the installation to be unblocked', async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.installationStatus === 'ready' ? true : undefined));
     line('technical visit', 'installation unblocked');

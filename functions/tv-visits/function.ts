@@ -43,7 +43,8 @@ export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; l
         roles: ['technician'],
         params: orderParams,
         body: outcomeBody,
-        handle: async ({ params, body, principal }) => ok(await recordOutcome(principal, params.orderId, body)),
+        idempotent: true,
+        handle: async ({ params, body, principal }, ctx) => recordOutcome(principal, params.orderId, body, ctx.idempotencyKey ?? ''),
       }),
     ],
   });

@@ -19,8 +19,8 @@ async function assignedVisit(technician = 'tech-0001') {
   const visitId = await seedVisit(db, order.id, { technician, providerId: DEV_PROVIDER_ID });
   return { orderId: order.id, visitId };
 }
-const record = async (orderId: string, body: unknown, user: 'technician' | 'operator-es' = 'technician') =>
-  call('POST', `/orders/${orderId}/visit/outcome`, await identity.bearer(user), body);
+const record = async (orderId: string, body: unknown, user: 'technician' | 'operator-es' = 'technician', idempotencyKey?: string) =>
+  call('POST', `/orders/${orderId}/visit/outcome`, await identity.bearer(user), body, idempotencyKey);
 const visitRow = async (id: string) =>
   (await db.query('SELECT status, outcome, notes, recorded_by FROM tv.visits WHERE id = $1', [id])).rows[0] as Record<string, unknown>;
 
@@ -76,7 +76,17 @@ describe('tv-visits POST /orders/:orderId/visit/outcome', () => {
     expect(await messagesFor(order.id)).toEqual([]);
   });
 
-  it('when the outcome is recorded again after success (a retry), then 409 no-pending-visit and nothing is published twice', async () => {
+  it('when the app retries with the same Idempotency-Key, then it gets the first answer and nothing is done twice', async () => {
+    const { orderId } = await assignedVisit();
+    const first = await record(orderId, { outcome: 'YES' }, 'technician', 'app-retry-0001');
+    const again = await record(orderId, { outcome: 'YES' }, 'technician', 'app-retry-0001');
+    expect(first.status).toBe(200);
+    expect(again).toEqual(first);
+    expect(await messagesFor(orderId)).toHaveLength(1);
+    expect((await outboxOf(db, orderId)).filter((e) => e.type === 'ahs.tv.visit.completed')).toHaveLength(1);
+  });
+
+  it('when the outcome is recorded again after success with a new key, then 409 no-pending-visit and nothing is published twice', async () => {
     const { orderId } = await assignedVisit();
     expect((await record(orderId, { outcome: 'NO' })).status).toBe(200);
     expect(await record(orderId, { outcome: 'NO' })).toMatchObject({ status: 409, body: { error: 'conflict', reason: 'no-pending-visit' } });

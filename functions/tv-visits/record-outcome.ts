@@ -1,7 +1,8 @@
 import { messages } from '../../bpmn/contract';
 import { tvVisitCompleted } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
-import { withTransaction, type Db } from '../../shared/db';
+import type { Db, DbClient, Queryable } from '../../shared/db';
+import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { currentTraceHeaders } from '../../shared/observability/tracing';
 import { makeOutbox } from '../../shared/outbox';
@@ -25,8 +26,8 @@ export interface RecordOutcomeDeps {
  * workflow hears of the outcome (and moves on to the adjustments) only once it is committed.
  *
  * Anyone but the assigned technician gets 404; a visit no longer pending, or an order that
- * never needed one, gets 409 `no-pending-visit` — including the technician's own retry after a
- * success (no replay).
+ * never needed one, gets 409 `no-pending-visit`. The app's Idempotency-Key makes a retry of the
+ * same recording get its first answer back; a new recording of a completed visit is refused.
  */
 export function makeRecordOutcome(deps: RecordOutcomeDeps) {
   const pending = (visit: VisitRow, principal: Principal, orderId: string) => {
@@ -35,42 +36,44 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
       throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}: no pending visit`, 'no-pending-visit');
     }
   };
-  return async (principal: Principal, orderId: string, body: OutcomeBody) => {
-    const visit = await findVisit(deps.db, principal, orderId).catch(async (error: unknown) => {
+  return async (principal: Principal, orderId: string, body: OutcomeBody, idempotencyKey: string): Promise<HttpResult> =>
+    replayed(await idempotently(
+      deps.db,
+      { scope: 'tv-visits:outcome', subject: principal.subject, key: idempotencyKey, request: { orderId, body } },
+      async (tx) => ok(await record(tx, principal, orderId, body)),
+    ));
+
+  async function record(tx: DbClient, principal: Principal, orderId: string, body: OutcomeBody) {
+    const visit = await findVisit(tx, principal, orderId, { lock: true }).catch(async (error: unknown) => {
       // An order that never had a visit has no pending TV (409, as the issue asks); a visit
       // assigned to someone else stays invisible (404).
-      if (error instanceof NotFoundError && (await orderWithoutVisit(deps.db, orderId))) {
+      if (error instanceof NotFoundError && (await orderWithoutVisit(tx, orderId))) {
         throw new ConflictError(`service order ${orderId} has no technical visit: no pending visit`, 'no-pending-visit');
       }
       throw error;
     });
     pending(visit, principal, orderId);
-    return withTransaction(deps.db, async (tx) => {
-      const locked = await findVisit(tx, principal, orderId, { lock: true });
-      if (locked.id !== visit.id) throw new ConflictError(`the technical visit of service order ${orderId} changed`, 'no-pending-visit');
-      pending(locked, principal, orderId);
-      const recordedAt = deps.clock();
+    const recordedAt = deps.clock();
+    await tx.query(
+      `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
+        WHERE id = $1`,
+      [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt]);
+    const adjustments = body.outcome === 'YES_BUT' ? body.adjustments ?? null : null;
+    if (adjustments) {
       await tx.query(
-        `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
-          WHERE id = $1`,
-        [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt]);
-      const adjustments = body.outcome === 'YES_BUT' ? body.adjustments ?? null : null;
-      if (adjustments) {
-        await tx.query(
-          `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`,
-          [visit.id, orderId, JSON.stringify(adjustments.lines), adjustments.extraCost.amountMinor, adjustments.extraCost.currency]);
-      }
-      const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-      await outbox.add(tvVisitCompleted, {
-        visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
-      }, { subject: orderId });
-      await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
-      return present(await findVisit(tx, principal, orderId));
-    });
-  };
+        `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`,
+        [visit.id, orderId, JSON.stringify(adjustments.lines), adjustments.extraCost.amountMinor, adjustments.extraCost.currency]);
+    }
+    const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
+    await outbox.add(tvVisitCompleted, {
+      visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
+    }, { subject: orderId });
+    await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
+    return present(await findVisit(tx, principal, orderId));
+  }
 }
 
-async function orderWithoutVisit(db: Db, orderId: string): Promise<boolean> {
+async function orderWithoutVisit(db: Queryable, orderId: string): Promise<boolean> {
   const { rows } = await db.query(
     `SELECT 1 FROM orders.service_orders o WHERE o.id = $1 AND NOT EXISTS (SELECT 1 FROM tv.visits v WHERE v.service_order_id = o.id)`,
     [orderId],

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
@@ -15,10 +16,12 @@ export async function startTvVisitsHarness() {
   const logger = memoryLogger();
   const url = await startFunction('tv-visits', tvVisitsFunction({ db, authenticator: identity.authenticator, logger }));
 
-  async function call(method: string, path: string, authorization: string, body?: unknown): Promise<{ status: number; body: Json }> {
+  /** A POST carries a fresh Idempotency-Key unless one is given (the app's retry sends the same). */
+  async function call(method: string, path: string, authorization: string, body?: unknown, idempotencyKey?: string): Promise<{ status: number; body: Json }> {
+    const key = idempotencyKey ?? (method === 'POST' ? `test-${randomUUID()}` : undefined);
     const response = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(key ? { 'idempotency-key': key } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Json };

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesOrderCreated } from '../../events';
 import { DEV_PROVIDER_ID } from '../../mesh/oidc/users';
@@ -36,7 +37,8 @@ afterAll(async () => {
 }, 60_000);
 
 async function call(method: string, path: string, user: string | undefined, body?: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // Writes carry an Idempotency-Key, as the apps send them (functions that need none ignore it).
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': `e2e-${randomUUID()}` } : {}) };
   if (user) headers.authorization = `Bearer ${await mesh!.token(user)}`;
   const response = await fetch(`${mesh!.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await response.text();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { salesOrderCreated } from '../../events';
@@ -22,7 +23,8 @@ afterAll(() => db.end());
 const DAY = 24 * 3600_000;
 
 async function call(method: string, path: string, user: string | undefined, body?: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // Writes carry an Idempotency-Key, as the apps send them (functions that need none ignore it).
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...(method === 'POST' ? { 'idempotency-key': `e2e-${randomUUID()}` } : {}) };
   if (user) headers.authorization = `Bearer ${await mesh.token(user)}`;
   const response = await fetch(`${mesh.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await response.text();
