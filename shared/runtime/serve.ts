@@ -19,6 +19,11 @@ const DECLARED_TYPE = 'x-ahs-declared-content-type';
 function keepBodiesRaw(server: Server): Server {
   const [app] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!app) return server;
+  // Answers are API JSON, never cached by validators: no weak ETag hashed over every body, no
+  // X-Powered-By banner (express's defaults).
+  const settings = app as unknown as { set?: (name: string, value: unknown) => void };
+  settings.set?.('etag', false);
+  settings.set?.('x-powered-by', false);
   server.removeAllListeners('request');
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const type = req.headers['content-type'];
