@@ -87,7 +87,7 @@ export function makeConfirmAssignment(deps: FunnelDeps) {
       await ctx.tx.query(`UPDATE dispatch.offers SET status = 'accepted', answered_at = $2, answered_by = 'workflow' WHERE id = $1`, [offerId, now]);
       await ctx.outbox.add(offerAccepted, { offerId, serviceOrderId: orderId, providerId: offer.provider_id, answeredBy: 'workflow', at: now.toISOString() }, { subject: orderId });
     }
-    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, providerId: offer.provider_id, source: 'offer', offerId, dispatchId: offer.dispatch_id, at: now });
+    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, countryCode: order.countryCode, providerId: offer.provider_id, source: 'offer', offerId, dispatchId: offer.dispatch_id, at: now });
     return { kind: 'complete', variables: { assignmentId, providerId: offer.provider_id } };
   };
 }

@@ -6,6 +6,8 @@ import type { Outbox } from '../../shared/outbox/outbox';
 
 export interface NewAssignment {
   orderId: string;
+  /** The order's country (the provider's message locale). */
+  countryCode: string;
   providerId: string;
   source: 'offer' | 'auto-accept' | 'manual';
   offerId: string | null;
@@ -35,6 +37,6 @@ export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssi
     assignmentId: id, serviceOrderId: a.orderId, providerId: a.providerId, source: a.source,
     offerId: a.offerId, dispatchId: a.dispatchId, confirmedAt: a.at.toISOString(),
   }, { subject: a.orderId });
-  await informPartner(tx, outbox, { serviceOrderId: a.orderId, providerId: a.providerId, templateId: 'dispatch.assignment-confirmed', parameters: { assignmentId: id, source: a.source } });
+  await informPartner(outbox, { serviceOrderId: a.orderId, countryCode: a.countryCode, providerId: a.providerId, templateId: 'dispatch.assignment-confirmed', parameters: { assignmentId: id, source: a.source } });
   return id;
 }

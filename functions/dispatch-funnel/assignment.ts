@@ -28,7 +28,7 @@ export function makeAssignManually(deps: FunnelDeps) {
     if (rows.length === 0 || live) {
       return { kind: 'bpmn-error', errorCode: bpmnErrors.providerNotEligible, message: `provider ${providerId} cannot be assigned service order ${orderId}` };
     }
-    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, providerId, source: 'manual', offerId: null, dispatchId: dispatchId ?? null, at: clock() });
+    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, countryCode: order.countryCode, providerId, source: 'manual', offerId: null, dispatchId: dispatchId ?? null, at: clock() });
     return { kind: 'complete', variables: { assignmentId } };
   };
 }

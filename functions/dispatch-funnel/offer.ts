@@ -85,11 +85,11 @@ export function makeOfferJob(deps: FunnelDeps) {
         expiresAt: expiresAt.toISOString(), autoAccepted: policy.autoAccept, createdAt: now.toISOString(),
       }, { subject: orderId });
       if (!policy.autoAccept) {
-        await informPartner(tx, outbox, { serviceOrderId: orderId, providerId: c.provider_id, templateId: 'dispatch.offer-received', parameters: { offerId, expiresAt: expiresAt.toISOString() } });
+        await informPartner(outbox, { serviceOrderId: orderId, countryCode: order.countryCode, providerId: c.provider_id, templateId: 'dispatch.offer-received', parameters: { offerId, expiresAt: expiresAt.toISOString() } });
       }
       if (policy.autoAccept) {
         await outbox.add(offerAccepted, { offerId, serviceOrderId: orderId, providerId: c.provider_id, answeredBy: 'auto-accept', at: now.toISOString() }, { subject: orderId });
-        const assignmentId = await confirmAssignment(tx, outbox, { orderId, providerId: c.provider_id, source: 'auto-accept', offerId, dispatchId, at: now });
+        const assignmentId = await confirmAssignment(tx, outbox, { orderId, countryCode: order.countryCode, providerId: c.provider_id, source: 'auto-accept', offerId, dispatchId, at: now });
         return { kind: 'complete', variables: { offerOutcome: 'assigned', assignmentId, providerId: c.provider_id } };
       }
     }

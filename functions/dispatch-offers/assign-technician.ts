@@ -27,8 +27,8 @@ export function makeAssignTechnician(deps: { db: Db; clock: () => Date; source: 
   };
 
   async function assignInTx(tx: DbClient, providerId: string, assignmentId: string, technicianId: string) {
-    const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null }>(
-      `SELECT a.status, o.skills, a.service_order_id, a.technician_id,
+    const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null; country_code: string }>(
+      `SELECT a.status, o.skills, a.service_order_id, a.technician_id, o.country_code,
               (SELECT ap.technician_id FROM field.appointments ap
                 WHERE ap.assignment_id = a.id AND ap.status IN ('booked', 'checked-in') LIMIT 1) AS booked_with
          FROM dispatch.assignments a JOIN orders.service_orders o ON o.id = a.service_order_id
@@ -56,7 +56,7 @@ export function makeAssignTechnician(deps: { db: Db; clock: () => Date; source: 
     await tx.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, technicianId]);
     if (assignment.technician_id !== technicianId) {
       const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-      await informPartner(tx, outbox, { serviceOrderId: assignment.service_order_id, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
+      await informPartner(outbox, { serviceOrderId: assignment.service_order_id, countryCode: assignment.country_code, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
     }
     return findAssignment(tx, providerId, assignmentId);
   }

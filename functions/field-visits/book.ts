@@ -138,8 +138,8 @@ export async function bookAppointment(
     locale: localeOfCountry(order.country_code),
     parameters: { orderRef: order.sales_order_id ?? orderId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, timeZone: tech.timezone },
   }, { subject: orderId });
-  await informPartner(tx, outbox, {
-    serviceOrderId: orderId, providerId: appointment.providerId, technicianId: appointment.technicianId,
+  await informPartner(outbox, {
+    serviceOrderId: orderId, countryCode: order.country_code, providerId: appointment.providerId, technicianId: appointment.technicianId,
     templateId: 'field.appointment-booked', parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
   return created({ ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source });

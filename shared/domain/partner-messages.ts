@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { notifyPartnerMessageRequested } from '../../events/notify/partner-message';
-import type { Queryable } from '../db/pool';
 import type { Outbox } from '../outbox/outbox';
 import { localeOfCountry } from './locale';
 
 export interface PartnerMessage {
   serviceOrderId: string;
+  /** The order's country: the message's locale. */
+  countryCode: string;
   providerId: string;
   /** A technician of that provider; the provider's dispatch desk when absent. */
   technicianId?: string;
@@ -17,10 +18,7 @@ export interface PartnerMessage {
  * Asks for an SMS to a provider or its technician about an order, in the same transaction as
  * the change it announces (outbox); the locale is the order's country's.
  */
-export async function informPartner(tx: Queryable, outbox: Outbox, message: PartnerMessage): Promise<void> {
-  const { rows } = await tx.query<{ country_code: string }>('SELECT country_code FROM orders.service_orders WHERE id = $1', [message.serviceOrderId]);
-  const country = rows[0]?.country_code;
-  if (!country) return;
+export async function informPartner(outbox: Outbox, message: PartnerMessage): Promise<void> {
   await outbox.add(
     notifyPartnerMessageRequested,
     {
@@ -29,7 +27,7 @@ export async function informPartner(tx: Queryable, outbox: Outbox, message: Part
       recipient: { kind: message.technicianId ? 'technician' : 'provider', providerId: message.providerId, technicianId: message.technicianId ?? null },
       serviceOrderId: message.serviceOrderId,
       templateId: message.templateId,
-      locale: localeOfCountry(country),
+      locale: localeOfCountry(message.countryCode),
       parameters: message.parameters,
     },
     { subject: message.serviceOrderId },
