@@ -1,6 +1,6 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { makeHttpFunction, ok, route } from '../../shared/http';
+import { idempotencyKeyOf, makeHttpFunction, ok, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { makeAnswerOffer } from './answer-offer';
 import { makeAssignTechnician } from './assign-technician';
@@ -44,7 +44,7 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         roles: ADMIN,
         params: offerParams,
         idempotent: true,
-        handle: ({ params, principal }, ctx) => answer(principal, params.offerId, { answer: 'accepted' }, key(ctx.idempotencyKey)),
+        handle: ({ params, principal }, ctx) => answer(principal, params.offerId, { answer: 'accepted' }, idempotencyKeyOf(ctx)),
       }),
       route({
         method: 'POST',
@@ -53,7 +53,7 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         params: offerParams,
         body: declineBody,
         idempotent: true,
-        handle: ({ params, body, principal }, ctx) => answer(principal, params.offerId, { answer: 'declined', ...body }, key(ctx.idempotencyKey)),
+        handle: ({ params, body, principal }, ctx) => answer(principal, params.offerId, { answer: 'declined', ...body }, idempotencyKeyOf(ctx)),
       }),
       route({
         method: 'GET',
@@ -68,7 +68,7 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         params: assignmentParams,
         body: withdrawBody,
         idempotent: true,
-        handle: ({ params, body, principal }, ctx) => withdraw(principal, params.assignmentId, body, key(ctx.idempotencyKey)),
+        handle: ({ params, body, principal }, ctx) => withdraw(principal, params.assignmentId, body, idempotencyKeyOf(ctx)),
       }),
       route({
         method: 'PUT',
@@ -77,14 +77,8 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         params: assignmentParams,
         body: technicianBody,
         idempotent: true,
-        handle: ({ params, body, principal }, ctx) => assignTechnician(principal, params.assignmentId, body, key(ctx.idempotencyKey)),
+        handle: ({ params, body, principal }, ctx) => assignTechnician(principal, params.assignmentId, body, idempotencyKeyOf(ctx)),
       }),
     ],
   });
-}
-
-/** Routes declared idempotent always get the key (the edge refuses a request without one). */
-function key(idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) throw new Error('an idempotent route ran without its Idempotency-Key');
-  return idempotencyKey;
 }

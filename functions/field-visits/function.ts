@@ -1,6 +1,6 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { idempotently, makeHttpFunction, ok, replayed, route, type RouteContext } from '../../shared/http';
+import { idempotencyKeyOf, idempotently, makeHttpFunction, ok, replayed, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { currentTraceHeaders } from '../../shared/observability/tracing';
 import { makeOutbox } from '../../shared/outbox';
@@ -31,7 +31,6 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
   const config = deps.config ?? defaultFieldConfig;
   const clock = deps.clock ?? (() => new Date());
   const outboxOf = (tx: Parameters<typeof makeOutbox>[0]) => makeOutbox(tx, { source: SOURCE, clock, traceHeaders: currentTraceHeaders });
-  const key = (ctx: RouteContext) => ctx.idempotencyKey as string;
   return makeHttpFunction({
     authenticator: deps.authenticator,
     logger: deps.logger,
@@ -43,7 +42,7 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         body: bookBody,
         idempotent: true,
         handle: async ({ body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:book`, subject: principal.subject, key: key(ctx), request: body }, (tx) =>
+          replayed(await idempotently(deps.db, { scope: `${NAME}:book`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: body }, (tx) =>
             bookAppointment(tx, outboxOf(tx), principal, body, clock()))),
       }),
       route({
@@ -61,7 +60,7 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         body: checkInBody,
         idempotent: true,
         handle: async ({ params, body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:check-in`, subject: principal.subject, key: key(ctx), request: { params, body } }, (tx) =>
+          replayed(await idempotently(deps.db, { scope: `${NAME}:check-in`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: { params, body } }, (tx) =>
             checkIn(tx, outboxOf(tx), principal, params.id, body, clock(), config))),
       }),
       route({
@@ -72,7 +71,7 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         body: checkOutBody,
         idempotent: true,
         handle: async ({ params, body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:check-out`, subject: principal.subject, key: key(ctx), request: { params, body } }, (tx) =>
+          replayed(await idempotently(deps.db, { scope: `${NAME}:check-out`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: { params, body } }, (tx) =>
             checkOut(tx, outboxOf(tx), principal, params.id, body, clock()))),
       }),
     ],

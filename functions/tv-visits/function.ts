@@ -1,6 +1,6 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { makeHttpFunction, ok, route } from '../../shared/http';
+import { idempotencyKeyOf, makeHttpFunction, ok, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { makeAssignVisit } from './assign';
 import { findVisit, present } from './queries';
@@ -44,7 +44,7 @@ export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; l
         params: orderParams,
         body: outcomeBody,
         idempotent: true,
-        handle: async ({ params, body, principal }, ctx) => recordOutcome(principal, params.orderId, body, ctx.idempotencyKey ?? ''),
+        handle: async ({ params, body, principal }, ctx) => recordOutcome(principal, params.orderId, body, idempotencyKeyOf(ctx)),
       }),
     ],
   });

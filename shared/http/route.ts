@@ -14,6 +14,12 @@ export interface HttpResult {
 
 export const ok = (body: unknown): HttpResult => ({ status: 200, body });
 export const created = (body: unknown): HttpResult => ({ status: 201, body });
+/** The client's key of a route declared `idempotent` (the edge refuses a request without one). */
+export function idempotencyKeyOf(ctx: RouteContext): string {
+  if (ctx.idempotencyKey === undefined) throw new Error('a route not declared idempotent asked for its Idempotency-Key');
+  return ctx.idempotencyKey;
+}
+
 /** The answer of an idempotent write, first or replayed (`Idempotent-Replayed: true` tells which). */
 export const replayed = (r: { status: number; body: unknown; replayed: boolean }): HttpResult => ({
   status: r.status,
