@@ -6,6 +6,7 @@ import { verifyAnswerToken } from '../../shared/domain/tv-answer-token';
 import { InvalidInputError, issuesFromZod, NotFoundError } from '../../shared/errors';
 import { matchPath, toHttpError } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
+import { answeredHealthCheck } from '../../shared/runtime/health';
 import { makeAnswerAdjustments, makeShowAdjustments } from './handler';
 
 export const NAME = 'tv-customer-answers';
@@ -34,10 +35,7 @@ export function tvCustomerAnswersFunction(deps: { db: Db; logger: Logger; linkSe
     res.setHeader('x-request-id', requestId);
     res.setHeader('cache-control', 'no-store');
     try {
-      if (req.method === 'GET' && req.path === '/healthz') {
-        res.status(200).json({ status: 'ok' });
-        return;
-      }
+      if (answeredHealthCheck(req, res)) return;
       const params = matchPath(ROUTE, req.path);
       if (!params || (req.method !== 'GET' && req.method !== 'POST')) throw new NotFoundError('no such route');
       const claims = verifyAnswerToken(deps.linkSecret, params.token ?? '', clock());

@@ -1,10 +1,10 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import { messages, type MessageDeclaration } from '../../bpmn/contract';
-import { workflowMessageRequested } from '../../events';
-import { fromHttp } from '../../shared/cloudevents/http';
-import { InvalidInputError, issuesFromZod, PermanentError } from '../../shared/errors';
-import { resolveSubscription, on, toEventAnswer } from '../../shared/event-function';
+import { workflowMessageRequested, type EventData } from '../../events';
+import { PermanentError } from '../../shared/errors';
+import { on, readDelivery, toEventAnswer } from '../../shared/event-function';
 import type { Logger } from '../../shared/logging';
+import { answeredHealthCheck } from '../../shared/runtime/health';
 import { traceCarrierOf, withParentTrace } from '../../shared/observability/tracing';
 import type { Workflows } from '../../shared/workflow/workflows';
 
@@ -23,22 +23,11 @@ const subscriptions = [on(workflowMessageRequested, () => Promise.resolve({ resu
  */
 export function workflowMessagesFunction(deps: { workflows: Workflows; logger: Logger }) {
   return async (req: Request, res: Response): Promise<void> => {
-    if (req.method === 'GET' && req.path === '/healthz') {
-      res.status(200).json({ status: 'ok' });
-      return;
-    }
+    if (answeredHealthCheck(req, res)) return;
     let logger = deps.logger;
     try {
-      if (req.method !== 'POST') throw new InvalidInputError(`events are POSTed, not ${req.method}`);
-      const event = fromHttp(req.headers, req.rawBody);
-      logger = logger.child({ eventId: event.id, eventType: event.type });
-      if (!resolveSubscription(subscriptions, event)) throw new InvalidInputError(`unsupported event type "${event.type}" for ${NAME}`);
-      const parsed = workflowMessageRequested.data.safeParse(event.data);
-      if (!parsed.success) {
-        const issues = issuesFromZod(parsed.error, 'data');
-        throw new InvalidInputError(`invalid ${workflowMessageRequested.type}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
-      }
-      const message = parsed.data;
+      const { event, data } = readDelivery(req, subscriptions, NAME, (fields) => (logger = logger.child(fields)));
+      const message = data as EventData<typeof workflowMessageRequested>;
       const declaration = declared.get(message.name);
       if (!declaration) throw new PermanentError(`message "${message.name}" is not declared in bpmn/contract.ts`, 'undeclared-message');
       await withParentTrace(traceCarrierOf(event), `${NAME}.publish`, () =>

@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { InvalidInputError, issuesFromZod } from '../errors';
 import { claimInbox } from '../inbox/inbox';
 import type { Logger } from '../logging';
+import { answeredHealthCheck } from '../runtime/health';
 import { currentTraceHeaders, traceCarrierOf, withParentTrace } from '../observability/tracing';
 import { makeOutbox } from '../outbox/outbox';
 import { toEventAnswer } from './errors';
@@ -29,24 +30,12 @@ export interface EventFunctionOptions {
 export function makeEventFunction(options: EventFunctionOptions) {
   const source = `/functions/${options.name}`;
   return async (req: Request, res: Response): Promise<void> => {
-    if (req.method === 'GET' && req.path === '/healthz') {
-      res.status(200).json({ status: 'ok' });
-      return;
-    }
+    if (answeredHealthCheck(req, res)) return;
     let logger = options.logger;
     try {
-      if (req.method !== 'POST') throw new InvalidInputError(`events are POSTed, not ${req.method}`);
-      const event = fromHttp(req.headers, req.rawBody);
-      logger = logger.child({ eventId: event.id, eventType: event.type, eventSource: event.source });
-      const subscription = resolveSubscription(options.subscriptions, event);
-      if (!subscription) throw new InvalidInputError(`unsupported event type "${event.type}" for ${options.name}`);
-      const parsed = subscription.definition.data.safeParse(event.data);
-      if (!parsed.success) {
-        const issues = issuesFromZod(parsed.error, 'data');
-        throw new InvalidInputError(`invalid ${subscription.definition.type}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
-      }
+      const { event, subscription, data } = readDelivery(req, options.subscriptions, options.name, (fields) => (logger = logger.child(fields)));
       const outcome = await withParentTrace(traceCarrierOf(event), `${options.name}.handle`, () =>
-        apply(options, source, event, subscription, parsed.data, logger),
+        apply(options, source, event, subscription, data, logger),
       );
       logger.info('event handled', { outcome: outcome.result, ...(outcome.result === 'ignored' ? { reason: outcome.reason } : {}) });
       res.status(200).json(outcome);
@@ -57,6 +46,30 @@ export function makeEventFunction(options: EventFunctionOptions) {
       res.status(answer.status).json(answer.body);
     }
   };
+}
+
+/**
+ * The delivered event, the subscription it is for and its data checked against the catalog.
+ * Whatever is wrong is the sender's: InvalidInputError (400, dead letter at once). `identify`
+ * receives the event's identity for the caller's log lines as soon as it is known.
+ */
+export function readDelivery(
+  req: Request,
+  subscriptions: Subscription[],
+  consumer: string,
+  identify: (fields: { eventId: string; eventType: string; eventSource: string }) => void = () => undefined,
+): { event: CloudEvent<unknown>; subscription: Subscription; data: unknown } {
+  if (req.method !== 'POST') throw new InvalidInputError(`events are POSTed, not ${req.method}`);
+  const event = fromHttp(req.headers, req.rawBody);
+  identify({ eventId: event.id, eventType: event.type, eventSource: event.source });
+  const subscription = resolveSubscription(subscriptions, event);
+  if (!subscription) throw new InvalidInputError(`unsupported event type "${event.type}" for ${consumer}`);
+  const parsed = subscription.definition.data.safeParse(event.data);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error, 'data');
+    throw new InvalidInputError(`invalid ${subscription.definition.type}: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+  }
+  return { event, subscription, data: parsed.data };
 }
 
 function apply(

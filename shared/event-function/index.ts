@@ -1,3 +1,3 @@
 export { toEventAnswer } from './errors';
-export { makeEventFunction, type EventFunctionOptions } from './event-function';
+export { makeEventFunction, readDelivery, type EventFunctionOptions } from './event-function';
 export { KAFKA_SOURCE_TYPE, on, resolveSubscription, type EventContext, type EventOutcome, type Subscription } from './subscription';

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { hasAnyRole, type Authenticator } from '../auth/principal';
 import { ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../errors';
 import type { Logger } from '../logging';
+import { answeredHealthCheck } from '../runtime/health';
 import { toHttpError } from './errors';
 import { matchPath, type Route } from './route';
 
@@ -24,10 +25,7 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
     const logger = options.logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
     try {
-      if (req.method === 'GET' && req.path === '/healthz') {
-        res.status(200).json({ status: 'ok' });
-        return;
-      }
+      if (answeredHealthCheck(req, res)) return;
       const found = findRoute(options.routes, req.method, req.path);
       const principal = await options.authenticator.authenticate(req.header('authorization'));
       if (!hasAnyRole(principal, found.route.roles)) {

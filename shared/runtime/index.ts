@@ -1,2 +1,3 @@
 export { baseConfigSchema, boot } from './boot';
 export { serve, type RequestHandler, type ServeOptions } from './serve';
+export { answeredHealthCheck } from './health';

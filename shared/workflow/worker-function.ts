@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { InvalidInputError, issuesFromZod } from '../errors';
 import { toEventAnswer } from '../event-function/errors';
 import type { Logger } from '../logging';
+import { answeredHealthCheck } from '../runtime/health';
 import { currentTraceHeaders, withParentTrace } from '../observability/tracing';
 import { makeOutbox } from '../outbox/outbox';
 import { jobFromCloudEvent, type Job } from './job';
@@ -34,10 +35,7 @@ export function makeWorkerFunction(options: WorkerFunctionOptions) {
   checkRegistrations(options.name, options.jobs);
   const source = `/functions/${options.name}`;
   return async (req: Request, res: Response): Promise<void> => {
-    if (req.method === 'GET' && req.path === '/healthz') {
-      res.status(200).json({ status: 'ok' });
-      return;
-    }
+    if (answeredHealthCheck(req, res)) return;
     let logger = options.logger;
     try {
       if (req.method !== 'POST') throw new InvalidInputError(`jobs are POSTed, not ${req.method}`);
