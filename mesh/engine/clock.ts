@@ -21,10 +21,6 @@ export class EngineClock {
     for (const l of this.listeners) l();
   }
 
-  get isPinned(): boolean {
-    return this.pinned !== undefined;
-  }
-
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

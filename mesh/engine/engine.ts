@@ -218,10 +218,6 @@ export class EmbeddedEngine {
     }
   }
 
-  get activeInstances(): number {
-    return this.runners.size;
-  }
-
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -238,22 +234,19 @@ export class EmbeddedEngine {
       for (const row of await store.activeInstances(this.options.db)) {
         const deployed = await this.deployedByKey(row.process_definition_key);
         await this.keys.reserve();
-        const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, this.keys, () => this.clock.now(), {
+        const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
           variables: row.variables,
           timers: row.timers,
           jobs: row.jobs,
           engineState: row.engine_state,
         });
         this.runners.set(runner.key, runner);
-        this.correlationKeys.set(runner.key, row.correlation_key ?? undefined);
         await runner.resume();
         await this.settle(runner, []);
       }
       if (this.runners.size > 0) this.options.logger.info('process instances resumed', { count: this.runners.size });
     });
   }
-
-  private readonly correlationKeys = new Map<string, string | undefined>();
 
   private async deployedByKey(definitionKey: string): Promise<Deployed> {
     const known = this.byDefinitionKey.get(definitionKey);
@@ -269,10 +262,9 @@ export class EmbeddedEngine {
 
   private async startRunner(deployed: Deployed, variables: Record<string, unknown>, correlationKey: string | undefined, byMessage: boolean, correlated: string[] = []): Promise<InstanceRunner> {
     await this.keys.reserve();
-    const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, this.keys, () => this.clock.now());
+    const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, correlationKey, this.keys, () => this.clock.now());
     Object.assign(runner.variables, variables);
     this.runners.set(runner.key, runner);
-    this.correlationKeys.set(runner.key, correlationKey);
     await runner.start(byMessage);
     await this.settle(runner, correlated);
     return runner;
@@ -306,7 +298,7 @@ export class EmbeddedEngine {
           key: runner.key,
           definitionKey: runner.definitionKey,
           bpmnProcessId: runner.model.bpmnProcessId,
-          correlationKey: this.correlationKeys.get(runner.key),
+          correlationKey: runner.correlationKey,
           state,
           variables: runner.variables,
           timers: runner.timers,
@@ -321,7 +313,6 @@ export class EmbeddedEngine {
     });
     if (runner.ended) {
       this.runners.delete(runner.key);
-      this.correlationKeys.delete(runner.key);
       return;
     }
     this.dispatch(runner);

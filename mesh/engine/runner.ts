@@ -101,6 +101,8 @@ export class InstanceRunner {
     readonly key: string,
     readonly definitionKey: string,
     readonly model: ProcessModel,
+    /** The key a message start event started it with (one active instance per key). */
+    readonly correlationKey: string | undefined,
     private readonly keys: KeySource,
     private readonly now: () => number,
     persisted?: PersistedInstance,
