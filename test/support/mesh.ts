@@ -2,7 +2,7 @@ import { afterAll } from 'vitest';
 import { meshConfig } from '../../mesh/config';
 import { startMesh, type Mesh } from '../../mesh/mesh';
 import { getDevToken } from '../../mesh/oidc/get-token';
-import { freePort, freePortRange } from './ports';
+import { freeMeshPorts } from './mesh-process';
 
 /**
  * Builds the bundles and starts the whole local mesh on free ports, as `npm start` does,
@@ -12,13 +12,8 @@ export async function startTestMesh(env: Record<string, string> = {}): Promise<M
   const { buildAll } = await import('../../esbuild.config.mjs');
   await buildAll();
   const logs: string[] = [];
-  const singles = [await freePort(), await freePort(), await freePort(), await freePort()];
   const config = meshConfig({
-    MESH_PORT: String(singles[0]),
-    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24, singles)),
-    MESH_ENGINE_PORT: String(singles[1]),
-    MESH_DB_PORT: String(singles[2]),
-    MESH_OIDC_PORT: String(singles[3]),
+    ...(await freeMeshPorts()),
     MESH_DATA_DIR: 'memory',
     MESH_BACKOFF_SCALE: '0.01',
     LOG_LEVEL: process.env.MESH_TEST_LOG_LEVEL ?? 'warn',
