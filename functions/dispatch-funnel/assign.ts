@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { assignmentConfirmed } from '../../events';
 import type { DbClient } from '../../shared/db';
-import { informPartner } from '../../shared/domain/partner-messages';
+import { informPartner } from '../../shared/domain/messages';
 import type { Outbox } from '../../shared/outbox/outbox';
 
 export interface NewAssignment {

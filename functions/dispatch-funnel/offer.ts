@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { offerAccepted, offerCreated } from '../../events';
 import type { DbClient } from '../../shared/db';
-import { informPartner } from '../../shared/domain/partner-messages';
+import { informPartner } from '../../shared/domain/messages';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
 import { confirmAssignment } from './assign';

@@ -1,6 +1,6 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Db, DbClient } from '../../shared/db';
-import { informPartner } from '../../shared/domain/partner-messages';
+import { informPartner } from '../../shared/domain/messages';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
 import { currentTraceHeaders } from '../../shared/observability/tracing';

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { fieldAppointmentBooked, notifyMessageRequested } from '../../events';
+import { fieldAppointmentBooked } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
 import { isUniqueViolation, type DbClient } from '../../shared/db';
 import { assertInstallationSchedulable, installationBlockedError } from '../../shared/domain/installation-gate';
-import { localeOfCountry } from '../../shared/domain/locale';
-import { informPartner } from '../../shared/domain/partner-messages';
+import { informCustomer, informPartner } from '../../shared/domain/messages';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { created, type HttpResult } from '../../shared/http';
 import type { Outbox } from '../../shared/outbox';
@@ -130,14 +129,11 @@ export async function bookAppointment(
     technicianId: order.technician_id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(),
   };
   await outbox.add(fieldAppointmentBooked, { ...appointment, durationSource: duration.source, bookedAt: now.toISOString() }, { subject: orderId });
-  await outbox.add(notifyMessageRequested, {
-    requestId: randomUUID(),
-    channel: order.has_email ? 'email' : 'sms',
-    recipient: { kind: 'customer', customerId: order.customer_id, serviceOrderId: orderId },
+  await informCustomer(outbox, {
+    serviceOrderId: orderId, customerId: order.customer_id, hasEmail: order.has_email, countryCode: order.country_code,
     templateId: 'field.appointment-booked',
-    locale: localeOfCountry(order.country_code),
     parameters: { orderRef: order.sales_order_id ?? orderId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, timeZone: tech.timezone },
-  }, { subject: orderId });
+  });
   await informPartner(outbox, {
     serviceOrderId: orderId, countryCode: order.country_code, providerId: appointment.providerId, technicianId: appointment.technicianId,
     templateId: 'field.appointment-booked', parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },

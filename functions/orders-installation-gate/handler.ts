@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
-  installationCancelled, installationCancelReasons, installationUnblocked, notifyMessageRequested, refundRequested,
+  installationCancelled, installationCancelReasons, installationUnblocked, refundRequested,
 } from '../../events';
 import type { DbClient } from '../../shared/db';
 import type { InstallationStatus } from '../../shared/domain/installation-gate';
-import { localeOfCountry } from '../../shared/domain/locale';
+import { informCustomer } from '../../shared/domain/messages';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 
@@ -82,14 +82,10 @@ export function makeCancelInstallation(deps: GateDeps = {}) {
       salesOrderId: order.sales_order_id, reason, amounts: amounts.map((a) => ({ amountMinor: a.amountMinor, currency: a.currency })),
       requestedAt: at,
     }, { subject: orderId });
-    await outbox.add(notifyMessageRequested, {
-      requestId: randomUUID(),
-      channel: order.has_email ? 'email' : 'sms',
-      recipient: { kind: 'customer', customerId: order.customer_id, serviceOrderId: orderId },
-      templateId: 'tv.installation-cancelled',
-      locale: localeOfCountry(order.country_code),
-      parameters: { orderRef: order.sales_order_id, reason },
-    }, { subject: orderId });
+    await informCustomer(outbox, {
+      serviceOrderId: orderId, customerId: order.customer_id, hasEmail: order.has_email, countryCode: order.country_code,
+      templateId: 'tv.installation-cancelled', parameters: { orderRef: order.sales_order_id, reason },
+    });
     return { kind: 'complete', variables: {} };
   };
 }

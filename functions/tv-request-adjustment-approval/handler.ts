@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { notifyMessageRequested } from '../../events';
-import { localeOfCountry } from '../../shared/domain/locale';
+import { informCustomer } from '../../shared/domain/messages';
 import { ANSWER_LINK_GRACE_MS, signAnswerToken } from '../../shared/domain/tv-answer-token';
 import { PermanentError } from '../../shared/errors';
 import { durationMs, isDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
@@ -68,12 +66,9 @@ export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
     const token = signAnswerToken(deps.linkSecret, {
       visitId, serviceOrderId: orderId, expiresAt: new Date(deadline.getTime() + ANSWER_LINK_GRACE_MS),
     });
-    await ctx.outbox.add(notifyMessageRequested, {
-      requestId: randomUUID(),
-      channel: row.has_email ? 'email' : 'sms',
-      recipient: { kind: 'customer', customerId: row.customer_id, serviceOrderId: orderId },
+    await informCustomer(ctx.outbox, {
+      serviceOrderId: orderId, customerId: row.customer_id, hasEmail: row.has_email, countryCode: row.country_code,
       templateId: 'tv.adjustments-approval-requested',
-      locale: localeOfCountry(row.country_code),
       parameters: {
         orderRef: row.sales_order_id,
         answerUrl: answerLink(deps.linkBaseUrl, token),
@@ -81,7 +76,7 @@ export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
         extraCostMinor: Number(row.extra_cost_minor),
         currency: row.currency,
       },
-    }, { subject: orderId });
+    });
     return { kind: 'complete', variables: {} };
   };
 }
