@@ -122,7 +122,13 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       }));
     });
     stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
-    await Promise.all(functions.map((f) => waitReady(f.url)));
+    await Promise.all(
+      functions.map((f) =>
+        waitReady(f.url).catch((error: unknown) => {
+          throw new Error(`${f.name} (port ${f.port}): ${(error as Error).message}; its last output:\n${f.recentLines().join('\n') || '(none)'}`);
+        }),
+      ),
+    );
 
     let engine: EmbeddedEngine | undefined;
     if (embeddedEngine) {

@@ -68,6 +68,13 @@ describe('spawnFunction', () => {
     await vi.waitFor(() => expect(logs.some((l) => l.startsWith(`order-intake: started K_SERVICE=order-intake PORT=${port} `))).toBe(true), { timeout: 5000 });
   });
 
+  it('when a function prints, then recentLines() holds its last lines of output (what a failed start shows)', async () => {
+    const { fn, port } = await spawn('talker');
+    await waitReady(fn.url);
+    const pid = await pidOf(fn);
+    await vi.waitFor(() => expect(fn.recentLines()).toContain(`started K_SERVICE=talker PORT=${port} pid=${pid}`), { timeout: 5000 });
+  });
+
   it('when crash() is called, then the process is killed and stays down until restart() brings up a new one', async () => {
     const { fn, logs } = await spawn('crashy');
     await waitReady(fn.url);

@@ -5,6 +5,8 @@ export interface FunctionProcess {
   name: string;
   port: number;
   url: string;
+  /** Its last lines of output (at most 30): what to show when it does not come up. */
+  recentLines(): string[];
   /** Kills the process at once, as a crash would, and holds it down until restart(). */
   crash(): Promise<void>;
   restart(): void;
@@ -42,6 +44,7 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
   let stopping = false;
   let held = false;
   let restarts = 0;
+  const recent: string[] = [];
   /** The automatic restart waiting after an unexpected exit: crash(), restart() and stop() cancel it. */
   let pendingRestart: NodeJS.Timeout | undefined;
   const cancelPendingRestart = () => {
@@ -58,7 +61,12 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
     running.add(current);
     current.once('exit', () => running.delete(current));
     const forward = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) options.log(options.name, line);
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        recent.push(line);
+        if (recent.length > 30) recent.shift();
+        options.log(options.name, line);
+      }
     };
     child.stdout?.on('data', forward);
     child.stderr?.on('data', forward);
@@ -80,6 +88,7 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
     name: options.name,
     port: options.port,
     url: `http://127.0.0.1:${options.port}`,
+    recentLines: () => [...recent],
     crash: () =>
       new Promise<void>((resolve) => {
         held = true;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { getDevToken } from '../../mesh/oidc/get-token';
-import { freePort, freePortRange } from './ports';
+import { freePortRange } from './ports';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -24,13 +24,14 @@ export interface MeshPorts {
 }
 
 export async function freeMeshPorts(): Promise<MeshPorts> {
-  const singles = [await freePort(), await freePort(), await freePort(), await freePort()];
+  // One block of free ports outside the ephemeral range: the mesh's own four, then 24 functions.
+  const base = await freePortRange(28);
   return {
-    MESH_PORT: String(singles[0]),
-    MESH_FUNCTION_BASE_PORT: String(await freePortRange(24, singles)),
-    MESH_OIDC_PORT: String(singles[1]),
-    MESH_ENGINE_PORT: String(singles[2]),
-    MESH_DB_PORT: String(singles[3]),
+    MESH_PORT: String(base),
+    MESH_OIDC_PORT: String(base + 1),
+    MESH_ENGINE_PORT: String(base + 2),
+    MESH_DB_PORT: String(base + 3),
+    MESH_FUNCTION_BASE_PORT: String(base + 4),
   };
 }
 

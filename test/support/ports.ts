@@ -12,10 +12,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `count` consecutive free ports (the mesh gives functions consecutive ports). */
+/**
+ * `count` consecutive free ports (the mesh gives functions consecutive ports), chosen below the
+ * kernel's ephemeral range (32768+ on Linux): a port found free there can be taken a moment
+ * later as the local end of any outgoing connection (Postgres, Kafka, fetch), and a function
+ * would then fail to listen.
+ */
 export async function freePortRange(count: number, avoid: number[] = []): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 15_000 + Math.floor(Math.random() * (32_000 - 15_000 - count));
     if (avoid.some((p) => p >= base && p < base + count)) continue;
     const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
     if (ok.every(Boolean)) return base;
