@@ -4,13 +4,16 @@
  * DB_POOL_MAX = its Knative containerConcurrency) loaded at that concurrency with real bearer
  * tokens and Idempotency-Keys. The ceiling, in the same run on the same Postgres: the same SQL
  * transaction (the function's own code under `idempotently`, no HTTP, no token) in a plain loop
- * at the same concurrency. Reported: requests/s and p99 of each, and the share of the ceiling
- * (target: at least 60%). Postgres: BENCH_DATABASE_URL (a database the bench may fill), or an
+ * at the same concurrency. Both sides are warmed, then measured in alternating rounds so that
+ * whatever else the machine does weighs on both. Reported: requests/s and p99 of each, the
+ * share of the ceiling (target: at least 60%) with its range over the rounds, and the CPU each
+ * process spent per request. Postgres: BENCH_DATABASE_URL (a database the bench may fill), or an
  * embedded PGlite.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { salesOrderCreated } from '../events';
 import { makeAnswerOffer } from '../functions/dispatch-offers/answer-offer';
@@ -36,7 +39,9 @@ import { pyxis } from '../test/fixtures/sales';
 import { freePort } from '../test/support/ports';
 
 const ROOT = path.join(__dirname, '..');
-const N = Number(process.env.BENCH_REQUESTS ?? 1500);
+const N = Number(process.env.BENCH_REQUESTS ?? 3000);
+/** Both sides run this many first, unmeasured: steady state is compared, not JIT warm-up. */
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
 const AUDIENCE = 'urn:ahs:field-service';
 const TECHNICIAN_ID = '7e000000-0000-4000-8000-000000000001';
 const quiet = createLogger({ level: 'error' });
@@ -44,35 +49,76 @@ const quiet = createLogger({ level: 'error' });
 const provider: Principal = { subject: 'padmin-0001', roles: ['provider-admin'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
 const technician: Principal = { subject: 'tech-0001', roles: ['technician'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
 
-interface Result {
-  perSecond: number;
-  p50: number;
-  p99: number;
-  errors: number;
+/** CPU milliseconds a process has used (Linux /proc; NaN elsewhere): where a request's time goes. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+  } catch {
+    return NaN;
+  }
 }
+
+/** CPU ms of every Postgres process on this machine (the server the bench loads runs here). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      total += cpuMsOf(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 /**
  * The load generator's client: node:http on a keep-alive agent of `concurrency` sockets — the
- * generator shares the two cores with the function and Postgres, so it must cost little.
+ * generator shares the two cores with the function and Postgres, so it must cost little (the
+ * CPU lines below show what it spent).
  */
-function httpClient(concurrency: number) {
+function httpClient(origin: string, concurrency: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  return (url: string, headers: Record<string, string>, body?: string) =>
+  const post = (path: string, headers: Record<string, string>, body?: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(url, { method: 'POST', agent, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
+      const req = request(`${origin}${path}`, { method: 'POST', agent, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });
       req.on('error', reject);
       req.end(body);
     });
+  return { post, close: () => agent.destroy() };
 }
 
-/** `concurrency` loops taking the next item until none is left; latency of each, wall time of all. */
-async function load<T>(items: T[], concurrency: number, one: (item: T) => Promise<boolean>): Promise<Result> {
+/** What one side measured: items done, seconds spent, each latency, failures, CPU spent. */
+interface Run {
+  items: number;
+  seconds: number;
+  latencies: number[];
+  errors: number;
+  /** CPU ms of this process (the load generator, or the ceiling loop itself). */
+  ownCpuMs: number;
+  /** CPU ms of the function's process (0 for the ceiling). */
+  functionCpuMs: number;
+  /** CPU ms of the Postgres processes. */
+  postgresCpuMs: number;
+}
+
+/** `concurrency` loops taking the next item until none is left; latency of each, wall and CPU time of all. */
+async function load<T>(items: T[], concurrency: number, one: (item: T) => Promise<boolean>, pid?: number): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
+  const [own, fn, pg] = [ownCpuMs(), pid === undefined ? 0 : cpuMsOf(pid), postgresCpuMs()];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -86,9 +132,49 @@ async function load<T>(items: T[], concurrency: number, one: (item: T) => Promis
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
+  return { items: items.length, seconds, latencies, errors, ownCpuMs: ownCpuMs() - own, functionCpuMs: pid === undefined ? 0 : cpuMsOf(pid) - fn, postgresCpuMs: postgresCpuMs() - pg };
+}
+
+function summarize(runs: Run[]) {
+  const items = runs.reduce((n, r) => n + r.items, 0);
+  const latencies = runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
-  return { perSecond: items.length / seconds, p50: at(0.5), p99: at(0.99), errors };
+  return {
+    perSecond: items / runs.reduce((n, r) => n + r.seconds, 0),
+    p50: at(0.5),
+    p99: at(0.99),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+    ownCpuMs: runs.reduce((n, r) => n + r.ownCpuMs, 0) / items,
+    functionCpuMs: runs.reduce((n, r) => n + r.functionCpuMs, 0) / items,
+    postgresCpuMs: runs.reduce((n, r) => n + r.postgresCpuMs, 0) / items,
+  };
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+
+/**
+ * Both sides warmed, then measured in alternating rounds (function, ceiling; ceiling,
+ * function; ...): what else the machine does during the run weighs on both alike.
+ */
+async function compare<T>(
+  concurrency: number,
+  fn: { warm: T[]; items: T[]; one: (item: T) => Promise<boolean>; pid: number | undefined },
+  ceiling: { warm: T[]; items: T[]; one: (item: T) => Promise<boolean> },
+) {
+  await load(fn.warm, concurrency, fn.one);
+  await load(ceiling.warm, concurrency, ceiling.one);
+  const size = Math.ceil(fn.items.length / ROUNDS);
+  const fnRuns: Run[] = [];
+  const ceilingRuns: Run[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const slice = <U>(items: U[]) => items.slice(round * size, (round + 1) * size);
+    const viaFunction = () => load(slice(fn.items), concurrency, fn.one, fn.pid).then((r) => fnRuns.push(r));
+    const direct = () => load(slice(ceiling.items), concurrency, ceiling.one).then((r) => ceilingRuns.push(r));
+    if (round % 2 === 0) await viaFunction().then(direct);
+    else await direct().then(viaFunction);
+  }
+  const rounds = fnRuns.map((r, i) => r.items / r.seconds / ((ceilingRuns[i]?.items ?? 0) / (ceilingRuns[i]?.seconds ?? 1)));
+  return { function: summarize(fnRuns), ceiling: summarize(ceilingRuns), concurrency, rounds };
 }
 
 /** N service orders cloned from one sold order (same store, customer, products), installation ready. */
@@ -201,61 +287,95 @@ async function main() {
   const adminToken = await getDevToken(oidc.issuer, 'provider-admin', AUDIENCE);
   const techToken = await getDevToken(oidc.issuer, 'technician', AUDIENCE);
 
-  const results: Record<string, { function: Result; ceiling: Result; concurrency: number }> = {};
+  const results: Record<string, Awaited<ReturnType<typeof compare>>> = {};
 
   // accept-offer
   {
-    const warm = await openOffers(setup, await cloneOrders(setup, template!.id, 50, `${tag}w`));
+    const fnWarm = await openOffers(setup, await cloneOrders(setup, template!.id, WARMUP, `${tag}w`));
+    const ceilingWarm = await openOffers(setup, await cloneOrders(setup, template!.id, WARMUP, `${tag}v`));
     const viaHttp = await openOffers(setup, await cloneOrders(setup, template!.id, N, `${tag}a`));
     const direct = await openOffers(setup, await cloneOrders(setup, template!.id, N, `${tag}b`));
     const fn = await spawnFunction('dispatch-offers', { ...env, DB_POOL_MAX: String(concurrency.offers) });
-    const post = httpClient(concurrency.offers);
-    const accept = async (offerId: string) =>
-      (await post(`${fn.url}/offers/${offerId}/accept`, { authorization: `Bearer ${adminToken}`, 'idempotency-key': `bench-${offerId}` })) === 200;
-    await load(warm, concurrency.offers, accept);
-    const viaFunction = await load(viaHttp, concurrency.offers, accept);
-    await stop(fn.child);
+    const client = httpClient(fn.url, concurrency.offers);
     const pool = createPool({ connectionString: databaseUrl, max: concurrency.offers });
     const answer = makeAnswerOffer({ db: pool, clock: () => new Date(), source: '/functions/dispatch-offers' });
-    const ceiling = await load(direct, concurrency.offers, async (offerId) => (await answer(provider, offerId, { answer: 'accepted' }, `ceiling-${offerId}`)).status === 200);
+    results['accept-offer'] = await compare(
+      concurrency.offers,
+      {
+        warm: fnWarm,
+        items: viaHttp,
+        pid: fn.child.pid,
+        one: async (offerId) => (await client.post(`/offers/${offerId}/accept`, { authorization: `Bearer ${adminToken}`, 'idempotency-key': `bench-${offerId}` })) === 200,
+      },
+      { warm: ceilingWarm, items: direct, one: async (offerId) => (await answer(provider, offerId, { answer: 'accepted' }, `ceiling-${offerId}`)).status === 200 },
+    );
+    client.close();
+    await stop(fn.child);
     await pool.end();
-    results['accept-offer'] = { function: viaFunction, ceiling, concurrency: concurrency.offers };
   }
 
   // check-in
   {
-    const warm = await bookedAppointments(setup, await cloneOrders(setup, template!.id, 50, `${tag}x`));
+    const fnWarm = await bookedAppointments(setup, await cloneOrders(setup, template!.id, WARMUP, `${tag}x`));
+    const ceilingWarm = await bookedAppointments(setup, await cloneOrders(setup, template!.id, WARMUP, `${tag}y`));
     const viaHttp = await bookedAppointments(setup, await cloneOrders(setup, template!.id, N, `${tag}c`));
     const direct = await bookedAppointments(setup, await cloneOrders(setup, template!.id, N, `${tag}d`));
     const fn = await spawnFunction('field-visits', { ...env, DB_POOL_MAX: String(concurrency.field) });
     const body = JSON.stringify({ lat: geo.lat, lon: geo.lon, accuracyM: 10 });
-    const post = httpClient(concurrency.field);
-    const checkInViaHttp = async (appointmentId: string) =>
-      (await post(`${fn.url}/appointments/${appointmentId}/check-in`, { authorization: `Bearer ${techToken}`, 'idempotency-key': `bench-${appointmentId}`, 'content-type': 'application/json' }, body)) === 200;
-    await load(warm, concurrency.field, checkInViaHttp);
-    const viaFunction = await load(viaHttp, concurrency.field, checkInViaHttp);
-    await stop(fn.child);
+    const client = httpClient(fn.url, concurrency.field);
     const pool = createPool({ connectionString: databaseUrl, max: concurrency.field });
     const config = fieldConfigSchema.parse({});
-    const ceiling = await load(direct, concurrency.field, async (appointmentId) => {
-      const r = await idempotently(pool, { scope: 'field-visits:check-in', subject: technician.subject, key: `ceiling-${appointmentId}`, request: { appointmentId } }, (tx) =>
-        checkIn(tx, makeOutbox(tx, { source: '/functions/field-visits' }), technician, appointmentId, { lat: geo.lat, lon: geo.lon, accuracyM: 10 }, new Date(), config),
-      );
-      return r.status === 200;
-    });
+    const position = { lat: geo.lat, lon: geo.lon, accuracyM: 10 };
+    results['check-in'] = await compare(
+      concurrency.field,
+      {
+        warm: fnWarm,
+        items: viaHttp,
+        pid: fn.child.pid,
+        one: async (appointmentId) =>
+          (await client.post(`/appointments/${appointmentId}/check-in`, { authorization: `Bearer ${techToken}`, 'idempotency-key': `bench-${appointmentId}`, 'content-type': 'application/json' }, body)) === 200,
+      },
+      {
+        warm: ceilingWarm,
+        items: direct,
+        one: async (appointmentId) => {
+          const r = await idempotently(pool, { scope: 'field-visits:check-in', subject: technician.subject, key: `ceiling-${appointmentId}`, request: { appointmentId } }, (tx) =>
+            checkIn(tx, makeOutbox(tx, { source: '/functions/field-visits' }), technician, appointmentId, position, new Date(), config),
+          );
+          return r.status === 200;
+        },
+      },
+    );
+    client.close();
+    await stop(fn.child);
     await pool.end();
-    results['check-in'] = { function: viaFunction, ceiling, concurrency: concurrency.field };
   }
 
   const round = (n: number) => Number(n.toFixed(1));
-  console.log(`one instance at containerConcurrency vs the same transaction in a plain loop (${N} requests each, ${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PGlite'})\n`);
-  console.log('write          conc   function req/s   p99 ms   ceiling req/s   p99 ms   share   errors');
+  const pct = (n: number) => `${(n * 100).toFixed(0)}%`;
+  console.log(
+    `one instance at containerConcurrency vs the same transaction in a plain loop: ${N} requests each after ${WARMUP} unmeasured, ` +
+      `in ${ROUNDS} alternating rounds (${process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PGlite'})\n`,
+  );
+  console.log('write          conc   function req/s   p99 ms   ceiling req/s   p99 ms   share   rounds     errors');
   for (const [name, r] of Object.entries(results)) {
     const share = r.function.perSecond / r.ceiling.perSecond;
     console.log(
       `${name.padEnd(15)}${String(r.concurrency).padStart(4)}${round(r.function.perSecond).toString().padStart(17)}${round(r.function.p99).toString().padStart(9)}` +
-        `${round(r.ceiling.perSecond).toString().padStart(16)}${round(r.ceiling.p99).toString().padStart(9)}${(share * 100).toFixed(0).padStart(7)}%${String(r.function.errors + r.ceiling.errors).padStart(9)}` +
+        `${round(r.ceiling.perSecond).toString().padStart(16)}${round(r.ceiling.p99).toString().padStart(9)}${pct(share).padStart(8)}` +
+        `   ${`${pct(Math.min(...r.rounds))}-${pct(Math.max(...r.rounds))}`.padEnd(9)}${String(r.function.errors + r.ceiling.errors).padStart(7)}` +
         (share >= 0.6 ? '   ok (>= 60%)' : '   under 60%'),
+    );
+  }
+  console.log('\nCPU ms per request (Linux /proc; Postgres counted when it runs on this machine)');
+  console.log('write          function  load generator  Postgres  total   |  ceiling loop  Postgres  total');
+  for (const [name, r] of Object.entries(results)) {
+    const f = r.function;
+    const c = r.ceiling;
+    const ms = (n: number) => n.toFixed(2).padStart(8);
+    console.log(
+      `${name.padEnd(15)}${ms(f.functionCpuMs)}${ms(f.ownCpuMs).padStart(16)}${ms(f.postgresCpuMs).padStart(10)}${ms(f.functionCpuMs + f.ownCpuMs + f.postgresCpuMs).padStart(7)}   |` +
+        `${ms(c.ownCpuMs).padStart(14)}${ms(c.postgresCpuMs).padStart(10)}${ms(c.ownCpuMs + c.postgresCpuMs).padStart(7)}`,
     );
   }
   await setup.end();
