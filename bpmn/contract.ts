@@ -30,6 +30,7 @@ export const jobWorkers = {
   'dispatch-confirm-assignment': 'dispatch-funnel',
   'dispatch-assign-manually': 'dispatch-funnel',
   'dispatch-cancel-assignment': 'dispatch-funnel',
+  'dispatch-close': 'dispatch-funnel',
 } as const;
 export type TaskType = keyof typeof jobWorkers;
 export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
@@ -58,6 +59,11 @@ export const messages = {
   dispatchOfferAnswered: { name: 'dispatch-offer-answered', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
   /** A provider withdrew from an accepted job (variables assignmentId): cancel it and dispatch again without it. */
   dispatchAssignmentWithdrawn: { name: 'dispatch-assignment-withdrawn', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /**
+   * The order is closed for dispatch (variables closure: cancelled | worked): the funnel withdraws
+   * what is open, settles the assignment and ends.
+   */
+  dispatchOrderClosed: { name: 'dispatch-order-closed', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
 } as const satisfies Record<string, MessageDeclaration>;
 export type MessageKey = keyof typeof messages;
 

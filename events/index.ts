@@ -1,6 +1,6 @@
 import type { EventDefinition } from './define';
-import { assignmentCancelled, assignmentConfirmed } from './dispatch/assignment';
-import { offerAccepted, offerCreated, offerDeclined, offerExpired } from './dispatch/offer';
+import { assignmentCancelled, assignmentCompleted, assignmentConfirmed } from './dispatch/assignment';
+import { offerAccepted, offerCreated, offerDeclined, offerExpired, offerWithdrawn } from './dispatch/offer';
 import { fieldAppointmentBooked } from './field/appointment';
 import { fieldVisitCheckedIn, fieldVisitCheckedOut } from './field/visit';
 import { notifyMessageRequested } from './notify/message';
@@ -45,8 +45,10 @@ export const catalog: readonly EventDefinition[] = [
   offerAccepted,
   offerDeclined,
   offerExpired,
+  offerWithdrawn,
   assignmentConfirmed,
   assignmentCancelled,
+  assignmentCompleted,
   fieldAppointmentBooked,
   fieldVisitCheckedIn,
   fieldVisitCheckedOut,

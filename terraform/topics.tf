@@ -12,6 +12,17 @@ resource "kafka_topic" "dispatch_assignment_cancelled" {
   }
 }
 
+resource "kafka_topic" "dispatch_assignment_completed" {
+  name               = "dispatch.assignment.completed"
+  partitions         = lookup(var.partitions_overrides, "dispatch.assignment.completed", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "dispatch.assignment.completed", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "dispatch_assignment_confirmed" {
   name               = "dispatch.assignment.confirmed"
   partitions         = lookup(var.partitions_overrides, "dispatch.assignment.confirmed", var.partitions)
@@ -63,6 +74,17 @@ resource "kafka_topic" "dispatch_offer_expired" {
   config = {
     "cleanup.policy"      = "delete"
     "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "dispatch.offer.expired", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
+resource "kafka_topic" "dispatch_offer_withdrawn" {
+  name               = "dispatch.offer.withdrawn"
+  partitions         = lookup(var.partitions_overrides, "dispatch.offer.withdrawn", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "dispatch.offer.withdrawn", var.retention_ms))
     "min.insync.replicas" = tostring(var.min_insync_replicas)
   }
 }

@@ -34,3 +34,16 @@ export const assignmentCancelled = defineEvent({
   }),
   partitionKey: (d) => d.serviceOrderId,
 });
+
+export const assignmentCompleted = defineEvent({
+  topic: 'dispatch.assignment.completed',
+  type: 'ahs.dispatch.assignment.completed',
+  description: 'The assigned provider worked the order (its technician checked out): the assignment is settled and can no longer be withdrawn.',
+  data: z.object({
+    assignmentId: z.uuid(),
+    serviceOrderId: z.uuid(),
+    providerId: z.uuid(),
+    completedAt: z.iso.datetime(),
+  }),
+  partitionKey: (d) => d.serviceOrderId,
+});

@@ -65,3 +65,18 @@ export const offerExpired = defineEvent({
   }),
   partitionKey: (d) => d.serviceOrderId,
 });
+
+export const offerWithdrawn = defineEvent({
+  topic: 'dispatch.offer.withdrawn',
+  type: 'ahs.dispatch.offer.withdrawn',
+  description:
+    'An open offer was taken back before the provider answered: another provider got the order (superseded) or the order was cancelled. The provider app drops it.',
+  data: z.object({
+    offerId: z.uuid(),
+    serviceOrderId: z.uuid(),
+    providerId: z.uuid(),
+    reason: z.enum(['superseded', 'order-cancelled']),
+    withdrawnAt: z.iso.datetime(),
+  }),
+  partitionKey: (d) => d.serviceOrderId,
+});

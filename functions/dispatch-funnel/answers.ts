@@ -13,7 +13,7 @@ interface OfferRow {
   id: string;
   provider_id: string;
   dispatch_id: string;
-  status: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded';
+  status: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'withdrawn';
   expires_at: Date;
 }
 

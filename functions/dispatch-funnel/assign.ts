@@ -3,6 +3,7 @@ import { assignmentConfirmed } from '../../events';
 import type { DbClient } from '../../shared/db';
 import { informPartner } from '../../shared/domain/messages';
 import type { Outbox } from '../../shared/outbox/outbox';
+import { withdrawOpenOffers } from './withdraw-offers';
 
 export interface NewAssignment {
   orderId: string;
@@ -28,10 +29,7 @@ export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssi
     [id, a.orderId, a.providerId, a.dispatchId, a.offerId, a.source, a.at],
   );
   await tx.query('UPDATE orders.service_orders SET provider_id = $2, updated_at = NOW() WHERE id = $1', [a.orderId, a.providerId]);
-  await tx.query(
-    `UPDATE dispatch.offers SET status = 'superseded', answered_at = $3 WHERE service_order_id = $1 AND status = 'open' AND id IS DISTINCT FROM $2`,
-    [a.orderId, a.offerId, a.at],
-  );
+  await withdrawOpenOffers(tx, outbox, { orderId: a.orderId, reason: 'superseded', at: a.at, keep: a.offerId });
   if (a.dispatchId) await tx.query(`UPDATE dispatch.dispatches SET status = 'assigned', updated_at = $2 WHERE id = $1`, [a.dispatchId, a.at]);
   await outbox.add(assignmentConfirmed, {
     assignmentId: id, serviceOrderId: a.orderId, providerId: a.providerId, source: a.source,

@@ -3,6 +3,7 @@ import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
 import { answerVariables, expireVariables, makeConfirmAssignment, makeDeclineOffer, makeExpireOffers } from './answers';
 import { cancelVariables, makeAssignManually, makeCancelAssignment, manualVariables } from './assignment';
+import { closeVariables, makeCloseDispatch } from './close';
 import { findVariables, makeFindCandidates } from './find';
 import { makeOfferJob, offerVariables } from './offer';
 import type { FunnelDeps } from './settings';
@@ -12,7 +13,8 @@ export const NAME = 'dispatch-funnel';
 /**
  * dispatch-funnel: the worker of every service task of bpmn/assignment.bpmn — find and rank
  * candidates, offer the job, expire offers, record a decline, confirm an assignment (accepted
- * offer or operator's choice), cancel it when the provider withdraws.
+ * offer or operator's choice), cancel it when the provider withdraws, close the dispatch when the
+ * order is cancelled or worked.
  */
 export function dispatchFunnelFunction(deps: { db: Db; logger: Logger } & FunnelDeps) {
   return makeWorkerFunction({
@@ -28,6 +30,7 @@ export function dispatchFunnelFunction(deps: { db: Db; logger: Logger } & Funnel
       work('dispatch-confirm-assignment', answerVariables, makeConfirmAssignment(deps)),
       work('dispatch-assign-manually', manualVariables, makeAssignManually(deps)),
       work('dispatch-cancel-assignment', cancelVariables, makeCancelAssignment(deps)),
+      work('dispatch-close', closeVariables, makeCloseDispatch(deps)),
     ],
   });
 }

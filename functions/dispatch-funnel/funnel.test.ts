@@ -33,7 +33,7 @@ const now = () => new Date(clock.now());
 const logger = memoryLogger();
 const world = useDispatchWorld(db);
 const funnelUrl = await startFunction('dispatch-funnel', dispatchFunnelFunction({ db, logger, settings: { ...settings, offerTimeout: 'PT1H' }, clock: now }));
-const startUrl = await startFunction('dispatch-start', dispatchStartFunction({ db, logger, settings: { assignmentHold: 'P30D' }, clock: now }));
+const startUrl = await startFunction('dispatch-start', dispatchStartFunction({ db, logger, clock: now }));
 let engine: EmbeddedEngine;
 
 beforeAll(async () => {
@@ -64,6 +64,13 @@ const answer = (orderId: string, offerId: string, verdict: 'accepted' | 'decline
   engine.publishMessage({ name: messages.dispatchOfferAnswered.name, correlationKey: orderId, variables: { offerId, answer: verdict }, messageId: `offer-answer:${offerId}`, timeToLiveMs: 3_600_000 });
 const withdraw = (orderId: string, assignmentId: string) =>
   engine.publishMessage({ name: messages.dispatchAssignmentWithdrawn.name, correlationKey: orderId, variables: { assignmentId }, messageId: `withdrawn:${assignmentId}`, timeToLiveMs: 3_600_000 });
+const closeOrder = (orderId: string, closure: 'cancelled' | 'worked') =>
+  engine.publishMessage({ name: messages.dispatchOrderClosed.name, correlationKey: orderId, variables: { closure }, messageId: `order-closed:${orderId}`, timeToLiveMs: 3_600_000 });
+/** The funnel instance of an order, once it has ended. */
+const ended = (orderId: string) => eventually(async () => ((await waitingFor(orderId)) === 'COMPLETED' ? 'COMPLETED' : undefined), 10_000, 25);
+/** The events of `type` the funnel's workers announced for an order. */
+const announced = async (orderId: string, type: string) =>
+  (await db.query<{ data: Record<string, unknown> }>('SELECT data FROM platform.outbox WHERE type = $1 AND partition_key = $2 ORDER BY id', [type, orderId])).rows.map((r) => r.data);
 
 /** The offers of an order (oldest first), once there are `count`. */
 const offers = (orderId: string, count: number) => eventually(async () => {
@@ -166,5 +173,81 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
     expect(await unblocked(order.id)).toMatchObject({ result: 'applied' });
     expect(await assignment(order.id)).toMatchObject({ provider_id: provider.id });
+  });
+
+  it('when the order is cancelled while its offer is open, then the offer is withdrawn, the provider told, and the funnel ends', async () => {
+    const order = await frOrder();
+    const provider = await frProvider(order.postal, 0.9);
+    await unblocked(order.id);
+    const [offer] = await offers(order.id, 1);
+    await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
+    await closeOrder(order.id, 'cancelled');
+    expect(await ended(order.id)).toBe('COMPLETED');
+    expect((await offers(order.id, 1)).map((o) => o.status)).toEqual(['withdrawn']);
+    expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
+      { offerId: offer!.id, serviceOrderId: order.id, providerId: provider.id, reason: 'order-cancelled', withdrawnAt: expect.any(String) as string },
+    ]);
+    const { rows: [run] } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
+    expect(run).toEqual({ status: 'cancelled' });
+  });
+
+  it('when the order is cancelled once assigned, then the assignment and its booked appointment are cancelled and the funnel ends', async () => {
+    const order = await world.order();
+    const provider = await world.provider(order.postal, { quality: 0.9 });
+    await unblocked(order.id);
+    const live = await assignment(order.id, provider.id);
+    const starts = new Date(Date.now() + 86_400_000);
+    await db.query(
+      `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status)
+       SELECT gen_random_uuid(), $1, $2, t.id, $3, $4, 'booked' FROM dispatch.technicians t WHERE t.provider_id = $5 LIMIT 1`,
+      [order.id, live.id, starts, new Date(starts.getTime() + 3_600_000), provider.id]);
+    await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
+    await closeOrder(order.id, 'cancelled');
+    expect(await ended(order.id)).toBe('COMPLETED');
+    const { rows: [cancelled] } = await db.query('SELECT status, cancel_reason FROM dispatch.assignments WHERE id = $1', [live.id]);
+    expect(cancelled).toEqual({ status: 'cancelled', cancel_reason: 'order-cancelled' });
+    const { rows: appointments } = await db.query('SELECT status FROM field.appointments WHERE assignment_id = $1', [live.id]);
+    expect(appointments).toEqual([{ status: 'cancelled' }]);
+    expect(await announced(order.id, 'ahs.dispatch.assignment.cancelled')).toEqual([
+      expect.objectContaining({ assignmentId: live.id, providerId: provider.id, reason: 'order-cancelled' }),
+    ]);
+  });
+
+  it('when the order is worked (checked out), then the assignment is completed and the funnel ends; a late withdrawal changes nothing', async () => {
+    const order = await world.order();
+    const provider = await world.provider(order.postal, { quality: 0.9 });
+    await unblocked(order.id);
+    const live = await assignment(order.id, provider.id);
+    await closeOrder(order.id, 'worked');
+    expect(await ended(order.id)).toBe('COMPLETED');
+    const { rows: [completed] } = await db.query<{ status: string; completed_at: Date | null }>('SELECT status, completed_at FROM dispatch.assignments WHERE id = $1', [live.id]);
+    expect(completed).toMatchObject({ status: 'completed', completed_at: expect.any(Date) as Date });
+    expect(await announced(order.id, 'ahs.dispatch.assignment.completed')).toEqual([
+      { assignmentId: live.id, serviceOrderId: order.id, providerId: provider.id, completedAt: expect.any(String) as string },
+    ]);
+    await withdraw(order.id, live.id);
+    await engine.idle();
+    const { rows } = await db.query('SELECT status FROM dispatch.assignments WHERE service_order_id = $1', [order.id]);
+    expect(rows).toEqual([{ status: 'completed' }]);
+  });
+
+  it('when parallel offers go out and one is accepted, then the others are superseded and their providers told', async () => {
+    const order = await frOrder();
+    const a = await frProvider(order.postal, 0.9);
+    const b = await frProvider(order.postal, 0.5);
+    await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 2 WHERE country_code = 'FR'`);
+    try {
+      await unblocked(order.id);
+      const sent = await offers(order.id, 2);
+      const offerOfA = sent.find((o) => o.provider_id === a.id)!;
+      const offerOfB = sent.find((o) => o.provider_id === b.id)!;
+      await answer(order.id, offerOfA.id, 'accepted');
+      expect(await assignment(order.id)).toMatchObject({ provider_id: a.id });
+      expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
+        expect.objectContaining({ offerId: offerOfB.id, providerId: b.id, reason: 'superseded' }),
+      ]);
+    } finally {
+      await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
+    }
   });
 });

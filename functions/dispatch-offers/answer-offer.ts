@@ -28,7 +28,7 @@ export type OfferAnswer = { answer: 'accepted' } | ({ answer: 'declined' } & Dec
  *
  * Refused with 409 and a reason when the action is stale: `order-cancelled`, `offer-taken`
  * (another provider's parallel offer was accepted first, or the order is already assigned),
- * `offer-expired` (deadline passed), `offer-already-answered`. The workflow's worker confirms
+ * `offer-withdrawn` (taken back, e.g. its order was cancelled), `offer-expired` (deadline passed), `offer-already-answered`. The workflow's worker confirms
  * the assignment once it hears of the acceptance.
  */
 export function makeAnswerOffer(deps: AnswerOfferDeps) {
@@ -74,6 +74,9 @@ function refuseStale(offer: OfferRow, now: Date): void {
   }
   if (offer.status === 'accepted' || offer.status === 'declined') {
     throw new ConflictError(`offer ${offer.id} was already ${offer.status}`, 'offer-already-answered');
+  }
+  if (offer.status === 'withdrawn') {
+    throw new ConflictError(`offer ${offer.id} was withdrawn`, 'offer-withdrawn');
   }
   if (offer.status === 'superseded' || offer.taken) {
     throw new ConflictError(`offer ${offer.id} was taken by another provider`, 'offer-taken');

@@ -67,6 +67,7 @@ describe('dispatch-offers POST /offers/:offerId/accept', () => {
     ['the deadline passed', { expiresIn: -1000 }, 'offer-expired'],
     ['the funnel expired it', { status: 'expired' as const }, 'offer-expired'],
     ['it was superseded', { status: 'superseded' as const }, 'offer-taken'],
+    ['it was withdrawn', { status: 'withdrawn' as const }, 'offer-withdrawn'],
   ])('when %s, then 409 with the reason and nothing changes', async (_case, over, reason) => {
     const { orderId, offerId } = await openOffer(DEV_PROVIDER_ID, over);
     const before = await offerRow(db, offerId);

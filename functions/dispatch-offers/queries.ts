@@ -35,7 +35,7 @@ export interface OfferRow {
   dispatch_id: string;
   service_order_id: string;
   provider_id: string;
-  status: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded';
+  status: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'withdrawn';
   expires_at: Date;
   order_status: string;
   installation_status: string;
@@ -61,7 +61,7 @@ export async function lockOffer(tx: Queryable, providerId: string, offerId: stri
             (EXISTS (SELECT 1 FROM dispatch.offers other
                       WHERE other.dispatch_id = x.dispatch_id AND other.id <> x.id AND other.status = 'accepted')
              OR EXISTS (SELECT 1 FROM dispatch.assignments a
-                         WHERE a.service_order_id = x.service_order_id AND a.status = 'confirmed')) AS taken
+                         WHERE a.service_order_id = x.service_order_id AND a.status IN ('confirmed', 'completed'))) AS taken
        FROM dispatch.offers x JOIN orders.service_orders o ON o.id = x.service_order_id
       WHERE x.id = $1
       FOR UPDATE OF x`,

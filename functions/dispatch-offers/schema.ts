@@ -3,7 +3,7 @@ import { z } from 'zod';
 export const offerParams = z.object({ offerId: z.uuid({ message: 'must be an offer id (UUID)' }) });
 export const assignmentParams = z.object({ assignmentId: z.uuid({ message: 'must be an assignment id (UUID)' }) });
 
-export const offerStatuses = ['open', 'accepted', 'declined', 'expired', 'superseded'] as const;
+export const offerStatuses = ['open', 'accepted', 'declined', 'expired', 'superseded', 'withdrawn'] as const;
 export type OfferStatus = (typeof offerStatuses)[number];
 
 /** `GET /offers?status=open` (the default): an open offer past its deadline counts as expired. */

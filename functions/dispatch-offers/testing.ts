@@ -43,7 +43,7 @@ export const newKey = () => `app-${randomUUID()}`;
 export interface OfferSeed {
   providerId: string;
   dispatchId?: string;
-  status?: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded';
+  status?: 'open' | 'accepted' | 'declined' | 'expired' | 'superseded' | 'withdrawn';
   /** Milliseconds from now; negative for a deadline already passed. */
   expiresIn?: number;
 }

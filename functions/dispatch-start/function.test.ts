@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { installationUnblocked, serviceOrderCreated, type ServiceOrderSnapshot } from '../../events';
+import { installationUnblocked, serviceOrderCreated, serviceOrderUpdated, type ServiceOrderSnapshot } from '../../events';
 import { useTestDb } from '../../test/support/db';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
@@ -9,7 +9,7 @@ import { dispatchStartFunction } from './function';
 
 const db = useTestDb();
 const sell = await useOrderSeller(db);
-const url = await startFunction('dispatch-start', dispatchStartFunction({ db, logger: memoryLogger(), settings: { assignmentHold: 'P30D' } }));
+const url = await startFunction('dispatch-start', dispatchStartFunction({ db, logger: memoryLogger() }));
 
 function created(over: Partial<ServiceOrderSnapshot> = {}): ServiceOrderSnapshot {
   return {
@@ -25,13 +25,16 @@ const deliverUnblocked = (serviceOrderId: string) =>
   postEvent(url, cloudEvent({ type: installationUnblocked.type, source: '/functions/orders-installation-gate', id: randomUUID(),
     data: { serviceOrderId, visitId: randomUUID(), unblockedAt: new Date().toISOString() } }));
 
+const deliverUpdated = (data: ServiceOrderSnapshot, id = randomUUID()) =>
+  postEvent(url, cloudEvent({ type: serviceOrderUpdated.type, source: '/functions/order-intake', id, data: { ...data, previousRevision: data.revision - 1 } }));
+
 describe('dispatch-start', () => {
   it('when an order that needs no TV is created, then dispatch-requested is requested, correlated by the order id, with the funnel variables', async () => {
     const order = created();
     expect(await deliverCreated(order)).toMatchObject({ status: 200, body: { result: 'applied' } });
     expect(await requestedMessages(db, order.serviceOrderId)).toEqual([{
       name: 'dispatch-requested', correlationKey: order.serviceOrderId, messageId: `dispatch-requested:${order.serviceOrderId}`,
-      variables: { orderId: order.serviceOrderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', assignmentHold: 'P30D' },
+      variables: { orderId: order.serviceOrderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042' },
     }]);
   });
 
@@ -49,10 +52,24 @@ describe('dispatch-start', () => {
     await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
     expect((await deliverUnblocked(order.id)).body).toMatchObject({ result: 'applied' });
     expect((await requestedMessages(db, order.id)).map((m) => m.variables)).toEqual([
-      { orderId: order.id, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', assignmentHold: 'P30D' },
+      { orderId: order.id, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042' },
     ]);
     const cancelled = await sell('pyxis-created', true);
     await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [cancelled.id]);
     expect((await deliverUnblocked(cancelled.id)).body).toMatchObject({ result: 'ignored', reason: 'service order cancelled' });
+  });
+
+  it('when an order is cancelled, then dispatch-order-closed (closure cancelled) is requested under one message id per order; other updates are ignored', async () => {
+    const order = created({ revision: 2 });
+    expect((await deliverUpdated(order)).body).toMatchObject({ result: 'ignored', reason: 'not a cancellation' });
+    expect(await requestedMessages(db, order.serviceOrderId)).toEqual([]);
+
+    const cancelled = { ...order, revision: 3, status: 'CANCELLED' as const };
+    expect((await deliverUpdated(cancelled)).body).toMatchObject({ result: 'applied', detail: { closure: 'cancelled' } });
+    // The same cancellation delivered again (a new event id): one message id, published once.
+    await deliverUpdated(cancelled);
+    const requested = await requestedMessages(db, order.serviceOrderId);
+    expect(requested.map((m) => m.messageId)).toEqual([`order-closed:${order.serviceOrderId}`, `order-closed:${order.serviceOrderId}`]);
+    expect(requested[0]).toEqual({ name: 'dispatch-order-closed', correlationKey: order.serviceOrderId, messageId: `order-closed:${order.serviceOrderId}`, variables: { closure: 'cancelled' } });
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { requestedMessages } from '../../test/support/tv';
 import { at, SIGNATURE, startFieldVisitsHarness, uniqueMonday } from './testing';
 
 const { db, call, bookedAppointment, eventsOf, setNow } = await startFieldVisitsHarness();
@@ -32,6 +33,7 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     expect(await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody)).toMatchObject({ status: 409, body: { reason: 'not-checked-in' } });
     expect(await statusOf(a.id)).toBe('booked');
     expect(await eventsOf(a.orderId, 'ahs.field.visit.checked-out')).toEqual([]);
+    expect(await requestedMessages(db, a.orderId)).toEqual([]);
   });
 
   it('when the technician checks out after checking in, then the visit is done and announced with the signature\'s size and SHA-256 only', async () => {
@@ -50,6 +52,10 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     expect(events).toEqual([expect.objectContaining({ partition_key: a.orderId, data: expect.objectContaining({ appointmentId: a.id, signature }) as unknown })]);
     expect(JSON.stringify(events)).not.toContain(SIGNATURE.split(',')[1]!.slice(0, 20));
     expect(JSON.stringify(events)).not.toContain(checkOutBody.workSummary);
+    // The order is worked: its dispatch funnel is told to settle the assignment.
+    expect(await requestedMessages(db, a.orderId)).toEqual([
+      { name: 'dispatch-order-closed', correlationKey: a.orderId, messageId: `order-worked:${a.orderId}`, variables: { closure: 'worked' } },
+    ]);
   });
 
   it('when the offline app sends the check-out twice with one Idempotency-Key, then one check-out, one event, the first answer twice; another key gets 409 already-checked-out', async () => {

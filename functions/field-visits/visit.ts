@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { messages } from '../../bpmn/contract';
 import { fieldVisitCheckedIn, fieldVisitCheckedOut } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
 import type { DbClient } from '../../shared/db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import { ok, type HttpResult } from '../../shared/http';
 import type { Outbox } from '../../shared/outbox';
+import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import type { FieldConfig } from './config';
 import { geofence, punctuality } from './geo';
 import { decodeSignature, type CheckInBody, type CheckOutBody } from './schema';
@@ -102,6 +104,8 @@ export async function checkIn(
 /**
  * The technician checks out: work summary, materials, photo references and the customer's
  * canvas signature (acknowledgement, not an e-signature). Before a check-in: 409 not-checked-in.
+ * The order is then worked: its dispatch funnel is closed (message dispatch-order-closed,
+ * closure `worked`), which completes the assignment — the provider can no longer withdraw.
  */
 export async function checkOut(tx: DbClient, outbox: Outbox, principal: Principal, id: string, body: CheckOutBody, now: Date): Promise<HttpResult> {
   const at = actionTime(body.at, now);
@@ -130,5 +134,6 @@ export async function checkOut(tx: DbClient, outbox: Outbox, principal: Principa
     materials, photoRefs: body.photoRefs, signature,
   };
   await outbox.add(fieldVisitCheckedOut, visit, { subject: a.service_order_id });
+  await requestWorkflowMessage(outbox, messages.dispatchOrderClosed, a.service_order_id, { closure: 'worked' }, { messageId: `order-worked:${a.service_order_id}` });
   return ok({ ...visit, status: 'done' });
 }
