@@ -151,6 +151,13 @@ async function main() {
     signaturePng: SIGNATURE,
   }, true);
   line(country.technician, `checked out (${text(checkOut.status)}), customer signature kept`);
+
+  // 6. The order is worked: the funnel completes the assignment (no longer live, no withdrawal).
+  await until('the assignment to be completed', async () => {
+    const live = ((await call('GET', '/dispatch-offers/assignments', country.providerAdmin)).body.assignments as Json[] | undefined) ?? [];
+    return live.some((a) => a.assignmentId === assignmentId) ? undefined : true;
+  });
+  line('dispatch', `assignment ${assignmentId} completed: the order is worked, the funnel ends`);
   line('scenario', 'done');
 }
 

@@ -28,6 +28,7 @@ describe('the scenario command', { timeout: 180_000 }, () => {
     expect(timeline).toMatch(/installation unblocked/);
     expect(timeline).toMatch(/assignment .* confirmed \(auto-accept\)/);
     expect(timeline).toMatch(/checked in: 0 m from the address \(within geofence: true\)/);
+    expect(timeline).toMatch(/assignment .* completed: the order is worked/);
     expect(timeline).toMatch(/scenario\s+done/);
   });
 
