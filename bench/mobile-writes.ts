@@ -41,7 +41,7 @@ import { freePort } from '../test/support/ports';
 const ROOT = path.join(__dirname, '..');
 const N = Number(process.env.BENCH_REQUESTS ?? 3000);
 /** Both sides run this many first, unmeasured: steady state is compared, not JIT warm-up. */
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 300);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const AUDIENCE = 'urn:ahs:field-service';
 const TECHNICIAN_ID = '7e000000-0000-4000-8000-000000000001';
 const quiet = createLogger({ level: 'error' });
