@@ -78,7 +78,7 @@ export function serve(name: string, handler: RequestHandler, options: ServeOptio
     } catch (error) {
       // Outside the domain a synchronous throw would be uncaught: hand it to the framework's
       // rejection handler (a 500), as a throw inside an async handler is.
-      return Promise.reject(error as Error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   });
   const server = keepBodiesRaw(getTestServer(name));
