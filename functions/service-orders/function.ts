@@ -3,6 +3,7 @@ import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
 import { makeHttpFunction, ok, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
+import { dispatchHistory } from './dispatch';
 import { detail, summary } from './present';
 import { findOrder, listOrders } from './queries';
 import { listQuery, orderIdParams } from './schema';
@@ -10,8 +11,13 @@ import { listQuery, orderIdParams } from './schema';
 export const NAME = 'service-orders';
 
 const READERS = ['operator', 'admin', 'provider-admin', 'technician'] as const;
+/** The office: who sees how an order was dispatched (ranking, competitors' offers). */
+const OFFICE = ['operator', 'admin'] as const;
 
-/** service-orders: read service orders within the caller's tenant scope. */
+/**
+ * service-orders: read service orders within the caller's tenant scope; the office also reads
+ * how an order was dispatched (why each provider ranked where it did).
+ */
 export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Authenticator; logger: Logger }) {
   return makeHttpFunction({
     authenticator: deps.authenticator,
@@ -36,6 +42,16 @@ export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Auth
           const row = await findOrder(deps.db, principal, params.id);
           if (!row) throw new NotFoundError(`service order ${params.id} not found`);
           return ok(detail(row));
+        },
+      }),
+      route({
+        method: 'GET',
+        path: '/:id/dispatch',
+        roles: OFFICE,
+        params: orderIdParams,
+        handle: async ({ params, principal }) => {
+          if (!(await findOrder(deps.db, principal, params.id))) throw new NotFoundError(`service order ${params.id} not found`);
+          return ok(await dispatchHistory(deps.db, params.id));
         },
       }),
     ],
