@@ -250,4 +250,25 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
       await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
     }
   });
+
+  it('when the order is cancelled while an operator is to dispatch it by hand, then the operator task is withdrawn and the funnel ends', async () => {
+    const order = await frOrder();
+    await frProvider(order.postal, 0.9);
+    await unblocked(order.id);
+    await offers(order.id, 1);
+    clock.pin(clock.now() + 3_601_000);
+    const taskState = async () => {
+      await engine.idle();
+      const { rows } = await db.query<{ state: string }>(
+        `SELECT t.state FROM platform.workflow_user_tasks t JOIN platform.workflow_instances i USING (process_instance_key) WHERE i.correlation_key = $1`, [order.id]);
+      return rows.map((r) => r.state);
+    };
+    await eventually(async () => ((await taskState()).includes('CREATED') ? true : undefined), 10_000, 25);
+    await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
+    await closeOrder(order.id, 'cancelled');
+    expect(await ended(order.id)).toBe('COMPLETED');
+    expect(await taskState()).toEqual(['CANCELED']);
+    const { rows } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
+    expect(rows).toEqual([{ status: 'cancelled' }]);
+  });
 });
