@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logging';
 import { serve, type RequestHandler } from './serve';
@@ -71,5 +73,22 @@ describe('serve', () => {
       throw new Error('async boom');
     });
     expect((await fetch(url)).status).toBe(500);
+  });
+
+  it('when an error escapes every handler in a bundle, then one JSON log line says so and the process exits 1', async () => {
+    const script = `
+      const { serve } = require('./shared/runtime/serve.ts');
+      const { createLogger } = require('./shared/logging');
+      const logger = createLogger({ level: 'info', base: { service: 'crashy' } });
+      serve('crashy', (_req, res) => { setTimeout(() => { throw new Error('escaped'); }, 1); res.json({}); }, { port: 0, logger })
+        .then((server) => fetch('http://127.0.0.1:' + server.address().port + '/'));
+    `;
+    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '..', '..'), timeout: 20_000 }, (error, stdout) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }));
+    });
+    expect(run.code).toBe(1);
+    const line = run.stdout.split('\n').find((l) => l.includes('uncaught exception'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'error', msg: 'uncaught exception: the function stops', service: 'crashy' });
   });
 });

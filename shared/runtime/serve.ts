@@ -99,6 +99,14 @@ export function serve(name: string, handler: RequestHandler, options: ServeOptio
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+  if (options.exitOnShutdown ?? true) {
+    // Nothing catches it (requests run outside the framework's domain): one log line, then the
+    // process ends and Knative starts a new container.
+    process.once('uncaughtException', (error) => {
+      options.logger.error('uncaught exception: the function stops', { error });
+      process.exit(1);
+    });
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, () => {
