@@ -4,16 +4,20 @@ import { defineEvent } from '../define';
 export const punctualities = ['early', 'on-time', 'late'] as const;
 export type Punctuality = (typeof punctualities)[number];
 
+/** Which visit: the appointment, its order, and who worked it. */
+const visitOf = z.object({
+  appointmentId: z.uuid(),
+  serviceOrderId: z.uuid(),
+  providerId: z.uuid(),
+  technicianId: z.uuid(),
+});
+
 export const fieldVisitCheckedIn = defineEvent({
   topic: 'field.visit.checked-in',
   type: 'ahs.field.visit.checked-in',
   description:
     'The technician checked in on site: distance to the customer\'s address and whether it is within the geofence tolerance (null when the address has no coordinates), and punctuality against the booked slot. No coordinates travel in the event.',
-  data: z.object({
-    appointmentId: z.uuid(),
-    serviceOrderId: z.uuid(),
-    providerId: z.uuid(),
-    technicianId: z.uuid(),
+  data: visitOf.extend({
     /** The time the app reported (device time when it checked in offline). */
     checkedInAt: z.iso.datetime(),
     /** When the server received the check-in. */
@@ -34,11 +38,7 @@ export const fieldVisitCheckedOut = defineEvent({
   type: 'ahs.field.visit.checked-out',
   description:
     'The technician checked out: materials used, photo references and the fact (size, SHA-256) of the customer\'s canvas signature. The signature image and the work summary stay in the field domain.',
-  data: z.object({
-    appointmentId: z.uuid(),
-    serviceOrderId: z.uuid(),
-    providerId: z.uuid(),
-    technicianId: z.uuid(),
+  data: visitOf.extend({
     checkedInAt: z.iso.datetime(),
     checkedOutAt: z.iso.datetime(),
     receivedAt: z.iso.datetime(),
