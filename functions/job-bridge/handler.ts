@@ -2,19 +2,16 @@ import { jobWorkers, type TaskType, type WorkerFunctionName } from '../../bpmn/c
 import type { Logger } from '../../shared/logging';
 import { answerToJobCommand, type Job, type JobCommand, type RetryPolicy, type WorkerAnswer } from '../../shared/workflow/job';
 
-/** A job as the engine handed it out: the fields of the SDK's job the bridge reads. */
-export interface ActivatedJob {
-  key: string;
-  type: string;
-  processInstanceKey: string;
-  bpmnProcessId: string;
-  elementId: string;
-  retries: number;
-  /** Epoch ms (the SDK gives it as a string). */
+/**
+ * A job as the engine handed it out (the fields of the SDK's job the bridge reads): a `Job`
+ * before `toJob` normalizes it — the SDK gives the deadline as a string and headers untyped.
+ */
+export type ActivatedJob = Omit<Job, 'deadline' | 'variables' | 'customHeaders' | 'traceparent'> & {
+  /** Epoch ms. */
   deadline: string | number;
   variables: Readonly<Record<string, unknown>>;
   customHeaders: Readonly<Record<string, unknown>>;
-}
+};
 
 /** What the engine can be told about a job: the SDK's job.complete / job.error / job.fail. */
 export interface JobActions {
