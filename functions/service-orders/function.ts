@@ -5,7 +5,7 @@ import { makeHttpFunction, ok, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { dispatchHistory } from './dispatch';
 import { detail, summary } from './present';
-import { findOrder, listOrders } from './queries';
+import { findOrder, listOrders, orderInScope } from './queries';
 import { listQuery, orderIdParams } from './schema';
 
 export const NAME = 'service-orders';
@@ -50,7 +50,7 @@ export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Auth
         roles: OFFICE,
         params: orderIdParams,
         handle: async ({ params, principal }) => {
-          if (!(await findOrder(deps.db, principal, params.id))) throw new NotFoundError(`service order ${params.id} not found`);
+          if (!(await orderInScope(deps.db, principal, params.id))) throw new NotFoundError(`service order ${params.id} not found`);
           return ok(await dispatchHistory(deps.db, params.id));
         },
       }),

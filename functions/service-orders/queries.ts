@@ -45,6 +45,14 @@ export async function listOrders(db: Queryable, principal: Principal, q: ListQue
   return { items: page, nextCursor };
 }
 
+/** Whether the order exists within the caller's scope (what a read of something of the order checks first). */
+export async function orderInScope(db: Queryable, principal: Principal, id: string): Promise<boolean> {
+  const params: unknown[] = [id];
+  const scope = scopeCondition(principal, params);
+  const { rows } = await db.query(`SELECT 1 FROM ${FROM} WHERE o.id = $1 AND ${scope}`, params);
+  return rows.length > 0;
+}
+
 export async function findOrder(db: Queryable, principal: Principal, id: string) {
   const params: unknown[] = [id];
   const scope = scopeCondition(principal, params);
