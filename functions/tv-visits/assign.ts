@@ -1,13 +1,13 @@
 import type { Principal } from '../../shared/auth/principal';
 import { withTransaction, type Db } from '../../shared/db';
-import { ConflictError, ForbiddenError } from '../../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
 import { findVisit, isOffice, present } from './queries';
 import type { AssignmentBody } from './schema';
 
 /**
  * Assigns (or re-assigns) the pending visit of an order to a technician of a provider, with an
  * appointment. Operators and admins in scope assign any provider; a provider admin only their
- * own provider's technicians.
+ * own provider's technicians. A technician who does not work for that provider answers 404.
  */
 export function makeAssignVisit(deps: { db: Db; clock: () => Date }) {
   return (principal: Principal, orderId: string, body: AssignmentBody) =>
@@ -19,6 +19,11 @@ export function makeAssignVisit(deps: { db: Db; clock: () => Date }) {
       if (visit.status !== 'scheduled') {
         throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}, not pending`, 'no-pending-visit');
       }
+      // The technician must work for that provider: the visit's technician reads and records it.
+      const { rows: [technician] } = await tx.query<{ active: boolean }>(
+        'SELECT active FROM dispatch.technicians WHERE subject = $1 AND provider_id = $2', [body.technician, body.providerId]);
+      if (!technician) throw new NotFoundError(`technician: no technician ${body.technician} in provider ${body.providerId}`);
+      if (!technician.active) throw new ConflictError(`technician ${body.technician} is not active`, 'technician-inactive');
       await tx.query(
         `UPDATE tv.visits SET technician_subject = $2, provider_id = $3, appointment_at = $4, assigned_by = $5,
                               assigned_at = $6, updated_at = NOW()

@@ -71,6 +71,9 @@ describe('tv-visits POST /orders/:orderId/visit/outcome', () => {
 
   it('when the order has no technical visit at all, then 409 no-pending-visit; an unknown order, then 404', async () => {
     const order = await sell();
+    // Another provider's order says nothing about itself: 404.
+    expect(await record(order.id, { outcome: 'YES' })).toMatchObject({ status: 404 });
+    await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [order.id, DEV_PROVIDER_ID]);
     expect(await record(order.id, { outcome: 'YES' })).toMatchObject({ status: 409, body: { reason: 'no-pending-visit' } });
     expect((await record('00000000-0000-4000-8000-000000000000', { outcome: 'YES' })).status).toBe(404);
     expect(await messagesFor(order.id)).toEqual([]);

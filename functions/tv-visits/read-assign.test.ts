@@ -76,9 +76,28 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     await seedVisit(db, order.id);
     const admin = await identity.bearer('provider-admin');
     expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ providerId: randomUUID() }))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ technician: 'tech-0002' }))).toMatchObject({
-      status: 200, body: { assignment: { technician: 'tech-0002', providerId: DEV_PROVIDER_ID } },
+    // A second technician of the same provider.
+    const colleague = `tech-${randomUUID().slice(0, 8)}`;
+    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name) VALUES ($1, $2, $3, 'Colleague')`, [randomUUID(), DEV_PROVIDER_ID, colleague]);
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ technician: colleague }))).toMatchObject({
+      status: 200, body: { assignment: { technician: colleague, providerId: DEV_PROVIDER_ID } },
     });
+  });
+
+  it('when the technician does not work for the provider named, then 404 naming technician and nothing changes; an inactive one 409', async () => {
+    const order = await sell();
+    const visitId = await seedVisit(db, order.id);
+    const operator = await identity.bearer('operator-es');
+    // tech-0002 works for provider B, not for the dev provider.
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ technician: 'tech-0002' }))).toMatchObject({
+      status: 404, body: { message: expect.stringContaining('technician') as string },
+    });
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ providerId: randomUUID() }))).toMatchObject({ status: 404 });
+    const { rows: [row] } = await db.query('SELECT technician_subject FROM tv.visits WHERE id = $1', [visitId]);
+    expect(row).toEqual({ technician_subject: null });
+    const retired = `tech-${randomUUID().slice(0, 8)}`;
+    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name, active) VALUES ($1, $2, $3, 'Retired', FALSE)`, [randomUUID(), DEV_PROVIDER_ID, retired]);
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ technician: retired }))).toMatchObject({ status: 409, body: { reason: 'technician-inactive' } });
   });
 
   it('when a provider admin assigns a visit of an order that is not their provider\'s, then 404', async () => {

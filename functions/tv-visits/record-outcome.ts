@@ -45,9 +45,9 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
 
   async function record(tx: DbClient, principal: Principal, orderId: string, body: OutcomeBody) {
     const visit = await findVisit(tx, principal, orderId, { lock: true }).catch(async (error: unknown) => {
-      // An order that never had a visit has no pending TV (409, as the issue asks); a visit
-      // assigned to someone else stays invisible (404).
-      if (error instanceof NotFoundError && (await orderWithoutVisit(tx, orderId))) {
+      // An order of the caller's provider that never had a visit has no pending TV (409); a
+      // visit assigned to someone else, or another provider's order, stays invisible (404).
+      if (error instanceof NotFoundError && (await ownOrderWithoutVisit(tx, principal, orderId))) {
         throw new ConflictError(`service order ${orderId} has no technical visit: no pending visit`, 'no-pending-visit');
       }
       throw error;
@@ -73,10 +73,12 @@ export function makeRecordOutcome(deps: RecordOutcomeDeps) {
   }
 }
 
-async function orderWithoutVisit(db: Queryable, orderId: string): Promise<boolean> {
+async function ownOrderWithoutVisit(db: Queryable, principal: Principal, orderId: string): Promise<boolean> {
+  if (!principal.scope.providerId) return false;
   const { rows } = await db.query(
-    `SELECT 1 FROM orders.service_orders o WHERE o.id = $1 AND NOT EXISTS (SELECT 1 FROM tv.visits v WHERE v.service_order_id = o.id)`,
-    [orderId],
+    `SELECT 1 FROM orders.service_orders o
+      WHERE o.id = $1 AND o.provider_id = $2 AND NOT EXISTS (SELECT 1 FROM tv.visits v WHERE v.service_order_id = o.id)`,
+    [orderId, principal.scope.providerId],
   );
   return rows.length > 0;
 }
