@@ -26,6 +26,18 @@ describe('field-visits POST /appointments', () => {
     expect(toTechnician?.data).toMatchObject({ recipient: { kind: 'technician', technicianId: TECH_1 }, templateId: 'field.appointment-booked', channel: 'sms', locale: 'pl' });
   });
 
+  it('when the order was worked once (assignment completed by the check-out), then its next day is booked; a cancelled assignment books nothing', async () => {
+    const order = await assignedOrder();
+    await db.query(`UPDATE dispatch.assignments SET status = 'completed', completed_at = NOW() WHERE id = $1`, [order.assignmentId]);
+    const day = uniqueMonday();
+    expect(await call('POST', '/appointments', 'provider-admin', { serviceOrderId: order.id, startsAt: at(day, 8).toISOString() })).toMatchObject({ status: 201 });
+
+    const cancelled = await assignedOrder();
+    await db.query(`UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = NOW() WHERE id = $1`, [cancelled.assignmentId]);
+    expect((await call('POST', '/appointments', 'provider-admin', { serviceOrderId: cancelled.id, startsAt: at(uniqueMonday(), 8).toISOString() })).status).toBe(404);
+    expect(await appointmentsOf(cancelled.id)).toEqual([]);
+  });
+
   it('when the slot does not fit in what is left of the technician\'s day, then 409 slot-outside-capacity and nothing is booked', async () => {
     const day = uniqueMonday();
     const first = await assignedOrder();

@@ -45,7 +45,7 @@ export async function bookAppointment(
             a.id AS assignment_id, a.provider_id, a.technician_id, t.subject AS technician_subject
        FROM orders.service_orders o
        JOIN orders.customers c ON c.id = o.customer_id
-       JOIN dispatch.assignments a ON a.service_order_id = o.id AND a.status = 'confirmed'
+       JOIN dispatch.assignments a ON a.service_order_id = o.id AND a.status IN ('confirmed', 'completed')
        LEFT JOIN dispatch.technicians t ON t.id = a.technician_id
       WHERE o.id = $1 AND a.provider_id = $2`,
     [orderId, principal.scope.providerId],
@@ -57,6 +57,10 @@ export async function bookAppointment(
     throw new ConflictError(`no technician is assigned to service order ${orderId} yet`, 'technician-not-assigned');
   }
   await assertInstallationSchedulable(tx, orderId);
+  // The order is now locked (FOR SHARE): no cancellation of its assignment can start, and one
+  // that committed since the read above is seen here.
+  const { rows: [assignment] } = await tx.query<{ status: string }>('SELECT status FROM dispatch.assignments WHERE id = $1', [order.assignment_id]);
+  if (assignment?.status === 'cancelled') throw new ConflictError(`the assignment of service order ${orderId} was cancelled`, 'assignment-cancelled');
 
   // One booking at a time per technician: their day's capacity is read and used under this lock.
   const { rows: [tech] } = await tx.query<{ working_days: number[]; capacity_hours: number; timezone: string }>(

@@ -54,7 +54,8 @@ async function myAppointment(tx: DbClient, principal: Principal, id: string): Pr
 function refuseStale(a: AppointmentRow): void {
   if (a.status === 'cancelled') throw new ConflictError(`appointment ${a.id} was cancelled`, 'appointment-cancelled');
   if (a.order_status === 'CANCELLED') throw new ConflictError(`service order ${a.service_order_id} is cancelled`, 'order-cancelled');
-  if (a.assignment_status !== 'confirmed') {
+  // A completed assignment (the order worked once) still has its next days to work.
+  if (a.assignment_status === 'cancelled') {
     throw new ConflictError(`the assignment of service order ${a.service_order_id} was cancelled`, 'assignment-cancelled');
   }
 }
