@@ -7,7 +7,8 @@ import { liveAssignment, lockOrder } from './order';
 import type { FunnelDeps } from './settings';
 import { withdrawOpenOffers } from './withdraw-offers';
 
-export const closeVariables = z.object({ orderId: z.uuid(), closure: z.enum(['cancelled', 'worked']) });
+/** No closure: a step found the order cancelled (BPMN error ORDER_NOT_ACTIVE), no message said so. */
+export const closeVariables = z.object({ orderId: z.uuid(), closure: z.enum(['cancelled', 'worked']).default('cancelled') });
 
 /**
  * dispatch-close: the order is closed for dispatch (message dispatch-order-closed).

@@ -271,4 +271,26 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const { rows } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
     expect(rows).toEqual([{ status: 'cancelled' }]);
   });
+
+  it('when a step finds the order cancelled before any closure message, then the funnel still closes it: open offers withdrawn, run cancelled', async () => {
+    const order = await frOrder();
+    const a = await frProvider(order.postal, 0.9);
+    const b = await frProvider(order.postal, 0.5);
+    await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 2 WHERE country_code = 'FR'`);
+    try {
+      await unblocked(order.id);
+      const sent = await offers(order.id, 2);
+      await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
+      // A's decline sends the funnel back to offering, which finds the order cancelled (ORDER_NOT_ACTIVE).
+      await answer(order.id, sent.find((o) => o.provider_id === a.id)!.id, 'declined');
+      expect(await ended(order.id)).toBe('COMPLETED');
+      const offerOfB = sent.find((o) => o.provider_id === b.id)!;
+      expect((await offers(order.id, 2)).find((o) => o.id === offerOfB.id)?.status).toBe('withdrawn');
+      expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([expect.objectContaining({ offerId: offerOfB.id, reason: 'order-cancelled' })]);
+      const { rows } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
+      expect(rows).toEqual([{ status: 'cancelled' }]);
+    } finally {
+      await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
+    }
+  });
 });
