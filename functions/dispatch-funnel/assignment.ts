@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
-import { assignmentCancelled } from '../../events';
+import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
@@ -43,17 +43,7 @@ export function makeCancelAssignment(deps: FunnelDeps) {
   return async ({ orderId }: z.infer<typeof cancelVariables>, ctx: JobContext): Promise<JobOutcome> => {
     await lockOrder(ctx.tx, orderId);
     const now = clock();
-    const live = await liveAssignment(ctx.tx, orderId);
-    if (live) {
-      await ctx.tx.query(
-        `UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'provider-withdrew' WHERE id = $1`, [live.id, now]);
-      await ctx.tx.query('UPDATE orders.service_orders SET provider_id = NULL, updated_at = NOW() WHERE id = $1', [orderId]);
-      // The withdrawn provider's booked slot goes with it: the next provider books its own.
-      await ctx.tx.query(`UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`, [live.id]);
-      await ctx.outbox.add(assignmentCancelled, {
-        assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, reason: 'provider-withdrew', cancelledAt: now.toISOString(),
-      }, { subject: orderId });
-    }
+    await cancelLiveAssignment(ctx.tx, ctx.outbox, { orderId, reason: 'provider-withdrew', at: now, releaseOrder: true });
     const { rows: [last] } = await ctx.tx.query<{ provider_id: string }>(
       `SELECT provider_id FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'cancelled' ORDER BY cancelled_at DESC LIMIT 1`, [orderId]);
     if (last) {

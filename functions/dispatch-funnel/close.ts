@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { assignmentCancelled, assignmentCompleted } from '../../events';
+import { assignmentCompleted } from '../../events';
 import type { DbClient } from '../../shared/db';
+import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import type { Outbox } from '../../shared/outbox';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { liveAssignment, lockOrder } from './order';
@@ -28,7 +29,7 @@ export function makeCloseDispatch(deps: FunnelDeps) {
       return { kind: 'complete', variables: { closure, assignmentCompleted: completed } };
     }
     const withdrawn = await withdrawOpenOffers(tx, outbox, { orderId, reason: 'order-cancelled', at: now });
-    const cancelled = await cancelAssignment(tx, outbox, orderId, now);
+    const cancelled = (await cancelLiveAssignment(tx, outbox, { orderId, reason: 'order-cancelled', at: now, releaseOrder: false })) !== undefined;
     await tx.query(`UPDATE dispatch.dispatches SET status = 'cancelled', updated_at = $2 WHERE service_order_id = $1 AND status <> 'cancelled'`, [orderId, now]);
     return { kind: 'complete', variables: { closure, offersWithdrawn: withdrawn, assignmentCancelled: cancelled } };
   };
@@ -39,17 +40,5 @@ async function completeAssignment(tx: DbClient, outbox: Outbox, orderId: string,
   if (!live) return false;
   await tx.query(`UPDATE dispatch.assignments SET status = 'completed', completed_at = $2 WHERE id = $1`, [live.id, now]);
   await outbox.add(assignmentCompleted, { assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, completedAt: now.toISOString() }, { subject: orderId });
-  return true;
-}
-
-async function cancelAssignment(tx: DbClient, outbox: Outbox, orderId: string, now: Date): Promise<boolean> {
-  const live = await liveAssignment(tx, orderId);
-  if (!live) return false;
-  await tx.query(`UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = 'order-cancelled' WHERE id = $1`, [live.id, now]);
-  // The technician's slot is freed: the order is not worked.
-  await tx.query(`UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`, [live.id]);
-  await outbox.add(assignmentCancelled, {
-    assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, reason: 'order-cancelled', cancelledAt: now.toISOString(),
-  }, { subject: orderId });
   return true;
 }

@@ -40,6 +40,25 @@ describe('dispatch-offers POST /assignments/:assignmentId/withdraw', () => {
     ]);
     const { rows } = await db.query('SELECT provider_id, reason FROM dispatch.exclusions WHERE service_order_id = $1', [orderId]);
     expect(rows).toEqual([{ provider_id: DEV_PROVIDER_ID, reason: 'withdrew:NO_CAPACITY' }]);
+    // Cancelled at once: nothing more can be done on it, and the event says so.
+    const { rows: [assignment] } = await db.query('SELECT status, cancel_reason FROM dispatch.assignments WHERE id = $1', [assignmentId]);
+    expect(assignment).toEqual({ status: 'cancelled', cancel_reason: 'provider-withdrew' });
+    const { rows: events } = await db.query<{ data: unknown }>(`SELECT data FROM platform.outbox WHERE type = 'ahs.dispatch.assignment.cancelled' AND partition_key = $1`, [orderId]);
+    expect(events.map((e) => e.data)).toEqual([expect.objectContaining({ assignmentId, providerId: DEV_PROVIDER_ID, reason: 'provider-withdrew' })]);
+    expect(await call('PUT', `/assignments/${assignmentId}/technician`, 'provider-admin', { technicianId: TECH_0001 })).toMatchObject({ status: 409, body: { reason: 'assignment-not-live' } });
+    expect(await call('POST', `/assignments/${assignmentId}/withdraw`, 'provider-admin', { reasonCode: 'OTHER' })).toMatchObject({ status: 409, body: { reason: 'assignment-not-live' } });
+  });
+
+  it('when a technician has already checked in on the job, then 409 work-started and nothing changes', async () => {
+    const { orderId, assignmentId } = await liveAssignment();
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [orderId]);
+    await db.query(
+      `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status)
+       VALUES ($1, $2, $3, $4, NOW(), NOW() + INTERVAL '2 hours', 'checked-in')`, [randomUUID(), orderId, assignmentId, TECH_0001]);
+    expect(await call('POST', `/assignments/${assignmentId}/withdraw`, 'provider-admin', { reasonCode: 'OTHER' })).toMatchObject({ status: 409, body: { reason: 'work-started' } });
+    const { rows: [assignment] } = await db.query('SELECT status FROM dispatch.assignments WHERE id = $1', [assignmentId]);
+    expect(assignment).toEqual({ status: 'confirmed' });
+    expect(await messagesFor(orderId)).toEqual([]);
   });
 
   it('when the assignment is no longer live, then 409 assignment-not-live; a bad reason code, then 400 naming reasonCode', async () => {
