@@ -43,7 +43,8 @@ void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, fail
     idleMs: config.RELAY_IDLE_MS,
     maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
   });
-  // Housekeeping of the platform tables, hourly by default: published outbox rows and old inbox rows.
+  // Housekeeping of the platform tables, hourly by default: published outbox rows, and old inbox
+  // rows, stored worker answers and stored HTTP answers.
   setInterval(() => {
     pruneDelivered(db, { outboxDays: config.OUTBOX_RETENTION_DAYS, inboxDays: config.INBOX_RETENTION_DAYS })
       .then((pruned) => logger.info('platform tables pruned', pruned))

@@ -44,4 +44,21 @@ describe('pruneDelivered', () => {
     const { rows } = await db.query('SELECT event_id FROM platform.inbox WHERE consumer = $1', [consumer]);
     expect(rows).toEqual([{ event_id: 'new' }]);
   });
+
+  it('when stored worker answers and HTTP answers are older than the inbox retention, then they are deleted and recent ones stay', async () => {
+    const worker = `retention-${unique()}`;
+    await db.query(
+      `INSERT INTO platform.job_results (worker, job_key, task_type, status, answer, created_at)
+       VALUES ($1, 'old', 't', 200, '{}', NOW() - interval '40 days'), ($1, 'new', 't', 200, '{}', NOW())`,
+      [worker],
+    );
+    await db.query(
+      `INSERT INTO platform.idempotency_keys (scope, subject, key, request_hash, status, response, created_at)
+       VALUES ($1, 's', 'old', repeat('0', 64), 200, '{}', NOW() - interval '40 days'), ($1, 's', 'new', repeat('0', 64), 200, '{}', NOW())`,
+      [worker],
+    );
+    await pruneDelivered(db, { outboxDays: 7, inboxDays: 30 });
+    expect((await db.query('SELECT job_key FROM platform.job_results WHERE worker = $1', [worker])).rows).toEqual([{ job_key: 'new' }]);
+    expect((await db.query('SELECT key FROM platform.idempotency_keys WHERE scope = $1', [worker])).rows).toEqual([{ key: 'new' }]);
+  });
 });
