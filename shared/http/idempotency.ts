@@ -11,7 +11,7 @@ export interface IdempotentRequest {
   /** Who asked (the token subject): one caller's keys never answer another's requests. */
   subject: string;
   key: string;
-  /** What was asked (params and body): the same key with another request is refused (422). */
+  /** What was asked (params and body): the same key with another request is refused (400 naming Idempotency-Key). */
   request: unknown;
 }
 
