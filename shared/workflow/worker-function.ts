@@ -1,9 +1,9 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { WorkerFunctionName } from '../../bpmn/contract';
 import { fromHttp } from '../cloudevents/http';
-import type { Db, DbClient } from '../db/pool';
+import { isUniqueViolation, type Db, type DbClient } from '../db/pool';
 import { withTransaction } from '../db/transaction';
-import { InvalidInputError, issuesFromZod } from '../errors';
+import { InvalidInputError, issuesFromZod, isAppError, RetryableError } from '../errors';
 import { toEventAnswer } from '../event-function/errors';
 import type { Logger } from '../logging';
 import { answeredHealthCheck } from '../runtime/health';
@@ -54,7 +54,8 @@ export function makeWorkerFunction(options: WorkerFunctionOptions) {
       res.status(answer.status).json(answer.body);
     } catch (error) {
       const answer = toEventAnswer(error);
-      if (answer.status >= 500) logger.error('job failed; the engine will retry it', { error });
+      if (isAppError(error) && error.kind === 'retryable') logger.warn('job not answered this time; the engine will retry it', { reason: error.message });
+      else if (answer.status >= 500) logger.error('job failed; the engine will retry it', { error });
       else logger.warn('job refused', { status: answer.status, reason: answer.body.reason });
       res.status(answer.status).json(answer.body);
     }
@@ -75,7 +76,10 @@ function run(options: WorkerFunctionOptions, source: string, job: Job, registrat
     await tx.query(
       `INSERT INTO platform.job_results (worker, job_key, task_type, status, answer) VALUES ($1, $2, $3, $4, $5)`,
       [options.name, job.key, job.type, answer.status, JSON.stringify(answer.body)],
-    );
+    ).catch((error: unknown) => {
+      if (!isUniqueViolation(error)) throw error;
+      throw new RetryableError(`job ${job.key} was answered by a concurrent delivery; the retry replays that answer`, { cause: error });
+    });
     return answer;
   });
 }
@@ -91,7 +95,8 @@ function toAnswer(outcome: JobOutcome): Answer {
 
 async function storedAnswer(tx: DbClient, worker: string, jobKey: string): Promise<Answer | undefined> {
   // FOR UPDATE is not needed: a concurrent first delivery holds the primary key until it commits,
-  // and this one then fails on insert and is retried by the engine, finding the stored answer.
+  // and this one then fails on insert (a RetryableError, not a failure) and is retried by the
+  // engine, finding the stored answer.
   const { rows } = await tx.query<{ status: number; answer: Record<string, unknown> }>(
     'SELECT status, answer FROM platform.job_results WHERE worker = $1 AND job_key = $2',
     [worker, jobKey],
