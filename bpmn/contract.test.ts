@@ -4,7 +4,8 @@ import BpmnModdle, { type ModdleElement } from 'bpmn-moddle';
 import { describe, expect, it } from 'vitest';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { loadServices } from '../knative/manifests';
-import { bpmnErrors, jobWorkers, messages, type MessageDeclaration } from './contract';
+import { RESERVED_VARIABLES } from '../functions/operator-tasks/schema';
+import { bpmnErrors, jobWorkers, messages, userTaskVariables, type MessageDeclaration } from './contract';
 import { loadModels } from './models';
 
 // The one contract between the models and the code (bpmn/contract.ts), checked both ways.
@@ -13,14 +14,16 @@ type El = ModdleElement & { extensionElements?: { values?: El[] }; flowElements?
 
 interface ModelFacts {
   taskTypes: Set<string>;
+  userTasks: Set<string>;
   messages: Map<string, string | undefined>;
   errorCodes: Set<string>;
 }
 
 async function factsOf(xml: string): Promise<ModelFacts> {
   const { rootElement } = await new BpmnModdle({ zeebe }).fromXML(xml, 'bpmn:Definitions');
-  const facts: ModelFacts = { taskTypes: new Set(), messages: new Map(), errorCodes: new Set() };
+  const facts: ModelFacts = { taskTypes: new Set(), userTasks: new Set(), messages: new Map(), errorCodes: new Set() };
   const visit = (el: El) => {
+    if (el.$type === 'bpmn:UserTask') facts.userTasks.add(String(el.id));
     for (const ext of el.extensionElements?.values ?? []) {
       if (ext.$type === 'zeebe:TaskDefinition') facts.taskTypes.add(String(ext.type));
     }
@@ -89,6 +92,13 @@ describe('bpmn/contract.ts against the models and the functions', async () => {
       expect(usedMessages.has(message.name), `no model uses message ${message.name}`).toBe(true);
       expect(sources.includes(`messages.${key}`), `no function publishes messages.${key}`).toBe(true);
     }
+  });
+
+  it('when a model has a user task, then the contract says which variables completing it may set (none of the tenant\'s), and only for user tasks', () => {
+    const userTasks = facts.flatMap((f) => [...f.userTasks]).sort();
+    expect(Object.keys(userTaskVariables).sort()).toEqual(userTasks);
+    const reserved = Object.values(userTaskVariables).flat().filter((v) => (RESERVED_VARIABLES as readonly string[]).includes(v));
+    expect(reserved).toEqual([]);
   });
 
   it('when a model catches a BPMN error, then its code is declared in the contract', () => {

@@ -67,6 +67,17 @@ export const messages = {
 } as const satisfies Record<string, MessageDeclaration>;
 export type MessageKey = keyof typeof messages;
 
+/**
+ * What an operator may set when completing each user task (by element id), and nothing else:
+ * a completion must not overwrite what the workflow itself reads (outcome, deadlines, ids).
+ */
+export const userTaskVariables = {
+  /** The TV's SLA passed: how the chase went (a code), and what was said (text or a structured note). */
+  'chase-overdue-visit': ['chaseOutcome', 'chaseNote', 'note'],
+  /** No provider took the order: the provider the operator chose. */
+  'dispatch-by-hand': ['providerId'],
+} as const satisfies Record<string, readonly string[]>;
+
 export const bpmnErrors = {
   /** The service order was cancelled or closed while its workflow ran: nothing left to do. */
   orderNotActive: 'ORDER_NOT_ACTIVE',

@@ -166,4 +166,14 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
     expect((await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { providerId } })).status).toBe(200);
     expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { providerId }] });
   });
+
+  it('when the completion would set a variable the task does not take (one the workflow reads), then 400 naming it and the task stays open', async () => {
+    const key = fake.addTask(MADRID, dispatchTask);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { providerId: '22222222-2222-4222-8222-222222222222', offerOutcome: 'offered' } })).toMatchObject({
+      status: 400, body: { issues: [{ field: 'variables.offerOutcome' }] },
+    });
+    expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
+    expect(fake.calls.some((c) => c.method === 'userTasks.complete' && c.args[0] === key)).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
+import { userTaskVariables } from '../../bpmn/contract';
 import type { Principal } from '../../shared/auth/principal';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import type { UserTask, Workflows } from '../../shared/workflow';
 import { incidentItem, taskItem } from './present';
 import type { ListIncidentsQuery, ListTasksQuery } from './schema';
@@ -85,6 +86,7 @@ export function makeOperatorTasks({ workflows }: OperatorTasksDeps) {
       if (task.assignee !== principal.subject) {
         throw new ForbiddenError(`user task ${key} is claimed by ${task.assignee}: only its assignee may complete it`);
       }
+      refuseForeignVariables(task, variables);
       try {
         await tasks.complete(key, variables);
       } catch (error) {
@@ -141,3 +143,16 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   });
   await Promise.all(lanes);
 }
+
+/** A completion sets only the variables its task declares (bpmn/contract.ts userTaskVariables): 400 naming the others. */
+function refuseForeignVariables(task: UserTask, variables: Record<string, unknown>): void {
+  const allowed: readonly string[] = (userTaskVariables as Record<string, readonly string[]>)[task.elementId] ?? [];
+  const foreign = Object.keys(variables).filter((name) => !allowed.includes(name));
+  if (foreign.length === 0) return;
+  const takes = allowed.length > 0 ? `it takes ${allowed.join(', ')}` : 'it takes no variables';
+  throw new InvalidInputError(
+    `invalid body: variables: ${foreign.join(', ')} not set by this task (${takes})`,
+    foreign.map((name) => ({ field: `variables.${name}`, message: `is not a variable of this task (${takes})` })),
+  );
+}
+
