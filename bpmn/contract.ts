@@ -4,19 +4,15 @@
  * - every `zeebe:taskDefinition type` a model uses is a key of `jobWorkers`, naming the one
  *   worker function (folder under functions/) that does that job;
  * - every message a model waits for is declared once in `messages`, with the correlation key
- *   expression the model subscribes with; functions publish through `Workflows.publishMessage`
- *   with these declarations, never with a bare string;
- * - every BPMN error code a worker may raise is declared in `bpmnErrors`.
+ *   expression the model subscribes with; functions request them through
+ *   `requestWorkflowMessage` (shared/workflow/request-message.ts) with these declarations, never
+ *   with a bare string;
+ * - every BPMN error code a worker may raise is declared in `bpmnErrors`;
+ * - every user task says in `userTaskVariables` what its completion may set.
  *
  * bpmn/contract.test.ts fails when a model and this file disagree, or when a worker is
  * declared that no model uses.
  */
-
-export const processes = {
-  technicalVisit: 'technical-visit',
-  assignment: 'assignment',
-} as const;
-export type ProcessId = (typeof processes)[keyof typeof processes];
 
 export const jobWorkers = {
   'tv-schedule-visit': 'tv-schedule-visit',
@@ -65,7 +61,6 @@ export const messages = {
    */
   dispatchOrderClosed: { name: 'dispatch-order-closed', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
 } as const satisfies Record<string, MessageDeclaration>;
-export type MessageKey = keyof typeof messages;
 
 /**
  * What an operator may set when completing each user task (by element id), and nothing else:
@@ -87,8 +82,3 @@ export const bpmnErrors = {
   providerNotEligible: 'PROVIDER_NOT_ELIGIBLE',
 } as const;
 export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];
-
-/** Task types handled by one worker function. */
-export function taskTypesOf(worker: WorkerFunctionName): TaskType[] {
-  return (Object.keys(jobWorkers) as TaskType[]).filter((type) => jobWorkers[type] === worker);
-}

@@ -8,11 +8,9 @@ export type OfferStatus = (typeof offerStatuses)[number];
 
 /** `GET /offers?status=open` (the default): an open offer past its deadline counts as expired. */
 export const offersQuery = z.object({ status: z.enum(offerStatuses).default('open') });
-export type OffersQuery = z.infer<typeof offersQuery>;
 
 /** Why a provider declines an offer or withdraws from an accepted job. */
 export const reasonCodes = ['NO_CAPACITY', 'TOO_FAR', 'MISSING_SKILL', 'PRICE', 'OTHER'] as const;
-export type ReasonCode = (typeof reasonCodes)[number];
 
 export const declineBody = z.object({
   reasonCode: z.enum(reasonCodes),

@@ -111,7 +111,6 @@ export function makeJobBridge(deps: JobBridgeDeps) {
   return { handle, stats: (): JobBridgeStats => ({ ...stats }) };
 }
 
-export type JobBridge = ReturnType<typeof makeJobBridge>;
 
 function workerOf(type: string): WorkerFunctionName | undefined {
   return Object.prototype.hasOwnProperty.call(jobWorkers, type) ? jobWorkers[type as TaskType] : undefined;

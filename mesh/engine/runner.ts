@@ -183,12 +183,6 @@ export class InstanceRunner {
     return due.length;
   }
 
-  nextTimerDue(): number | undefined {
-    let next: number | undefined;
-    for (const t of this.activeTimers.values()) if (next === undefined || t.dueAt < next) next = t.dueAt;
-    return next;
-  }
-
   /** The job's variables as Zeebe builds them: the instance's, then the task's input mappings. */
   jobVariables(executionId: string): Record<string, unknown> {
     const job = this.jobs[executionId];
