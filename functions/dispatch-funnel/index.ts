@@ -2,7 +2,7 @@ import '../../shared/observability/init';
 import { z } from 'zod';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { boot, serve } from '../../shared/runtime';
-import { isDuration } from '../../shared/workflow/duration';
+import { isoDuration } from '../../shared/workflow/duration';
 import { NAME, dispatchFunnelFunction } from './function';
 import { defaultWeights } from './ranking';
 
@@ -16,7 +16,7 @@ const { config, logger } = boot(
     DISPATCH_WEIGHT_LOAD: weight(defaultWeights.load),
     DISPATCH_WEIGHT_COST: weight(defaultWeights.cost),
     DISPATCH_HORIZON_DAYS: z.coerce.number().int().min(1).max(90).default(14),
-    DISPATCH_OFFER_TIMEOUT: z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as PT4H' }).optional(),
+    DISPATCH_OFFER_TIMEOUT: isoDuration.optional(),
   }),
 );
 const db = poolFromConfig(NAME, config);

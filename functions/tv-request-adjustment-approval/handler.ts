@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { informCustomer } from '../../shared/domain/messages';
 import { ANSWER_LINK_GRACE_MS, signAnswerToken } from '../../shared/domain/tv-answer-token';
 import { PermanentError } from '../../shared/errors';
-import { durationMs, isDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
+import { durationMs, isoDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
 
 export const requestApprovalVariables = z.object({
   orderId: z.uuid(),
   visitId: z.uuid(),
   /** The process variable the model's answer timer also reads. */
-  answerDeadline: z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as P7D' }),
+  answerDeadline: isoDuration,
 });
 export type RequestApprovalVariables = z.infer<typeof requestApprovalVariables>;
 

@@ -4,11 +4,11 @@ import { bpmnErrors } from '../../bpmn/contract';
 import { tvVisitScheduled } from '../../events';
 import { isUniqueViolation } from '../../shared/db';
 import { PermanentError, RetryableError } from '../../shared/errors';
-import { durationMs, isDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
+import { durationMs, isoDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
 
 export const scheduleVisitVariables = z.object({
   orderId: z.uuid(),
-  slaDuration: z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as P5D' }),
+  slaDuration: isoDuration,
 });
 export type ScheduleVisitVariables = z.infer<typeof scheduleVisitVariables>;
 

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 const ISO_DURATION = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 /**
@@ -12,8 +14,7 @@ export function durationMs(text: string): number {
   return Math.round((((n(w) * 7 + n(d)) * 24 + n(h)) * 60 + n(m)) * 60_000 + n(s) * 1000);
 }
 
-/** True when `text` is a duration durationMs accepts (for zod refinements of configuration). */
-export function isDuration(text: string): boolean {
+function isDuration(text: string): boolean {
   try {
     durationMs(text);
     return true;
@@ -21,3 +22,6 @@ export function isDuration(text: string): boolean {
     return false;
   }
 }
+
+/** A setting or variable that is a duration durationMs accepts. */
+export const isoDuration = z.string().refine(isDuration, { error: 'must be an ISO 8601 duration such as PT4H or P5D' });
