@@ -23,7 +23,8 @@ import { orderIntakeFunction } from '../functions/order-intake/function';
 import { loadServices } from '../knative/manifests';
 import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
 import { startDevOidcProvider } from '../mesh/oidc/dev-provider';
-import { getDevToken } from '../mesh/oidc/get-token';
+import { DEV_AUDIENCE, getDevToken } from '../mesh/oidc/get-token';
+import { waitReady } from '../mesh/processes';
 import { DEV_PROVIDER_ID } from '../mesh/oidc/users';
 import type { Principal } from '../shared/auth/principal';
 import { buildEvent } from '../shared/cloudevents/build';
@@ -42,7 +43,6 @@ const ROOT = path.join(__dirname, '..');
 const N = Number(process.env.BENCH_REQUESTS ?? 3000);
 /** Both sides run this many first, unmeasured: steady state is compared, not JIT warm-up. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
-const AUDIENCE = 'urn:ahs:field-service';
 const TECHNICIAN_ID = '7e000000-0000-4000-8000-000000000001';
 const quiet = createLogger({ level: 'error' });
 
@@ -239,15 +239,8 @@ async function spawnFunction(name: string, env: Record<string, string>): Promise
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, child };
-    } catch {
-      // not yet listening
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`${name} did not start`);
+  await waitReady(url, 15_000);
+  return { url, child };
 }
 
 /** SIGTERM and wait: the function drains and exits (and writes its profile when asked). */
@@ -282,10 +275,10 @@ async function main() {
   const geo = sale.order.customer.address.geo ?? { lat: 40.4237, lon: -3.6741 };
 
   const oidcPort = await freePort();
-  const oidc = await startDevOidcProvider({ port: oidcPort, audience: AUDIENCE });
-  const env = { DATABASE_URL: databaseUrl, OIDC_ISSUER: oidc.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_ALLOW_INSECURE: 'true' };
-  const adminToken = await getDevToken(oidc.issuer, 'provider-admin', AUDIENCE);
-  const techToken = await getDevToken(oidc.issuer, 'technician', AUDIENCE);
+  const oidc = await startDevOidcProvider({ port: oidcPort, audience: DEV_AUDIENCE });
+  const env = { DATABASE_URL: databaseUrl, OIDC_ISSUER: oidc.issuer, OIDC_AUDIENCE: DEV_AUDIENCE, OIDC_ALLOW_INSECURE: 'true' };
+  const adminToken = await getDevToken(oidc.issuer, 'provider-admin', DEV_AUDIENCE);
+  const techToken = await getDevToken(oidc.issuer, 'technician', DEV_AUDIENCE);
 
   const results: Record<string, Awaited<ReturnType<typeof compare>>> = {};
 

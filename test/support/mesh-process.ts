@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { getDevToken } from '../../mesh/oidc/get-token';
+import { DEV_AUDIENCE, getDevToken } from '../../mesh/oidc/get-token';
 import { freePortRange } from './ports';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -79,7 +79,7 @@ export async function spawnMesh(env: Record<string, string>, ports: MeshPorts): 
   return {
     url: `http://127.0.0.1:${ports.MESH_PORT}`,
     engineUrl: `http://127.0.0.1:${ports.MESH_ENGINE_PORT}`,
-    token: (user) => getDevToken(issuer, user, env.OIDC_AUDIENCE ?? 'urn:ahs:field-service'),
+    token: (user) => getDevToken(issuer, user, env.OIDC_AUDIENCE ?? DEV_AUDIENCE),
     logs,
     async kill() {
       killGroup('SIGKILL');

@@ -18,10 +18,9 @@ export function freePort(): Promise<number> {
  * later as the local end of any outgoing connection (Postgres, Kafka, fetch), and a function
  * would then fail to listen.
  */
-export async function freePortRange(count: number, avoid: number[] = []): Promise<number> {
+export async function freePortRange(count: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 15_000 + Math.floor(Math.random() * (32_000 - 15_000 - count));
-    if (avoid.some((p) => p >= base && p < base + count)) continue;
     const ok = await Promise.all(Array.from({ length: count }, (_, i) => isFree(base + i)));
     if (ok.every(Boolean)) return base;
   }
