@@ -34,19 +34,5 @@ export function parseGoDurationMs(text: string): number | undefined {
   return Number.isFinite(total) ? total : undefined;
 }
 
-const ISO_DURATION =
-  /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
-
-/**
- * ISO-8601 duration without years, months or weeks (their length in ms is ambiguous; Knative
- * examples never use them): `PT0.3S` → 300, `PT2S` → 2000, `PT1M` → 60000.
- */
-export function parseIsoDurationMs(text: string): number | undefined {
-  const match = ISO_DURATION.exec(text);
-  if (!match || text === 'P' || text.endsWith('T')) return undefined;
-  const [, days, hours, minutes, seconds] = match;
-  const part = (value: string | undefined, ms: number): number => (value ? Number(value) * ms : 0);
-  const total =
-    part(days, 86_400_000) + part(hours, 3_600_000) + part(minutes, 60_000) + part(seconds, 1_000);
-  return Math.round(total * 1000) / 1000;
-}
+/** ISO 8601 durations (Eventing delivery specs) are parsed as the workflows parse them. */
+export { parseIsoDurationMs } from '../shared/workflow/duration';

@@ -11,6 +11,9 @@ const isoDuration = z
   .string()
   .refine((text) => parseIsoDurationMs(text) !== undefined, { error: 'must be an ISO-8601 duration like PT0.3S' });
 
+/** What a function is to Knative: an HTTP endpoint, an event sink, an always-on daemon, a job worker. */
+export const FUNCTION_KINDS = ['http', 'event', 'daemon', 'worker'] as const;
+
 const envSource = z.union([
   z.strictObject({ value: z.string() }),
   z.strictObject({ secret: name, key: z.string().min(1) }),
@@ -33,7 +36,7 @@ const subscription = z.strictObject({
   delivery: delivery.partial().optional(),
 });
 const fn = z.strictObject({
-  kind: z.enum(['http', 'event', 'daemon', 'worker']),
+  kind: z.enum(FUNCTION_KINDS),
   env: z.array(z.string()),
   resources: resources.optional(),
   subscriptions: z.array(subscription).optional(),

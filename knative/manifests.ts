@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseIsoDurationMs } from './duration';
+import { FUNCTION_KINDS, type FunctionKind } from './facts';
 import { KIND_LABEL } from './render-service';
 import { repoRoot } from './repo';
 
@@ -13,7 +14,7 @@ import { repoRoot } from './repo';
 
 export interface ServiceManifest {
   readonly name: string;
-  readonly kind: 'http' | 'event' | 'daemon' | 'worker';
+  readonly kind: FunctionKind;
   /** 0 = unlimited (Knative). */
   readonly containerConcurrency: number;
   readonly minScale: number;
@@ -51,7 +52,7 @@ const annotationNumber = (fallback: number) =>
 
 const service = z.object({
   kind: z.literal('Service'),
-  metadata: z.object({ name: z.string(), labels: z.object({ [KIND_LABEL]: z.enum(['http', 'event', 'daemon', 'worker']) }) }),
+  metadata: z.object({ name: z.string(), labels: z.object({ [KIND_LABEL]: z.enum(FUNCTION_KINDS) }) }),
   spec: z.object({
     template: z.object({
       metadata: z.object({
