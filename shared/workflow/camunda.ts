@@ -2,22 +2,17 @@ import { z } from 'zod';
 import type { MessageDeclaration } from '../../bpmn/contract';
 import { env } from '../config';
 import { ConflictError, NotFoundError, PermanentError, RetryableError } from '../errors';
+import { camundaAuthProblems, camundaAuthSchema, camundaAuthSdkSettings, missingOauthSettings } from './camunda-auth';
 import { durationMs } from './duration';
 import type { Incident, UserTask, UserTaskQuery, Workflows } from './workflows';
 
 /**
  * Where a function reaches Camunda 8's REST API (Orchestration Cluster API v2). Locally the
- * embedded engine serves the same API (mesh/engine). The client secret has no default.
+ * embedded engine serves the same API (mesh/engine).
  */
-export const camundaConfigSchema = z
-  .object({
+export const camundaConfigSchema = camundaAuthSchema
+  .extend({
     ZEEBE_REST_ADDRESS: z.url(),
-    CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH']).default('OAUTH'),
-    CAMUNDA_OAUTH_URL: z.url().optional(),
-    ZEEBE_CLIENT_ID: z.string().min(1).optional(),
-    ZEEBE_CLIENT_SECRET: z.string().min(1).optional(),
-    CAMUNDA_TOKEN_AUDIENCE: z.string().default('zeebe.camunda.io'),
-    CAMUNDA_TENANT_ID: z.string().default('<default>'),
     CAMUNDA_REQUEST_TIMEOUT_MS: env.int(10_000),
   })
   .superRefine((c, ctx) => {
@@ -27,20 +22,8 @@ export const camundaConfigSchema = z
   });
 export type CamundaConfig = z.infer<typeof camundaConfigSchema>;
 
-type OauthSettings = Pick<CamundaConfig, 'CAMUNDA_AUTH_STRATEGY' | 'CAMUNDA_OAUTH_URL' | 'ZEEBE_CLIENT_ID' | 'ZEEBE_CLIENT_SECRET'>;
-
-function missingOauthSettings(c: OauthSettings) {
-  if (c.CAMUNDA_AUTH_STRATEGY !== 'OAUTH') return [];
-  return (['CAMUNDA_OAUTH_URL', 'ZEEBE_CLIENT_ID', 'ZEEBE_CLIENT_SECRET'] as const).filter((key) => !c[key]);
-}
-
-/**
- * The OAUTH rule for `boot`'s check. `boot` composes schemas by their `.shape`, which drops
- * the refinement above: a function that boots with `camundaConfigSchema.shape` passes this.
- */
-export function camundaConfigProblems(c: OauthSettings): string[] {
-  return missingOauthSettings(c).map((key) => `${key} is missing (required when CAMUNDA_AUTH_STRATEGY is OAUTH)`);
-}
+/** The OAUTH rule for `boot`'s check, which composes schemas by `.shape` (dropping the refinement above). */
+export const camundaConfigProblems = camundaAuthProblems;
 
 /** The slice of @camunda8/sdk's CamundaRestClient this adapter uses (kept small for test doubles). */
 export interface CamundaRest {
@@ -67,17 +50,7 @@ export function camundaRestClient(config: CamundaConfig): () => CamundaRest {
     if (client) return client;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { Camunda8 } = require('@camunda8/sdk') as typeof import('@camunda8/sdk');
-    const c8 = new Camunda8({
-      ZEEBE_REST_ADDRESS: config.ZEEBE_REST_ADDRESS,
-      CAMUNDA_AUTH_STRATEGY: config.CAMUNDA_AUTH_STRATEGY,
-      CAMUNDA_OAUTH_URL: config.CAMUNDA_OAUTH_URL,
-      ZEEBE_CLIENT_ID: config.ZEEBE_CLIENT_ID,
-      ZEEBE_CLIENT_SECRET: config.ZEEBE_CLIENT_SECRET,
-      ZEEBE_TOKEN_AUDIENCE: config.CAMUNDA_TOKEN_AUDIENCE,
-      CAMUNDA_TENANT_ID: config.CAMUNDA_TENANT_ID,
-      CAMUNDA_TOKEN_DISK_CACHE_DISABLE: true,
-      CAMUNDA_LOG_LEVEL: 'error',
-    });
+    const c8 = new Camunda8({ ...camundaAuthSdkSettings(config), ZEEBE_REST_ADDRESS: config.ZEEBE_REST_ADDRESS });
     client = c8.getCamundaRestClient() as unknown as CamundaRest;
     return client;
   };
