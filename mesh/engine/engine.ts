@@ -1,5 +1,5 @@
 import type { ModelFile } from '../../bpmn/models';
-import { withTransaction, type Db } from '../../shared/db';
+import { withTransaction, type Db, type DbClient } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { dispatchJob } from '../../shared/workflow/dispatch';
 import { answerToJobCommand, defaultRetryPolicy, type Job, type RetryPolicy } from '../../shared/workflow/job';
@@ -123,30 +123,34 @@ export class EmbeddedEngine {
       const now = new Date(this.clock.now());
       await this.keys.reserve();
       const messageKey = this.keys.next();
-      await withTransaction(this.options.db, async (tx) => {
-        if (m.messageId) {
-          const { rows } = await tx.query<{ expires_at: Date }>('SELECT expires_at FROM platform.workflow_messages WHERE name = $1 AND message_id = $2 FOR UPDATE', [m.name, m.messageId]);
-          if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
-          await tx.query('DELETE FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
-        }
+      if (m.messageId) {
+        const { rows } = await this.options.db.query<{ expires_at: Date }>(
+          'SELECT expires_at FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
+        if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
+      }
+      // The message is written in the same transaction as the instance it starts or advances:
+      // a failed step leaves no message behind that a retry with the same id would collide with.
+      const record = async (tx: DbClient) => {
+        if (m.messageId) await tx.query('DELETE FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
         await tx.query(
           `INSERT INTO platform.workflow_messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [messageKey, m.name, m.correlationKey, m.messageId ?? null, JSON.stringify(m.variables), now, new Date(now.getTime() + m.timeToLiveMs)],
         );
-      });
+      };
       for (const deployed of this.latest.values()) {
         if (deployed.model.messageStart !== m.name) continue;
         if (await store.hasActiveInstance(this.options.db, deployed.model.bpmnProcessId, m.correlationKey)) continue;
-        await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey]);
+        await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey], record);
         return { messageKey };
       }
       for (const runner of this.runners.values()) {
         await this.keys.reserve();
         if (runner.correlate(m.name, m.correlationKey, m.variables)) {
-          await this.settle(runner, [messageKey]);
-          break;
+          await this.settle(runner, [messageKey], record);
+          return { messageKey };
         }
       }
+      await withTransaction(this.options.db, record);
       return { messageKey };
     });
   }
@@ -260,13 +264,26 @@ export class EmbeddedEngine {
     return entry;
   }
 
-  private async startRunner(deployed: Deployed, variables: Record<string, unknown>, correlationKey: string | undefined, byMessage: boolean, correlated: string[] = []): Promise<InstanceRunner> {
+  private async startRunner(
+    deployed: Deployed,
+    variables: Record<string, unknown>,
+    correlationKey: string | undefined,
+    byMessage: boolean,
+    correlated: string[] = [],
+    first?: (tx: DbClient) => Promise<void>,
+  ): Promise<InstanceRunner> {
     await this.keys.reserve();
     const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, correlationKey, this.keys, () => this.clock.now());
     Object.assign(runner.variables, variables);
     this.runners.set(runner.key, runner);
-    await runner.start(byMessage);
-    await this.settle(runner, correlated);
+    try {
+      await runner.start(byMessage);
+      await this.settle(runner, correlated, first);
+    } catch (error) {
+      // Never saved: it does not exist.
+      this.runners.delete(runner.key);
+      throw error;
+    }
     return runner;
   }
 
@@ -274,7 +291,8 @@ export class EmbeddedEngine {
    * Ends a step: lets new subscriptions take buffered messages, persists the instance with what
    * the step produced, then sends the jobs it created.
    */
-  private async settle(runner: InstanceRunner, correlated: string[], extra?: (tx: import('../../shared/db').DbClient) => Promise<void>): Promise<void> {
+  /** `first` runs in the step's transaction before the instance is saved (what the step answers). */
+  private async settle(runner: InstanceRunner, correlated: string[], first?: (tx: DbClient) => Promise<void>): Promise<void> {
     const now = new Date(this.clock.now());
     for (;;) {
       const subscription = runner.pending.newSubscriptions.shift();
@@ -292,6 +310,7 @@ export class EmbeddedEngine {
     }
     const state = runner.ended ? 'COMPLETED' : 'ACTIVE';
     await withTransaction(this.options.db, async (tx) => {
+      await first?.(tx);
       await store.saveStep(
         tx,
         {
@@ -309,7 +328,6 @@ export class EmbeddedEngine {
         pending,
         correlated,
       );
-      await extra?.(tx);
     });
     if (runner.ended) {
       this.runners.delete(runner.key);
