@@ -77,8 +77,6 @@ export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
   return async (claims: AnswerTokenClaims, body: { accepted: boolean; comment?: string | undefined }) => {
     const answer = body.accepted ? 'accepted' : 'refused';
     const now = deps.clock();
-    const row = await findAdjustments(deps.db, claims);
-    if (check(row, answer, now) === 'repeat') return present(row, now);
     return withTransaction(deps.db, async (tx) => {
       const locked = await findAdjustments(tx, claims, true);
       if (check(locked, answer, now) === 'repeat') return present(locked, now);
