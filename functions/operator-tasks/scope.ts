@@ -1,11 +1,8 @@
 import type { Principal } from '../../shared/auth/principal';
+import { withinTenant, type TenantPlace } from '../../shared/auth/tenant';
 
 /** Where a piece of work belongs in the Country → Business Unit → Store hierarchy. */
-export interface WorkScope {
-  country: string | null;
-  businessUnit: string | null;
-  store: string | null;
-}
+export type WorkScope = TenantPlace;
 
 /** The candidate group every operator task carries (bpmn/: `["operators", "country:<CC>", ...]`). */
 export const OPERATORS_GROUP = 'operators';
@@ -30,18 +27,8 @@ export function seesEverything(principal: Principal): boolean {
   return countries.includes('*') && businessUnits.length === 0 && stores.length === 0;
 }
 
-/**
- * Whether work of `scope` is within the caller's tenant, as functions/service-orders/scope.ts
- * scopes orders: the country (unless '*'), then the business unit and store restrictions when
- * the caller has any. Work whose scope is unknown at a restricted level is outside.
- */
-export function withinScope(principal: Principal, scope: WorkScope): boolean {
-  const { countries, businessUnits, stores } = principal.scope;
-  if (!countries.includes('*') && !(scope.country && countries.includes(scope.country))) return false;
-  if (businessUnits.length > 0 && !(scope.businessUnit && businessUnits.includes(scope.businessUnit))) return false;
-  if (stores.length > 0 && !(scope.store && stores.includes(scope.store))) return false;
-  return true;
-}
+/** Whether work of `scope` is within the caller's tenant (the one rule, shared/auth/tenant.ts). */
+export const withinScope = withinTenant;
 
 /**
  * The candidate groups to search to find the caller's tasks: the narrowest level the caller

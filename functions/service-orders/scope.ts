@@ -1,4 +1,5 @@
 import type { Principal } from '../../shared/auth/principal';
+import { isOffice } from '../../shared/auth/tenant';
 
 /**
  * The SQL condition that keeps a caller inside their tenant: operators and admins by
@@ -10,8 +11,7 @@ export function scopeCondition(
   params: unknown[],
   alias: { order: string; businessUnit: string; store: string } = { order: 'o', businessUnit: 'bu', store: 's' },
 ): string {
-  const isOffice = principal.roles.includes('operator') || principal.roles.includes('admin');
-  if (!isOffice) {
+  if (!isOffice(principal)) {
     if (!principal.scope.providerId) return 'FALSE';
     params.push(principal.scope.providerId);
     return `${alias.order}.provider_id = $${params.length}`;

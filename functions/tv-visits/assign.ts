@@ -1,7 +1,8 @@
 import type { Principal } from '../../shared/auth/principal';
 import { withTransaction, type Db } from '../../shared/db';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
-import { findVisit, isOffice, present } from './queries';
+import { isOffice } from '../../shared/auth/tenant';
+import { findVisit, present } from './queries';
 import type { AssignmentBody } from './schema';
 
 /**

@@ -1,4 +1,5 @@
 import type { Principal } from '../../shared/auth/principal';
+import { isOffice, withinTenant } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
 
@@ -64,18 +65,9 @@ export async function findVisit(db: Queryable, principal: Principal, orderId: st
  * assigned yet, when the order is); the technician the visit is assigned to.
  */
 export function canSee(principal: Principal, v: VisitRow): boolean {
-  return (isOffice(principal) && inTenantScope(principal, v))
+  return (isOffice(principal) && withinTenant(principal, { country: v.country_code, businessUnit: v.business_unit_code, store: v.store_code }))
     || (principal.roles.includes('provider-admin') && isProvidersVisit(principal, v))
     || (principal.roles.includes('technician') && v.technician_subject === principal.subject);
-}
-
-export const isOffice = (p: Principal) => p.roles.includes('operator') || p.roles.includes('admin');
-
-function inTenantScope(p: Principal, v: VisitRow): boolean {
-  const { countries, businessUnits, stores } = p.scope;
-  return (countries.includes('*') || countries.includes(v.country_code))
-    && (businessUnits.length === 0 || businessUnits.includes(v.business_unit_code))
-    && (stores.length === 0 || stores.includes(v.store_code));
 }
 
 export function isProvidersVisit(p: Principal, v: VisitRow): boolean {

@@ -1,4 +1,5 @@
 export * from './principal';
+export * from './tenant';
 export {
   claimMappingEnvSchema,
   claimMappingSchema,
