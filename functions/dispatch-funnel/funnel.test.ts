@@ -93,6 +93,18 @@ const waitingFor = async (orderId: string) => {
 };
 const frOrder = () => world.order('pyxis-created-fr-phone', { skills: ['KITCHEN'] });
 const frProvider = (postal: string, quality: number) => world.provider(postal, { country: 'FR', quality, skills: ['KITCHEN'] });
+/** An FR order with two candidates, offered to both at once (FR policy: two parallel offers). */
+async function frOrderWithParallelOffers(run: (order: Awaited<ReturnType<typeof frOrder>>, a: { id: string }, b: { id: string }) => Promise<void>) {
+  const order = await frOrder();
+  const a = await frProvider(order.postal, 0.9);
+  const b = await frProvider(order.postal, 0.5);
+  await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 2 WHERE country_code = 'FR'`);
+  try {
+    await run(order, a, b);
+  } finally {
+    await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
+  }
+}
 
 describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', () => {
   it('when the first candidate accepts (FR, manual accept), then it is assigned and the funnel waits for a withdrawal', async () => {
@@ -232,11 +244,7 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
   });
 
   it('when parallel offers go out and one is accepted, then the others are superseded and their providers told', async () => {
-    const order = await frOrder();
-    const a = await frProvider(order.postal, 0.9);
-    const b = await frProvider(order.postal, 0.5);
-    await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 2 WHERE country_code = 'FR'`);
-    try {
+    await frOrderWithParallelOffers(async (order, a, b) => {
       await unblocked(order.id);
       const sent = await offers(order.id, 2);
       const offerOfA = sent.find((o) => o.provider_id === a.id)!;
@@ -246,10 +254,9 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
       expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
         expect.objectContaining({ offerId: offerOfB.id, providerId: b.id, reason: 'superseded' }),
       ]);
-    } finally {
-      await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
-    }
+    });
   });
+
 
   it('when the order is cancelled while an operator is to dispatch it by hand, then the operator task is withdrawn and the funnel ends', async () => {
     const order = await frOrder();
@@ -273,11 +280,7 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
   });
 
   it('when a step finds the order cancelled before any closure message, then the funnel still closes it: open offers withdrawn, run cancelled', async () => {
-    const order = await frOrder();
-    const a = await frProvider(order.postal, 0.9);
-    const b = await frProvider(order.postal, 0.5);
-    await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 2 WHERE country_code = 'FR'`);
-    try {
+    await frOrderWithParallelOffers(async (order, a, b) => {
       await unblocked(order.id);
       const sent = await offers(order.id, 2);
       await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
@@ -289,8 +292,7 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
       expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([expect.objectContaining({ offerId: offerOfB.id, reason: 'order-cancelled' })]);
       const { rows } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
       expect(rows).toEqual([{ status: 'cancelled' }]);
-    } finally {
-      await db.query(`UPDATE dispatch.auto_accept_policies SET parallel_offers = 1 WHERE country_code = 'FR'`);
-    }
+    });
   });
+
 });
