@@ -2,9 +2,10 @@
 # Single-node Apache Kafka 4.x (KRaft, broker+controller in one JVM) for CI and development.
 # The broker's jars come from Maven Central through scripts/kafka/pom.xml; no distribution tarball.
 #
-#   bash scripts/kafka/kafka.sh start    # fetch jars (once), clean + format storage, start, wait for ready
+#   bash scripts/kafka/kafka.sh start    # fetch jars (once), format storage (only the first time), start, wait for ready
 #   bash scripts/kafka/kafka.sh stop     # stop the broker started by `start` and wait for it to exit
 #   bash scripts/kafka/kafka.sh status   # exit 0 when it runs and its listener accepts connections
+#   bash scripts/kafka/kafka.sh reset    # stop, delete every topic and record, start an empty broker
 #
 # See scripts/kafka/README.md for the environment variables.
 set -euo pipefail
@@ -23,11 +24,13 @@ KAFKA_START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}" # seconds
 KAFKA_LOG_LEVEL="${KAFKA_LOG_LEVEL:-INFO}"
 KAFKA_WARMUP="${KAFKA_WARMUP:-1}"               # 1: create/load the internal topics before "ready"
 KAFKA_DIR="${KAFKA_DIR:-.data/kafka}"
+KAFKA_LIBS="${KAFKA_LIBS:-}"                     # empty: $KAFKA_DIR/libs (a second broker may share the first's jars)
 JAVA="${JAVA:-java}"
 MVN="${MVN:-mvn}"
 
 case "$KAFKA_DIR" in /*) ;; *) KAFKA_DIR="$ROOT/$KAFKA_DIR" ;; esac
-LIBS="$KAFKA_DIR/libs"
+LIBS="${KAFKA_LIBS:-$KAFKA_DIR/libs}"
+case "$LIBS" in /*) ;; *) LIBS="$ROOT/$LIBS" ;; esac
 DATA="$KAFKA_DIR/data"
 PID_FILE="$KAFKA_DIR/kafka.pid"
 LOG_FILE="$KAFKA_DIR/kafka.log"
@@ -42,7 +45,7 @@ log() { echo "kafka: $*" >&2; }
 die() { echo "kafka: error: $*" >&2; exit 1; }
 
 usage() {
-  echo "usage: bash scripts/kafka/kafka.sh start|stop|status" >&2
+  echo "usage: bash scripts/kafka/kafka.sh start|stop|status|reset" >&2
   exit 2
 }
 
@@ -356,6 +359,33 @@ wait_ready() {
   return 2
 }
 
+# --- storage ----------------------------------------------------------------------------------------
+
+# True when $DATA holds KRaft storage formatted for this one-node setup (meta.properties v1, node 1).
+storage_formatted() {
+  local meta="$DATA/meta.properties"
+  [[ -f "$meta" ]] || return 1
+  grep -qx 'version=1' "$meta" && grep -qx 'node.id=1' "$meta" && grep -q '^cluster.id=.' "$meta" &&
+    [[ -f "$DATA/bootstrap.checkpoint" || -d "$DATA/__cluster_metadata-0" ]]
+}
+
+# An empty $DATA formatted with a fresh cluster id. Whatever was there is deleted: storage of another
+# setup (a ZooKeeper-era or other node id meta.properties, a half-done format) cannot be started on.
+format_storage() {
+  if [[ -d "$DATA" && -n "$(ls -A "$DATA" 2>/dev/null)" ]]; then
+    log "${DATA#"$ROOT"/} is not storage formatted for this broker (left by an older setup or an interrupted format); deleting it and starting empty"
+  fi
+  rm -rf "$DATA"
+  mkdir -p "$DATA"
+  # C1-only + serial GC: the format tool is a short-lived JVM (~1.5 s instead of ~2.5 s on 2 cores).
+  if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dkafka.sh.loglevel=WARN \
+    -Dlog4j2.configurationFile="$LOG4J_CONFIG" -cp "$LIBS/*" kafka.tools.StorageTool format -t "$(random_cluster_id)" -c "$CONFIG" >>"$LOG_FILE" 2>&1; then
+    log "formatting KRaft storage failed"
+    log_tail
+    exit 1
+  fi
+}
+
 # --- commands -----------------------------------------------------------------------------------------
 
 cmd_start() {
@@ -392,19 +422,12 @@ cmd_start() {
   probe_classes >/dev/null || true # compile the readiness probe now, not while the broker boots
   write_config
 
-  # Always a clean log dir and a fresh cluster id, so every run starts from an empty broker.
-  rm -rf "$DATA"
-  mkdir -p "$DATA"
   : >"$LOG_FILE"
-
-  local cluster_id started_at=$SECONDS # after the jar download: format + boot + warm-up
-  cluster_id="$(random_cluster_id)"
-  # C1-only + serial GC: the format tool is a short-lived JVM (~1.5 s instead of ~2.5 s on 2 cores).
-  if ! "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dkafka.sh.loglevel=WARN \
-    -Dlog4j2.configurationFile="$LOG4J_CONFIG" -cp "$LIBS/*" kafka.tools.StorageTool format -t "$cluster_id" -c "$CONFIG" >>"$LOG_FILE" 2>&1; then
-    log "formatting KRaft storage failed"
-    log_tail
-    exit 1
+  local started_at=$SECONDS kept=0 # after the jar download: format + boot + warm-up
+  if storage_formatted; then
+    kept=1 # the topics, records and committed offsets of the last run stay
+  else
+    format_storage
   fi
 
   local jvm_opts=(
@@ -438,9 +461,14 @@ cmd_start() {
       log "broker (pid $pid) exited during startup"
       log_tail
     fi
+    if ((kept)); then
+      log "it started on the data kept from the last run (${DATA#"$ROOT"/}); if another Kafka version wrote it," \
+        "'bash scripts/kafka/kafka.sh reset' starts an empty broker (every topic and record is deleted)"
+    fi
     rm -f "$PID_FILE"
     exit 1
   fi
+  if ((kept)); then log "kept the topics and records of the last run (${DATA#"$ROOT"/}; 'reset' empties it)"; fi
   log "started in $((SECONDS - started_at))s (pid $pid, Kafka $(basename "$(compgen -G "$LIBS/kafka_2.13-*.jar" | head -n1)" .jar | sed 's/kafka_2.13-//'), log ${LOG_FILE#"$ROOT"/})"
   echo "kafka ready on $HOST:$KAFKA_PORT"
 }
@@ -486,8 +514,17 @@ cmd_status() {
   return 2
 }
 
+# Stops the broker, deletes its storage (every topic, record and committed offset), starts it empty.
+cmd_reset() {
+  cmd_stop >/dev/null
+  rm -rf "$DATA"
+  log "deleted ${DATA#"$ROOT"/}"
+  cmd_start
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  reset) cmd_reset ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   *) usage ;;
