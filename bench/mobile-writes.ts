@@ -265,7 +265,7 @@ async function main() {
   const setup = createPool({ connectionString: databaseUrl, max: 4 });
 
   // One sold Madrid order as the template of every order the bench needs.
-  const intake = await serve('order-intake', orderIntakeFunction({ db: setup, logger: quiet }), { port: 0, logger: quiet, exitOnShutdown: false });
+  const intake = await serve('order-intake', orderIntakeFunction({ db: setup, logger: quiet }), { port: 0, host: '127.0.0.1', logger: quiet, exitOnShutdown: false });
   const sale = pyxis('pyxis-created', `BENCH${Date.now().toString(36).toUpperCase()}`);
   const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/bench', id: sale.header.messageId }));
   await fetch(`http://127.0.0.1:${(intake.address() as { port: number }).port}`, { method: 'POST', headers, body });

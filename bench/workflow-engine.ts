@@ -21,6 +21,7 @@ import { orderIntakeFunction } from '../functions/order-intake/function';
 import { tvRequestAdjustmentApprovalFunction } from '../functions/tv-request-adjustment-approval/function';
 import { tvScheduleVisitFunction } from '../functions/tv-schedule-visit/function';
 import { EmbeddedEngine } from '../mesh/engine/engine';
+import { migrateEngine } from '../mesh/engine/migrate';
 import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
 import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
@@ -38,7 +39,7 @@ const LATENCY_SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 40);
 const quiet = createLogger({ level: 'error' });
 
 async function listen(name: string, handler: RequestHandler): Promise<{ url: string; server: Server }> {
-  const server = await serve(name, handler, { port: 0, logger: quiet, exitOnShutdown: false });
+  const server = await serve(name, handler, { port: 0, host: '127.0.0.1', logger: quiet, exitOnShutdown: false });
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
@@ -77,6 +78,7 @@ async function main() {
   const embedded = process.env.BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres();
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? embedded!.url;
   await migrate({ databaseUrl });
+  await migrateEngine(databaseUrl);
   await seed(databaseUrl);
   const db = createPool({ connectionString: databaseUrl, max: 10 });
 
@@ -111,7 +113,7 @@ async function main() {
 
   const engine = await EmbeddedEngine.start({ db, models: loadModels(), workerUrl, logger: quiet, tickMs: 250 });
   const completedCount = async (ids: string[]) =>
-    Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM platform.workflow_instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [ids])).rows[0]?.n);
+    Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [ids])).rows[0]?.n);
 
   // Warm-up: JIT, pools, first statements.
   const warm = await sell(5);

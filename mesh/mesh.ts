@@ -16,10 +16,12 @@ import type { MeshConfig } from './config';
 import { startDispatcher } from './dispatcher';
 import { devSecrets } from './dev-secrets';
 import { EmbeddedEngine } from './engine/engine';
+import { migrateEngine } from './engine/migrate';
 import { serveEngine } from './engine/rest';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startIngress } from './ingress';
 import { startDevOidcProvider } from './oidc/dev-provider';
+import { assertPortsFree, plannedPorts } from './ports';
 import { spawnFunction, waitReady, type FunctionProcess } from './processes';
 
 export interface Mesh {
@@ -49,6 +51,14 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     (stopping ??= (async () => {
       for (const s of stops.reverse()) await s().catch((e: unknown) => log('mesh', `stop failed: ${String(e)}`));
     })());
+  // Every port is checked before anything starts: a port held by another process (such as a
+  // function left by a mesh killed before functions exited with it) refuses the start, named.
+  const embeddedEngine = !config.ZEEBE_REST_ADDRESS;
+  const services = loadServices(ROOT).filter((s) => !(embeddedEngine && s.name === 'job-bridge'));
+  await assertPortsFree(
+    plannedPorts(config, { database: !config.DATABASE_URL, oidc: !config.OIDC_ISSUER, engine: embeddedEngine, functions: services.map((s) => s.name) }),
+    services.length,
+  );
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
@@ -57,7 +67,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       stops.push(() => pg.close());
       databaseUrl = pg.url;
     }
-    const applied = await migrate({ databaseUrl });
+    const applied = [...(await migrate({ databaseUrl })), ...(config.ZEEBE_REST_ADDRESS ? [] : await migrateEngine(databaseUrl))];
     if (applied.length > 0) log('mesh', `migrations applied: ${applied.join(', ')}`);
     if (config.MESH_SEED) await seed(databaseUrl);
 
@@ -75,9 +85,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     // The ingress (and so the bus endpoint) listens before any function starts, so the
     // outbox relay's first publish finds it. With the embedded engine, the job bridge has no
     // Zeebe to poll: the engine dispatches jobs to the workers itself, through the same contract.
-    const embeddedEngine = !config.ZEEBE_REST_ADDRESS;
     const engineUrl = config.ZEEBE_REST_ADDRESS ?? `http://127.0.0.1:${config.MESH_ENGINE_PORT}`;
-    const services = loadServices(ROOT).filter((s) => !(embeddedEngine && s.name === 'job-bridge'));
     const secrets = devSecrets(config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR, '..'));
     const port = (i: number) => config.MESH_FUNCTION_BASE_PORT + i;
     const routes = new Map(services.map((service, i) => [service.name, `http://127.0.0.1:${port(i)}`]));

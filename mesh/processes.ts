@@ -35,8 +35,12 @@ function killOrphansOnExit() {
 
 /**
  * Runs one function bundle as its own process, as a Knative revision runs its container:
- * `node index.js` with PORT and K_SERVICE. A crash is restarted after a pause, like a
- * failed container; stop() sends SIGTERM and waits for the drain.
+ * `node index.js` with PORT and K_SERVICE, listening on 127.0.0.1 only (LISTEN_HOST). A crash
+ * is restarted after a pause, like a failed container; stop() sends SIGTERM and waits for the
+ * drain. Each process is spawned with an IPC channel and EXIT_WITH_PARENT: the runtime
+ * (shared/runtime/parent.ts) ends it when the channel closes, which the kernel does when this
+ * process dies, however it dies (kill -9 and an out-of-memory kill included). The exit hook
+ * above covers only the exits Node sees.
  */
 export function spawnFunction(options: SpawnOptions): FunctionProcess {
   killOrphansOnExit();
@@ -54,9 +58,11 @@ export function spawnFunction(options: SpawnOptions): FunctionProcess {
 
   const start = () => {
     child = spawn(process.execPath, ['--enable-source-maps', path.resolve(options.bundle)], {
-      env: { ...process.env, ...options.env, PORT: String(options.port), K_SERVICE: options.name },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...options.env, PORT: String(options.port), K_SERVICE: options.name, LISTEN_HOST: '127.0.0.1', EXIT_WITH_PARENT: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    // The channel only tells the child that the mesh is alive: it must not keep the mesh alive.
+    child.channel?.unref();
     const current = child;
     running.add(current);
     current.once('exit', () => running.delete(current));

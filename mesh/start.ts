@@ -1,6 +1,7 @@
 import { ConfigError } from '../shared/config';
 import { meshConfig } from './config';
 import { startMesh } from './mesh';
+import { PortsTakenError } from './ports';
 
 /** `npm start`: the whole mesh on embedded defaults (or on what the environment names). */
 async function main() {
@@ -34,6 +35,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof PortsTakenError ? error.message : error);
   process.exit(1);
 });

@@ -11,7 +11,7 @@ const { config, logger } = boot(
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, deadLettersFunction({ db, authenticator: authenticatorFromEnv(process.env), logger }), {
-  port: config.PORT,
+  port: config.PORT, host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

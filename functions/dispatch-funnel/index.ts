@@ -27,4 +27,4 @@ const settings = {
   ...(config.DISPATCH_OFFER_TIMEOUT ? { offerTimeout: config.DISPATCH_OFFER_TIMEOUT } : {}),
 };
 
-void serve(NAME, dispatchFunnelFunction({ db, logger, settings }), { port: config.PORT, logger, onShutdown: () => db.end() });
+void serve(NAME, dispatchFunnelFunction({ db, logger, settings }), { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() });

@@ -6,4 +6,4 @@ import { NAME, ordersInstallationGateFunction } from './function';
 const { config, logger } = boot(NAME, databaseConfigSchema);
 const db = poolFromConfig(NAME, config);
 
-void serve(NAME, ordersInstallationGateFunction({ db, logger }), { port: config.PORT, logger, onShutdown: () => db.end() });
+void serve(NAME, ordersInstallationGateFunction({ db, logger }), { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() });

@@ -29,7 +29,7 @@ let loop: RelayLoop | undefined;
 
 // The loop starts once the function answers its readiness probe: nothing delays readiness.
 void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, failures: 0, lastError: null }), {
-  port: config.PORT,
+  port: config.PORT, host: config.LISTEN_HOST,
   logger,
   onShutdown: async () => {
     await loop?.stop();

@@ -12,7 +12,7 @@ const db = poolFromConfig(NAME, config);
 const authenticator = authenticatorFromEnv(process.env);
 
 void serve(NAME, serviceOrdersFunction({ db, authenticator, logger }), {
-  port: config.PORT,
+  port: config.PORT, host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

@@ -8,7 +8,7 @@ const { config, logger } = boot(NAME, databaseConfigSchema.extend({ TV_ANSWER_LI
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, tvCustomerAnswersFunction({ db, logger, linkSecret: config.TV_ANSWER_LINK_SECRET }), {
-  port: config.PORT,
+  port: config.PORT, host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

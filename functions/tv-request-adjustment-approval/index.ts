@@ -17,5 +17,5 @@ const db = poolFromConfig(NAME, config);
 void serve(
   NAME,
   tvRequestAdjustmentApprovalFunction({ db, logger, linkSecret: config.TV_ANSWER_LINK_SECRET, linkBaseUrl: config.TV_ANSWER_LINK_BASE_URL }),
-  { port: config.PORT, logger, onShutdown: () => db.end() },
+  { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() },
 );

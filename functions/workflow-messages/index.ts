@@ -6,4 +6,4 @@ import { NAME, workflowMessagesFunction } from './function';
 const { config, logger } = boot(NAME, camundaConfigSchema, camundaConfigProblems);
 const workflows = camundaWorkflows(camundaRestClient(config), { timeoutMs: config.CAMUNDA_REQUEST_TIMEOUT_MS });
 
-void serve(NAME, workflowMessagesFunction({ workflows, logger }), { port: config.PORT, logger });
+void serve(NAME, workflowMessagesFunction({ workflows, logger }), { port: config.PORT, host: config.LISTEN_HOST, logger });

@@ -60,6 +60,14 @@ describe('boot', () => {
       DATABASE_URL: 'postgres://db/ahs',
       PORT: 8080,
       LOG_LEVEL: 'warn',
+      EXIT_WITH_PARENT: false,
     });
+  });
+
+  it('when EXIT_WITH_PARENT is set without an IPC channel to a parent, then the process exits non-zero naming it', async () => {
+    const run = await runBoot({ DATABASE_URL: 'postgres://db/ahs', EXIT_WITH_PARENT: 'true' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('EXIT_WITH_PARENT is set but the process has no IPC channel');
+    expect(run.stdout).not.toContain('CONFIG');
   });
 });

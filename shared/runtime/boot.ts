@@ -2,12 +2,17 @@ import { z } from 'zod';
 import { ConfigError, env, parseConfig } from '../config';
 import { createLogger, parseLogLevel, type Logger } from '../logging';
 import { traceLogFields } from '../observability/tracing';
+import { exitWithParent } from './parent';
 
 /** What every function reads from its environment (Knative sets PORT and K_SERVICE). */
 export const baseConfigSchema = z.object({
   PORT: env.port().default(8080),
   K_SERVICE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Where the server listens: unset on Knative (every interface); the local mesh sets 127.0.0.1. */
+  LISTEN_HOST: z.string().min(1).optional(),
+  /** Set by the local mesh only: exit when the mesh that spawned this process is gone (./parent.ts). */
+  EXIT_WITH_PARENT: env.bool(false),
 });
 
 /**
@@ -30,6 +35,7 @@ export function boot<S extends z.ZodObject>(
       z.infer<typeof baseConfigSchema>;
     const problems = check?.(config) ?? [];
     if (problems.length > 0) throw new ConfigError(problems);
+    if (config.EXIT_WITH_PARENT) exitWithParent(logger);
     return { config, logger };
   } catch (error) {
     if (error instanceof ConfigError) {

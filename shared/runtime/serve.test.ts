@@ -13,7 +13,7 @@ afterEach(async () => {
 
 let serial = 0;
 async function start(handler: RequestHandler): Promise<string> {
-  const server = await serve(`serve-test-${++serial}`, handler, { port: 0, logger, exitOnShutdown: false });
+  const server = await serve(`serve-test-${++serial}`, handler, { port: 0, host: '127.0.0.1', logger, exitOnShutdown: false });
   servers.push(server);
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
@@ -80,7 +80,7 @@ describe('serve', () => {
       const { serve } = require('./shared/runtime/serve.ts');
       const { createLogger } = require('./shared/logging');
       const logger = createLogger({ level: 'info', base: { service: 'crashy' } });
-      serve('crashy', (_req, res) => { setTimeout(() => { throw new Error('escaped'); }, 1); res.json({}); }, { port: 0, logger })
+      serve('crashy', (_req, res) => { setTimeout(() => { throw new Error('escaped'); }, 1); res.json({}); }, { port: 0, host: '127.0.0.1', logger })
         .then((server) => fetch('http://127.0.0.1:' + server.address().port + '/'));
     `;
     const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {

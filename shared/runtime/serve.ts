@@ -54,6 +54,11 @@ function leaveRequestDomain(): void {
 
 export interface ServeOptions {
   port: number;
+  /**
+   * The interface to listen on: `config.LISTEN_HOST` of boot(), which the local mesh sets to
+   * 127.0.0.1; undefined listens on every interface, as a Knative container must.
+   */
+  host: string | undefined;
   logger: Logger;
   /** Closes what the function opened (pools, producers), after in-flight requests finish. */
   onShutdown?: () => Promise<void>;
@@ -109,8 +114,8 @@ export function serve(name: string, handler: RequestHandler, options: ServeOptio
   }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, () => {
-      options.logger.info('function listening', { function: name, port: options.port });
+    server.listen(options.port, options.host, () => {
+      options.logger.info('function listening', { function: name, port: options.port, host: options.host ?? 'every interface' });
       resolve(server);
     });
   });

@@ -10,7 +10,7 @@ let counter = 0;
 /** Serves a function handler through functions-framework on an ephemeral port. */
 export async function startFunction(name: string, handler: RequestHandler): Promise<string> {
   counter += 1;
-  const server = await serve(`${name}-test-${counter}`, handler, { port: 0, logger: memoryLogger(), exitOnShutdown: false });
+  const server = await serve(`${name}-test-${counter}`, handler, { port: 0, host: '127.0.0.1', logger: memoryLogger(), exitOnShutdown: false });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
