@@ -16,9 +16,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { salesOrderCreated } from '../events';
-import { makeAnswerOffer } from '../functions/dispatch-offers/answer-offer';
+import { answerOffer } from '../functions/dispatch-offers/answer-offer';
 import { fieldConfigSchema } from '../functions/field-visits/config';
-import { checkIn } from '../functions/field-visits/visit';
+import { checkIn } from '../functions/field-visits/check-in';
 import { orderIntakeFunction } from '../functions/order-intake/function';
 import { loadServices } from '../knative/manifests';
 import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
@@ -32,7 +32,7 @@ import { toHttpBinary } from '../shared/cloudevents/http';
 import { createPool, type Db } from '../shared/db';
 import { migrate } from '../shared/db/migrate';
 import { seed } from '../shared/db/seed/seed';
-import { idempotently } from '../shared/http';
+import { idempotently, type WriteContext } from '../shared/http';
 import { createLogger } from '../shared/logging';
 import { makeOutbox } from '../shared/outbox';
 import { serve } from '../shared/runtime';
@@ -48,6 +48,19 @@ const quiet = createLogger({ level: 'error' });
 
 const provider: Principal = { subject: 'padmin-0001', roles: ['provider-admin'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
 const technician: Principal = { subject: 'tech-0001', roles: ['technician'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
+
+/**
+ * The ceiling's transaction: a use case under `idempotently`, with the context the HTTP wrapper
+ * gives it (transaction, outbox, now), without HTTP or token. True when it answered 200.
+ */
+async function underKey(pool: Db, scope: string, subject: string, key: string, request: unknown, work: (ctx: WriteContext) => Promise<unknown>): Promise<boolean> {
+  const source = `/functions/${scope.split(':')[0] ?? ''}`;
+  const answer = await idempotently(pool, { scope, subject, key, request }, async (tx) => ({
+    status: 200,
+    body: await work({ tx, outbox: makeOutbox(tx, { source }), now: new Date(), logger: quiet, requestId: key }),
+  }));
+  return answer.status === 200;
+}
 
 /** CPU milliseconds a process has used (Linux /proc; NaN elsewhere): where a request's time goes. */
 function cpuMsOf(pid: number | undefined): number {
@@ -291,7 +304,6 @@ async function main() {
     const fn = await spawnFunction('dispatch-offers', { ...env, DB_POOL_MAX: String(concurrency.offers) });
     const client = httpClient(fn.url, concurrency.offers);
     const pool = createPool({ connectionString: databaseUrl, max: concurrency.offers });
-    const answer = makeAnswerOffer({ db: pool, clock: () => new Date(), source: '/functions/dispatch-offers' });
     results['accept-offer'] = await compare(
       concurrency.offers,
       {
@@ -300,7 +312,11 @@ async function main() {
         pid: fn.child.pid,
         one: async (offerId) => (await client.post(`/offers/${offerId}/accept`, { authorization: `Bearer ${adminToken}`, 'idempotency-key': `bench-${offerId}` })) === 200,
       },
-      { warm: ceilingWarm, items: direct, one: async (offerId) => (await answer(provider, offerId, { answer: 'accepted' }, `ceiling-${offerId}`)).status === 200 },
+      {
+        warm: ceilingWarm,
+        items: direct,
+        one: (offerId) => underKey(pool, 'dispatch-offers:accept', provider.subject, `ceiling-${offerId}`, { offerId }, (ctx) => answerOffer(ctx, provider, offerId, { answer: 'accepted' })),
+      },
     );
     client.close();
     await stop(fn.child);
@@ -331,12 +347,8 @@ async function main() {
       {
         warm: ceilingWarm,
         items: direct,
-        one: async (appointmentId) => {
-          const r = await idempotently(pool, { scope: 'field-visits:check-in', subject: technician.subject, key: `ceiling-${appointmentId}`, request: { appointmentId } }, (tx) =>
-            checkIn(tx, makeOutbox(tx, { source: '/functions/field-visits' }), technician, appointmentId, position, new Date(), config),
-          );
-          return r.status === 200;
-        },
+        one: (appointmentId) => underKey(pool, 'field-visits:check-in', technician.subject, `ceiling-${appointmentId}`, { appointmentId },
+          (ctx) => checkIn(ctx, technician, appointmentId, position, config)),
       },
     );
     client.close();

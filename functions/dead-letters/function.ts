@@ -4,12 +4,11 @@ import type { Authenticator } from '../../shared/auth/principal';
 import { fromHttp } from '../../shared/cloudevents/http';
 import type { Db } from '../../shared/db';
 import { toEventAnswer } from '../../shared/event-function';
-import { makeHttpFunction, ok, route } from '../../shared/http';
-import type { HttpResult } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { listDeadLetters } from './queries';
 import { saveDeadLetter, toDeadLetter } from './record';
-import { makeReplay } from './replay';
+import { replay } from './replay';
 
 export const NAME = 'dead-letters';
 
@@ -20,8 +19,9 @@ export const NAME = 'dead-letters';
  * is fixed.
  */
 export function deadLettersFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger }) {
-  const replay = makeReplay({ db: deps.db, source: `/functions/${NAME}` });
   const operatorApi = makeHttpFunction({
+    name: NAME,
+    db: deps.db,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
@@ -35,14 +35,16 @@ export function deadLettersFunction(deps: { db: Db; authenticator: Authenticator
           limit: z.coerce.number().int().min(1).max(200).default(50),
           before: z.coerce.number().int().positive().optional(),
         }),
-        handle: async ({ query }) => ok({ items: await listDeadLetters(deps.db, query) }),
+        handle: async ({ query }) => ({ items: await listDeadLetters(deps.db, query) }),
       }),
       route({
         method: 'POST',
         path: '/:id/replay',
         roles: ['admin'],
         params: z.object({ id: z.coerce.number().int().positive() }),
-        handle: async ({ params }): Promise<HttpResult> => ({ status: 202, body: await replay(params.id) }),
+        transaction: true,
+        status: 202,
+        handle: ({ params }, ctx) => replay(ctx, params.id),
       }),
     ],
   });

@@ -1,70 +1,48 @@
 import { messages } from '../../bpmn/contract';
 import { offerAccepted, offerDeclined } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
-import type { Db, DbClient } from '../../shared/db';
 import { ConflictError } from '../../shared/errors';
-import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
-import { currentTraceHeaders } from '../../shared/observability/tracing';
-import { makeOutbox } from '../../shared/outbox';
+import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import { providerOf } from './provider';
 import { lockOffer, type OfferRow } from './queries';
 import type { DeclineBody } from './schema';
-
-export interface AnswerOfferDeps {
-  db: Db;
-  clock: () => Date;
-  /** CloudEvent source of the events this function produces. */
-  source: string;
-}
 
 export type OfferAnswer = { answer: 'accepted' } | ({ answer: 'declined' } & DeclineBody);
 
 /**
  * A provider answers an offer from the app: the offer is marked, the answer announced
  * (dispatch.offer.accepted / .declined) and the dispatch workflow told (message
- * dispatch-offer-answered, correlated by the order id) — all in one transaction, with the
- * answer stored under the client's Idempotency-Key so an offline retry gets it back.
+ * dispatch-offer-answered, correlated by the order id) — all in the route's transaction, where
+ * the edge stores the answer under the client's Idempotency-Key so an offline retry gets it back.
  *
  * Refused with 409 and a reason when the action is stale: `order-cancelled`, `offer-taken`
  * (another provider's parallel offer was accepted first, or the order is already assigned),
  * `offer-withdrawn` (taken back, e.g. its order was cancelled), `offer-expired` (deadline passed), `offer-already-answered`. The workflow's worker confirms
  * the assignment once it hears of the acceptance.
  */
-export function makeAnswerOffer(deps: AnswerOfferDeps) {
-  return async (principal: Principal, offerId: string, answer: OfferAnswer, idempotencyKey: string): Promise<HttpResult> => {
-    const providerId = providerOf(principal);
-    return replayed(await idempotently(
-      deps.db,
-      { scope: `dispatch-offers:${answer.answer === 'accepted' ? 'accept' : 'decline'}`, subject: principal.subject, key: idempotencyKey, request: { offerId, ...answer } },
-      async (tx) => ok(await answerInTx(tx, principal, providerId, offerId, answer)),
-    ));
-  };
-
-  async function answerInTx(tx: DbClient, principal: Principal, providerId: string, offerId: string, answer: OfferAnswer) {
-    const offer = await lockOffer(tx, providerId, offerId);
-    const now = deps.clock();
-    refuseStale(offer, now);
+export async function answerOffer({ tx, outbox, now }: WriteContext, principal: Principal, offerId: string, answer: OfferAnswer) {
+  const providerId = providerOf(principal);
+  const offer = await lockOffer(tx, providerId, offerId);
+  refuseStale(offer, now);
+  await tx.query(
+    `UPDATE dispatch.offers SET status = $2, decline_reason = $3, decline_comment = $4, answered_at = $5, answered_by = $6 WHERE id = $1`,
+    [offerId, answer.answer, answer.answer === 'declined' ? answer.reasonCode : null,
+     answer.answer === 'declined' ? (answer.comment ?? null) : null, now, principal.subject],
+  );
+  const common = { offerId, serviceOrderId: offer.service_order_id, providerId, answeredBy: principal.subject, at: now.toISOString() };
+  if (answer.answer === 'accepted') {
+    await outbox.add(offerAccepted, common, { subject: offer.service_order_id });
+  } else {
+    // Not offered this order again, whichever run comes next.
     await tx.query(
-      `UPDATE dispatch.offers SET status = $2, decline_reason = $3, decline_comment = $4, answered_at = $5, answered_by = $6 WHERE id = $1`,
-      [offerId, answer.answer, answer.answer === 'declined' ? answer.reasonCode : null,
-       answer.answer === 'declined' ? (answer.comment ?? null) : null, now, principal.subject],
+      `INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [offer.service_order_id, providerId, `declined:${answer.reasonCode}`],
     );
-    const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-    const common = { offerId, serviceOrderId: offer.service_order_id, providerId, answeredBy: principal.subject, at: now.toISOString() };
-    if (answer.answer === 'accepted') {
-      await outbox.add(offerAccepted, common, { subject: offer.service_order_id });
-    } else {
-      // Not offered this order again, whichever run comes next.
-      await tx.query(
-        `INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-        [offer.service_order_id, providerId, `declined:${answer.reasonCode}`],
-      );
-      await outbox.add(offerDeclined, { ...common, reason: answer.reasonCode }, { subject: offer.service_order_id });
-    }
-    await requestWorkflowMessage(outbox, messages.dispatchOfferAnswered, offer.service_order_id, { offerId, answer: answer.answer }, { messageId: `offer-answer:${offerId}` });
-    return { offerId, serviceOrderId: offer.service_order_id, status: answer.answer, answeredAt: now.toISOString(), answeredBy: principal.subject };
+    await outbox.add(offerDeclined, { ...common, reason: answer.reasonCode }, { subject: offer.service_order_id });
   }
+  await requestWorkflowMessage(outbox, messages.dispatchOfferAnswered, offer.service_order_id, { offerId, answer: answer.answer }, { messageId: `offer-answer:${offerId}` });
+  return { offerId, serviceOrderId: offer.service_order_id, status: answer.answer, answeredAt: now.toISOString(), answeredBy: principal.subject };
 }
 
 /** The reasons an answer comes too late, most decisive first. */

@@ -1,10 +1,7 @@
 import type { Principal } from '../../shared/auth/principal';
-import type { Db, DbClient } from '../../shared/db';
 import { informPartner } from '../../shared/domain/messages';
 import { ConflictError, NotFoundError } from '../../shared/errors';
-import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
-import { currentTraceHeaders } from '../../shared/observability/tracing';
-import { makeOutbox } from '../../shared/outbox';
+import type { WriteContext } from '../../shared/http';
 import { providerOf } from './provider';
 import { findAssignment } from './queries';
 import type { TechnicianBody } from './schema';
@@ -16,48 +13,37 @@ import type { TechnicianBody } from './schema';
  * once an appointment is booked with another technician the assignment keeps its technician
  * (409 `appointment-booked`). Nothing changes when refused. The technician is told (SMS).
  */
-export function makeAssignTechnician(deps: { db: Db; clock: () => Date; source: string }) {
-  return async (principal: Principal, assignmentId: string, body: TechnicianBody, idempotencyKey: string): Promise<HttpResult> => {
-    const providerId = providerOf(principal);
-    return replayed(await idempotently(
-      deps.db,
-      { scope: 'dispatch-offers:assign-technician', subject: principal.subject, key: idempotencyKey, request: { assignmentId, ...body } },
-      async (tx) => ok(await assignInTx(tx, providerId, assignmentId, body.technicianId)),
-    ));
-  };
-
-  async function assignInTx(tx: DbClient, providerId: string, assignmentId: string, technicianId: string) {
-    const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null; country_code: string }>(
-      `SELECT a.status, o.skills, a.service_order_id, a.technician_id, o.country_code,
-              (SELECT ap.technician_id FROM field.appointments ap
-                WHERE ap.assignment_id = a.id AND ap.status IN ('booked', 'checked-in') LIMIT 1) AS booked_with
-         FROM dispatch.assignments a JOIN orders.service_orders o ON o.id = a.service_order_id
-        WHERE a.id = $1 AND a.provider_id = $2
-        FOR UPDATE OF a`,
-      [assignmentId, providerId],
-    );
-    if (!assignment) throw new NotFoundError(`no assignment ${assignmentId} for your provider`);
-    if (assignment.status !== 'confirmed') {
-      throw new ConflictError(`assignment ${assignmentId} is ${assignment.status}, not live`, 'assignment-not-live');
-    }
-    const { rows: [technician] } = await tx.query<{ active: boolean; skills: string[] }>(
-      `SELECT active, skills FROM dispatch.technicians WHERE id = $1 AND provider_id = $2`,
-      [technicianId, providerId],
-    );
-    if (!technician) throw new NotFoundError(`technicianId: no technician ${technicianId} in your provider`);
-    if (!technician.active) throw new ConflictError(`technician ${technicianId} is not active`, 'technician-inactive');
-    const missing = assignment.skills.filter((skill) => !technician.skills.includes(skill));
-    if (missing.length > 0) {
-      throw new ConflictError(`technician ${technicianId} lacks the skills the order needs: ${missing.join(', ')}`, 'missing-skills');
-    }
-    if (assignment.booked_with !== null && assignment.booked_with !== technicianId) {
-      throw new ConflictError(`an appointment of assignment ${assignmentId} is booked with another technician`, 'appointment-booked');
-    }
-    await tx.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, technicianId]);
-    if (assignment.technician_id !== technicianId) {
-      const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-      await informPartner(outbox, { serviceOrderId: assignment.service_order_id, countryCode: assignment.country_code, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
-    }
-    return findAssignment(tx, providerId, assignmentId);
+export async function assignTechnician({ tx, outbox }: WriteContext, principal: Principal, assignmentId: string, { technicianId }: TechnicianBody) {
+  const providerId = providerOf(principal);
+  const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null; country_code: string }>(
+    `SELECT a.status, o.skills, a.service_order_id, a.technician_id, o.country_code,
+            (SELECT ap.technician_id FROM field.appointments ap
+              WHERE ap.assignment_id = a.id AND ap.status IN ('booked', 'checked-in') LIMIT 1) AS booked_with
+       FROM dispatch.assignments a JOIN orders.service_orders o ON o.id = a.service_order_id
+      WHERE a.id = $1 AND a.provider_id = $2
+      FOR UPDATE OF a`,
+    [assignmentId, providerId],
+  );
+  if (!assignment) throw new NotFoundError(`no assignment ${assignmentId} for your provider`);
+  if (assignment.status !== 'confirmed') {
+    throw new ConflictError(`assignment ${assignmentId} is ${assignment.status}, not live`, 'assignment-not-live');
   }
+  const { rows: [technician] } = await tx.query<{ active: boolean; skills: string[] }>(
+    `SELECT active, skills FROM dispatch.technicians WHERE id = $1 AND provider_id = $2`,
+    [technicianId, providerId],
+  );
+  if (!technician) throw new NotFoundError(`technicianId: no technician ${technicianId} in your provider`);
+  if (!technician.active) throw new ConflictError(`technician ${technicianId} is not active`, 'technician-inactive');
+  const missing = assignment.skills.filter((skill) => !technician.skills.includes(skill));
+  if (missing.length > 0) {
+    throw new ConflictError(`technician ${technicianId} lacks the skills the order needs: ${missing.join(', ')}`, 'missing-skills');
+  }
+  if (assignment.booked_with !== null && assignment.booked_with !== technicianId) {
+    throw new ConflictError(`an appointment of assignment ${assignmentId} is booked with another technician`, 'appointment-booked');
+  }
+  await tx.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, technicianId]);
+  if (assignment.technician_id !== technicianId) {
+    await informPartner(outbox, { serviceOrderId: assignment.service_order_id, countryCode: assignment.country_code, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
+  }
+  return findAssignment(tx, providerId, assignmentId);
 }

@@ -1,13 +1,13 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { idempotencyKeyOf, makeHttpFunction, ok, route } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import { makeAnswerOffer } from './answer-offer';
-import { makeAssignTechnician } from './assign-technician';
+import { answerOffer } from './answer-offer';
+import { assignTechnician } from './assign-technician';
 import { providerOf } from './provider';
 import { listAssignments, listOffers } from './queries';
 import { assignmentParams, declineBody, offerParams, offersQuery, technicianBody, withdrawBody } from './schema';
-import { makeWithdraw } from './withdraw';
+import { withdraw } from './withdraw';
 
 export const NAME = 'dispatch-offers';
 
@@ -22,12 +22,10 @@ const ADMIN = ['provider-admin'] as const;
  * Operators dispatch by hand through operator-tasks, not here.
  */
 export function dispatchOffersFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger; clock?: () => Date }) {
-  const clock = deps.clock ?? (() => new Date());
-  const source = `/functions/${NAME}`;
-  const answer = makeAnswerOffer({ db: deps.db, clock, source });
-  const withdraw = makeWithdraw({ db: deps.db, clock, source });
-  const assignTechnician = makeAssignTechnician({ db: deps.db, clock, source });
   return makeHttpFunction({
+    name: NAME,
+    db: deps.db,
+    clock: deps.clock,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
@@ -36,15 +34,15 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         path: '/offers',
         roles: STAFF,
         query: offersQuery,
-        handle: async ({ query, principal }) => ok({ offers: await listOffers(deps.db, providerOf(principal), query.status, clock()) }),
+        handle: async ({ query, principal }, { now }) => ({ offers: await listOffers(deps.db, providerOf(principal), query.status, now) }),
       }),
       route({
         method: 'POST',
         path: '/offers/:offerId/accept',
         roles: ADMIN,
         params: offerParams,
-        idempotent: true,
-        handle: ({ params, principal }, ctx) => answer(principal, params.offerId, { answer: 'accepted' }, idempotencyKeyOf(ctx)),
+        idempotent: 'accept',
+        handle: ({ params, principal }, ctx) => answerOffer(ctx, principal, params.offerId, { answer: 'accepted' }),
       }),
       route({
         method: 'POST',
@@ -52,14 +50,14 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         roles: STAFF,
         params: offerParams,
         body: declineBody,
-        idempotent: true,
-        handle: ({ params, body, principal }, ctx) => answer(principal, params.offerId, { answer: 'declined', ...body }, idempotencyKeyOf(ctx)),
+        idempotent: 'decline',
+        handle: ({ params, body, principal }, ctx) => answerOffer(ctx, principal, params.offerId, { answer: 'declined', ...body }),
       }),
       route({
         method: 'GET',
         path: '/assignments',
         roles: STAFF,
-        handle: async ({ principal }) => ok({ assignments: await listAssignments(deps.db, providerOf(principal)) }),
+        handle: async ({ principal }) => ({ assignments: await listAssignments(deps.db, providerOf(principal)) }),
       }),
       route({
         method: 'POST',
@@ -67,8 +65,8 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         roles: ADMIN,
         params: assignmentParams,
         body: withdrawBody,
-        idempotent: true,
-        handle: ({ params, body, principal }, ctx) => withdraw(principal, params.assignmentId, body, idempotencyKeyOf(ctx)),
+        idempotent: 'withdraw',
+        handle: ({ params, body, principal }, ctx) => withdraw(ctx, principal, params.assignmentId, body),
       }),
       route({
         method: 'PUT',
@@ -76,8 +74,8 @@ export function dispatchOffersFunction(deps: { db: Db; authenticator: Authentica
         roles: ADMIN,
         params: assignmentParams,
         body: technicianBody,
-        idempotent: true,
-        handle: ({ params, body, principal }, ctx) => assignTechnician(principal, params.assignmentId, body, idempotencyKeyOf(ctx)),
+        idempotent: 'assign-technician',
+        handle: ({ params, body, principal }, ctx) => assignTechnician(ctx, principal, params.assignmentId, body),
       }),
     ],
   });

@@ -5,8 +5,7 @@ import { isUniqueViolation, type DbClient } from '../../shared/db';
 import { assertInstallationSchedulable, installationBlockedError } from '../../shared/domain/installation-gate';
 import { informCustomer, informPartner } from '../../shared/domain/messages';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
-import { created, type HttpResult } from '../../shared/http';
-import type { Outbox } from '../../shared/outbox';
+import type { WriteContext } from '../../shared/http';
 import type { BookBody } from './schema';
 
 const HOUR_MS = 3_600_000;
@@ -29,16 +28,10 @@ interface OrderForBooking {
  * else gets 404. Refusals (409): the order is cancelled, no technician is assigned yet, the
  * installation is blocked by its technical visit, the order already has a live appointment,
  * the day is not one of the technician's working days, or the slot does not fit in what is
- * left of their daily capacity (or overlaps another appointment of theirs). Runs inside
- * `idempotently`'s transaction: the booking, its events and the stored answer commit together.
+ * left of their daily capacity (or overlaps another appointment of theirs). Runs in the route's
+ * transaction: the booking, its events and the answer the edge stores for retries commit together.
  */
-export async function bookAppointment(
-  tx: DbClient,
-  outbox: Outbox,
-  principal: Principal,
-  body: BookBody,
-  now: Date,
-): Promise<HttpResult> {
+export async function bookAppointment({ tx, outbox, now }: WriteContext, principal: Principal, body: BookBody) {
   const orderId = body.serviceOrderId;
   const { rows: [order] } = await tx.query<OrderForBooking>(
     `SELECT o.status, o.country_code, o.customer_id, o.sales_order_id, (c.email IS NOT NULL) AS has_email,
@@ -142,7 +135,7 @@ export async function bookAppointment(
     serviceOrderId: orderId, countryCode: order.country_code, providerId: appointment.providerId, technicianId: appointment.technicianId,
     templateId: 'field.appointment-booked', parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
-  return created({ ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source });
+  return { ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source };
 }
 
 /** Hours the order's products take (per unit, times the quantity). */

@@ -1,17 +1,15 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { idempotencyKeyOf, idempotently, makeHttpFunction, ok, replayed, route } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import { currentTraceHeaders } from '../../shared/observability/tracing';
-import { makeOutbox } from '../../shared/outbox';
 import { bookAppointment } from './book';
+import { checkIn } from './check-in';
+import { checkOut } from './check-out';
 import { defaultFieldConfig, type FieldConfig } from './config';
 import { myDay } from './day';
 import { appointmentParams, bookBody, checkInBody, checkOutBody, dayQuery } from './schema';
-import { checkIn, checkOut } from './visit';
 
 export const NAME = 'field-visits';
-const SOURCE = `/functions/${NAME}`;
 
 export interface FieldVisitsDeps {
   db: Db;
@@ -29,9 +27,10 @@ export interface FieldVisitsDeps {
  */
 export function fieldVisitsFunction(deps: FieldVisitsDeps) {
   const config = deps.config ?? defaultFieldConfig;
-  const clock = deps.clock ?? (() => new Date());
-  const outboxOf = (tx: Parameters<typeof makeOutbox>[0]) => makeOutbox(tx, { source: SOURCE, clock, traceHeaders: currentTraceHeaders });
   return makeHttpFunction({
+    name: NAME,
+    db: deps.db,
+    clock: deps.clock,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
@@ -40,17 +39,16 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         path: '/appointments',
         roles: ['provider-admin', 'technician'],
         body: bookBody,
-        idempotent: true,
-        handle: async ({ body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:book`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: body }, (tx) =>
-            bookAppointment(tx, outboxOf(tx), principal, body, clock()))),
+        idempotent: 'book',
+        status: 201,
+        handle: ({ body, principal }, ctx) => bookAppointment(ctx, principal, body),
       }),
       route({
         method: 'GET',
         path: '/day',
         roles: ['technician'],
         query: dayQuery,
-        handle: async ({ query, principal }) => ok(await myDay(deps.db, principal, query.date)),
+        handle: ({ query, principal }) => myDay(deps.db, principal, query.date),
       }),
       route({
         method: 'POST',
@@ -58,10 +56,8 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         roles: ['technician'],
         params: appointmentParams,
         body: checkInBody,
-        idempotent: true,
-        handle: async ({ params, body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:check-in`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: { params, body } }, (tx) =>
-            checkIn(tx, outboxOf(tx), principal, params.id, body, clock(), config))),
+        idempotent: 'check-in',
+        handle: ({ params, body, principal }, ctx) => checkIn(ctx, principal, params.id, body, config),
       }),
       route({
         method: 'POST',
@@ -69,10 +65,8 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         roles: ['technician'],
         params: appointmentParams,
         body: checkOutBody,
-        idempotent: true,
-        handle: async ({ params, body, principal }, ctx) =>
-          replayed(await idempotently(deps.db, { scope: `${NAME}:check-out`, subject: principal.subject, key: idempotencyKeyOf(ctx), request: { params, body } }, (tx) =>
-            checkOut(tx, outboxOf(tx), principal, params.id, body, clock()))),
+        idempotent: 'check-out',
+        handle: ({ params, body, principal }, ctx) => checkOut(ctx, principal, params.id, body),
       }),
     ],
   });

@@ -1,5 +1,5 @@
 import type { Authenticator } from '../../shared/auth/principal';
-import { makeHttpFunction, ok, route } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import type { OperatorTasks } from './handler';
 import { completeBody, listIncidentsQuery, listTasksQuery, taskKeyParams } from './schema';
@@ -12,32 +12,33 @@ const OFFICE = ['operator', 'admin'] as const;
 export function operatorTasksFunction(deps: { operatorTasks: OperatorTasks; authenticator: Authenticator; logger: Logger }) {
   const { operatorTasks: work } = deps;
   return makeHttpFunction({
+    name: NAME,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
       route({
         method: 'GET', path: '/tasks', roles: OFFICE, query: listTasksQuery,
-        handle: async ({ query, principal }) => ok(await work.listTasks(principal, query)),
+        handle: ({ query, principal }) => work.listTasks(principal, query),
       }),
       route({
         method: 'GET', path: '/tasks/:key', roles: OFFICE, params: taskKeyParams,
-        handle: async ({ params, principal }) => ok(await work.getTask(principal, params.key)),
+        handle: ({ params, principal }) => work.getTask(principal, params.key),
       }),
       route({
         method: 'POST', path: '/tasks/:key/claim', roles: OFFICE, params: taskKeyParams,
-        handle: async ({ params, principal }) => ok(await work.claim(principal, params.key)),
+        handle: ({ params, principal }) => work.claim(principal, params.key),
       }),
       route({
         method: 'POST', path: '/tasks/:key/unclaim', roles: OFFICE, params: taskKeyParams,
-        handle: async ({ params, principal }) => ok(await work.unclaim(principal, params.key)),
+        handle: ({ params, principal }) => work.unclaim(principal, params.key),
       }),
       route({
         method: 'POST', path: '/tasks/:key/complete', roles: OFFICE, params: taskKeyParams, body: completeBody,
-        handle: async ({ params, body, principal }) => ok(await work.complete(principal, params.key, body?.variables ?? {})),
+        handle: ({ params, body, principal }) => work.complete(principal, params.key, body?.variables ?? {}),
       }),
       route({
         method: 'GET', path: '/incidents', roles: OFFICE, query: listIncidentsQuery,
-        handle: async ({ query, principal }) => ok(await work.listIncidents(principal, query)),
+        handle: ({ query, principal }) => work.listIncidents(principal, query),
       }),
     ],
   });

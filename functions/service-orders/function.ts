@@ -1,7 +1,7 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
-import { makeHttpFunction, ok, route } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { dispatchHistory } from './dispatch';
 import { detail, summary } from './present';
@@ -20,6 +20,7 @@ const OFFICE = ['operator', 'admin'] as const;
  */
 export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Authenticator; logger: Logger }) {
   return makeHttpFunction({
+    name: NAME,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
@@ -30,7 +31,7 @@ export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Auth
         query: listQuery,
         handle: async ({ query, principal }) => {
           const page = await listOrders(deps.db, principal, query);
-          return ok({ items: page.items.map(summary), nextCursor: page.nextCursor });
+          return { items: page.items.map(summary), nextCursor: page.nextCursor };
         },
       }),
       route({
@@ -41,7 +42,7 @@ export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Auth
         handle: async ({ params, principal }) => {
           const row = await findOrder(deps.db, principal, params.id);
           if (!row) throw new NotFoundError(`service order ${params.id} not found`);
-          return ok(detail(row));
+          return detail(row);
         },
       }),
       route({
@@ -51,7 +52,7 @@ export function serviceOrdersFunction(deps: { db: Queryable; authenticator: Auth
         params: orderIdParams,
         handle: async ({ params, principal }) => {
           if (!(await orderInScope(deps.db, principal, params.id))) throw new NotFoundError(`service order ${params.id} not found`);
-          return ok(await dispatchHistory(deps.db, params.id));
+          return dispatchHistory(deps.db, params.id);
         },
       }),
     ],

@@ -1,17 +1,10 @@
 import { messages } from '../../bpmn/contract';
-import { withTransaction, type Db, type Queryable } from '../../shared/db';
+import type { Queryable } from '../../shared/db';
 import type { AnswerTokenClaims } from '../../shared/domain/tv-answer-token';
 import { ConflictError, NotFoundError } from '../../shared/errors';
-import { currentTraceHeaders } from '../../shared/observability/tracing';
-import { makeOutbox } from '../../shared/outbox';
+import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
-
-export interface CustomerAnswerDeps {
-  db: Db;
-  clock: () => Date;
-  /** CloudEvent source of the events this function produces. */
-  source: string;
-}
+import type { AnswerBody } from './schema';
 
 interface AdjustmentsRow {
   visit_id: string;
@@ -50,8 +43,9 @@ function present(row: AdjustmentsRow, now: Date) {
   };
 }
 
-export function makeShowAdjustments(deps: CustomerAnswerDeps) {
-  return async (claims: AnswerTokenClaims) => present(await findAdjustments(deps.db, claims), deps.clock());
+/** What the link asks the customer, and whether it is still open. */
+export async function showAdjustments(db: Queryable, claims: AnswerTokenClaims, now: Date) {
+  return present(await findAdjustments(db, claims), now);
 }
 
 /**
@@ -62,32 +56,27 @@ export function makeShowAdjustments(deps: CustomerAnswerDeps) {
  * deadline 409 `answer-deadline-passed` — also once the workflow's own deadline timer has
  * cancelled the installation (the engine's clock is the one that decides).
  */
-export function makeAnswerAdjustments(deps: CustomerAnswerDeps) {
-  /** The stored answer when it is the same (a repeat), nothing when none yet; 409 otherwise. */
-  const check = (row: AdjustmentsRow, answer: 'accepted' | 'refused', now: Date): 'repeat' | 'new' => {
-    if (row.customer_answer) {
-      if (row.customer_answer === answer) return 'repeat';
-      throw new ConflictError(`the adjustments were already ${row.customer_answer}`, 'already-answered');
-    }
-    if ((row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) || row.installation_status === 'cancelled') {
-      throw new ConflictError('the deadline to answer has passed', 'answer-deadline-passed');
-    }
-    return 'new';
-  };
-  return async (claims: AnswerTokenClaims, body: { accepted: boolean; comment?: string | undefined }) => {
-    const answer = body.accepted ? 'accepted' : 'refused';
-    const now = deps.clock();
-    return withTransaction(deps.db, async (tx) => {
-      const locked = await findAdjustments(tx, claims, true);
-      if (check(locked, answer, now) === 'repeat') return present(locked, now);
-      await tx.query(
-        'UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1',
-        [locked.visit_id, answer, body.comment ?? null, now]);
-      const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-      await requestWorkflowMessage(outbox, messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
-        messageId: `tv-answer:${claims.visitId}`,
-      });
-      return present({ ...locked, customer_answer: answer, answered_at: now }, now);
-    });
-  };
+export async function answerAdjustments({ tx, outbox, now }: WriteContext, claims: AnswerTokenClaims, body: AnswerBody) {
+  const answer = body.accepted ? 'accepted' : 'refused';
+  const locked = await findAdjustments(tx, claims, true);
+  if (check(locked, answer, now) === 'repeat') return present(locked, now);
+  await tx.query(
+    'UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1',
+    [locked.visit_id, answer, body.comment ?? null, now]);
+  await requestWorkflowMessage(outbox, messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
+    messageId: `tv-answer:${claims.visitId}`,
+  });
+  return present({ ...locked, customer_answer: answer, answered_at: now }, now);
+}
+
+/** `repeat` when the stored answer is the same, `new` when there is none yet; 409 otherwise. */
+function check(row: AdjustmentsRow, answer: 'accepted' | 'refused', now: Date): 'repeat' | 'new' {
+  if (row.customer_answer) {
+    if (row.customer_answer === answer) return 'repeat';
+    throw new ConflictError(`the adjustments were already ${row.customer_answer}`, 'already-answered');
+  }
+  if ((row.answer_deadline && row.answer_deadline.getTime() <= now.getTime()) || row.installation_status === 'cancelled') {
+    throw new ConflictError('the deadline to answer has passed', 'answer-deadline-passed');
+  }
+  return 'new';
 }

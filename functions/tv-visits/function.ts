@@ -1,10 +1,10 @@
 import type { Authenticator } from '../../shared/auth/principal';
 import type { Db } from '../../shared/db';
-import { idempotencyKeyOf, makeHttpFunction, ok, route } from '../../shared/http';
+import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import { makeAssignVisit } from './assign';
+import { assignVisit } from './assign';
 import { findVisit, present } from './queries';
-import { makeRecordOutcome } from './record-outcome';
+import { recordOutcome } from './record-outcome';
 import { assignmentBody, orderParams, outcomeBody } from './schema';
 
 export const NAME = 'tv-visits';
@@ -15,10 +15,10 @@ export const NAME = 'tv-visits';
  * record its outcome (the assigned technician).
  */
 export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; logger: Logger; clock?: () => Date }) {
-  const clock = deps.clock ?? (() => new Date());
-  const assign = makeAssignVisit({ db: deps.db, clock });
-  const recordOutcome = makeRecordOutcome({ db: deps.db, clock, source: `/functions/${NAME}` });
   return makeHttpFunction({
+    name: NAME,
+    db: deps.db,
+    clock: deps.clock,
     authenticator: deps.authenticator,
     logger: deps.logger,
     routes: [
@@ -27,7 +27,7 @@ export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; l
         path: '/orders/:orderId/visit',
         roles: ['operator', 'admin', 'provider-admin', 'technician'],
         params: orderParams,
-        handle: async ({ params, principal }) => ok(present(await findVisit(deps.db, principal, params.orderId))),
+        handle: async ({ params, principal }) => present(await findVisit(deps.db, principal, params.orderId)),
       }),
       route({
         method: 'PUT',
@@ -35,7 +35,8 @@ export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; l
         roles: ['operator', 'admin', 'provider-admin'],
         params: orderParams,
         body: assignmentBody,
-        handle: async ({ params, body, principal }) => ok(await assign(principal, params.orderId, body)),
+        transaction: true,
+        handle: ({ params, body, principal }, ctx) => assignVisit(ctx, principal, params.orderId, body),
       }),
       route({
         method: 'POST',
@@ -43,8 +44,8 @@ export function tvVisitsFunction(deps: { db: Db; authenticator: Authenticator; l
         roles: ['technician'],
         params: orderParams,
         body: outcomeBody,
-        idempotent: true,
-        handle: async ({ params, body, principal }, ctx) => recordOutcome(principal, params.orderId, body, idempotencyKeyOf(ctx)),
+        idempotent: 'outcome',
+        handle: ({ params, body, principal }, ctx) => recordOutcome(ctx, principal, params.orderId, body),
       }),
     ],
   });

@@ -1,21 +1,12 @@
 import { messages } from '../../bpmn/contract';
 import { tvVisitCompleted } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
-import type { Db, DbClient, Queryable } from '../../shared/db';
-import { idempotently, ok, replayed, type HttpResult } from '../../shared/http';
+import type { Queryable } from '../../shared/db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
-import { currentTraceHeaders } from '../../shared/observability/tracing';
-import { makeOutbox } from '../../shared/outbox';
+import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import { findVisit, present, type VisitRow } from './queries';
 import type { OutcomeBody } from './schema';
-
-export interface RecordOutcomeDeps {
-  db: Db;
-  clock: () => Date;
-  /** CloudEvent source of the events this function produces. */
-  source: string;
-}
 
 /**
  * The assigned technician records the visit's outcome (and, for YES_BUT, the adjustments):
@@ -26,50 +17,40 @@ export interface RecordOutcomeDeps {
  * workflow hears of the outcome (and moves on to the adjustments) only once it is committed.
  *
  * Anyone but the assigned technician gets 404; a visit no longer pending, or an order that
- * never needed one, gets 409 `no-pending-visit`. The app's Idempotency-Key makes a retry of the
- * same recording get its first answer back; a new recording of a completed visit is refused.
+ * never needed one, gets 409 `no-pending-visit`. The app's Idempotency-Key (the route's) makes a
+ * retry of the same recording get its first answer back; a new recording of a completed visit is refused.
  */
-export function makeRecordOutcome(deps: RecordOutcomeDeps) {
-  const pending = (visit: VisitRow, principal: Principal, orderId: string) => {
-    if (visit.technician_subject !== principal.subject) throw new NotFoundError(`no technical visit of service order ${orderId}`);
-    if (visit.status !== 'scheduled') {
-      throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}: no pending visit`, 'no-pending-visit');
+export async function recordOutcome({ tx, outbox, now: recordedAt }: WriteContext, principal: Principal, orderId: string, body: OutcomeBody) {
+  const visit = await findVisit(tx, principal, orderId, { lock: true }).catch(async (error: unknown) => {
+    // An order of the caller's provider that never had a visit has no pending TV (409); a
+    // visit assigned to someone else, or another provider's order, stays invisible (404).
+    if (error instanceof NotFoundError && (await ownOrderWithoutVisit(tx, principal, orderId))) {
+      throw new ConflictError(`service order ${orderId} has no technical visit: no pending visit`, 'no-pending-visit');
     }
-  };
-  return async (principal: Principal, orderId: string, body: OutcomeBody, idempotencyKey: string): Promise<HttpResult> =>
-    replayed(await idempotently(
-      deps.db,
-      { scope: 'tv-visits:outcome', subject: principal.subject, key: idempotencyKey, request: { orderId, body } },
-      async (tx) => ok(await record(tx, principal, orderId, body)),
-    ));
-
-  async function record(tx: DbClient, principal: Principal, orderId: string, body: OutcomeBody) {
-    const visit = await findVisit(tx, principal, orderId, { lock: true }).catch(async (error: unknown) => {
-      // An order of the caller's provider that never had a visit has no pending TV (409); a
-      // visit assigned to someone else, or another provider's order, stays invisible (404).
-      if (error instanceof NotFoundError && (await ownOrderWithoutVisit(tx, principal, orderId))) {
-        throw new ConflictError(`service order ${orderId} has no technical visit: no pending visit`, 'no-pending-visit');
-      }
-      throw error;
-    });
-    pending(visit, principal, orderId);
-    const recordedAt = deps.clock();
+    throw error;
+  });
+  pending(visit, principal, orderId);
+  await tx.query(
+    `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
+      WHERE id = $1`,
+    [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt]);
+  const adjustments = body.outcome === 'YES_BUT' ? body.adjustments ?? null : null;
+  if (adjustments) {
     await tx.query(
-      `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
-        WHERE id = $1`,
-      [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt]);
-    const adjustments = body.outcome === 'YES_BUT' ? body.adjustments ?? null : null;
-    if (adjustments) {
-      await tx.query(
-        `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`,
-        [visit.id, orderId, JSON.stringify(adjustments.lines), adjustments.extraCost.amountMinor, adjustments.extraCost.currency]);
-    }
-    const outbox = makeOutbox(tx, { source: deps.source, clock: deps.clock, traceHeaders: currentTraceHeaders });
-    await outbox.add(tvVisitCompleted, {
-      visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
-    }, { subject: orderId });
-    await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
-    return present(await findVisit(tx, principal, orderId));
+      `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`,
+      [visit.id, orderId, JSON.stringify(adjustments.lines), adjustments.extraCost.amountMinor, adjustments.extraCost.currency]);
+  }
+  await outbox.add(tvVisitCompleted, {
+    visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
+  }, { subject: orderId });
+  await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
+  return present(await findVisit(tx, principal, orderId));
+}
+
+function pending(visit: VisitRow, principal: Principal, orderId: string): void {
+  if (visit.technician_subject !== principal.subject) throw new NotFoundError(`no technical visit of service order ${orderId}`);
+  if (visit.status !== 'scheduled') {
+    throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}: no pending visit`, 'no-pending-visit');
   }
 }
 

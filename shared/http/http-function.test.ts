@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
 import type { Authenticator, Principal } from '../auth/principal';
-import { ConflictError, NotFoundError, PermanentError, RetryableError, UnauthenticatedError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError, PermanentError, RetryableError, UnauthenticatedError } from '../errors';
 import { makeHttpFunction } from './http-function';
-import { created, matchPath, ok, route } from './route';
+import { matchPath, route } from './route';
 
 const scope = { countries: ['ES'], businessUnits: [], stores: [], providerId: null };
 const principals: Record<string, Principal> = {
@@ -26,14 +26,14 @@ const routes = [
   route({
     method: 'GET', path: '/orders/:id', roles: ['operator', 'admin'],
     params: z.object({ id: z.uuid() }), query: z.object({ include: z.enum(['lines']).optional() }),
-    handle: ({ params, query, principal }) => Promise.resolve(ok({ id: params.id, include: query.include ?? null, by: principal.subject })),
+    handle: ({ params, query, principal }) => Promise.resolve({ id: params.id, include: query.include ?? null, by: principal.subject }),
   }),
   route({
-    method: 'POST', path: '/orders', roles: ['operator'],
+    method: 'POST', path: '/orders', roles: ['operator'], status: 201, headers: () => ({ location: '/orders/new' }),
     body: z.object({ storeCode: z.string().min(1), lines: z.array(z.object({ quantity: z.number().int().positive() })).min(1) }),
     handle: (input) => {
       calls.push(input.body);
-      return Promise.resolve({ ...created({ storeCode: input.body.storeCode }), headers: { location: '/orders/new' } });
+      return Promise.resolve({ storeCode: input.body.storeCode });
     },
   }),
   route({ method: 'POST', path: '/orders/:id/cancel', roles: ['operator'], handle: () => Promise.reject(new ConflictError('order already closed', 'order-closed')) }),
@@ -41,9 +41,15 @@ const routes = [
   route({ method: 'GET', path: '/missing', roles: ['operator'], handle: () => Promise.reject(new NotFoundError('order not found')) }),
   route({ method: 'GET', path: '/busy', roles: ['operator'], handle: () => Promise.reject(new RetryableError('database unavailable')) }),
   route({ method: 'GET', path: '/boom', roles: ['operator'], handle: () => Promise.reject(new Error('password=hunter2 at 10.0.0.5')) }),
-  route({ method: 'DELETE', path: '/orders/:id', roles: ['operator'], handle: () => Promise.resolve({ status: 204 }) }),
+  route({ method: 'DELETE', path: '/orders/:id', roles: ['operator'], status: 204, handle: () => Promise.resolve(undefined) }),
+  route({
+    method: 'GET', path: '/links/:token', roles: 'anyone', params: z.object({ token: z.string() }),
+    handle: ({ params, principal }) => (params.token === 'good-link'
+      ? Promise.resolve({ principal: principal ?? null })
+      : Promise.reject(new UnauthenticatedError('invalid or expired link'))),
+  }),
 ];
-const url = await startFunction('http-test', makeHttpFunction({ routes, authenticator, logger }));
+const url = await startFunction('http-test', makeHttpFunction({ name: 'http-test', routes, authenticator, logger, headers: { 'cache-control': 'no-store' } }));
 
 async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   const headers: Record<string, string> = { ...options.headers };
@@ -121,6 +127,34 @@ describe('makeHttpFunction', () => {
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', requestId: 'req-boom', error: expect.objectContaining({ message: 'password=hunter2 at 10.0.0.5' }) as unknown }));
   });
 
+  it('when a path param has a malformed percent-encoding, then 400 naming the path, before any token is asked for', async () => {
+    for (const token of [undefined, 'op-token']) {
+      const answer = await call('GET', '/orders/%E0%A4%A', { token });
+      expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_input', message: 'invalid path /orders/%E0%A4%A: malformed percent-encoding', issues: [{ field: 'path' }] } });
+    }
+  });
+
+  it('when a route is open to anyone, then no token is asked, the handler gets no principal, and its 401 carries no bearer challenge', async () => {
+    expect(await call('GET', '/links/good-link')).toMatchObject({ status: 200, body: { principal: null } });
+    const refused = await call('GET', '/links/leaked-secret', { token: 'op-token' });
+    expect(refused).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
+    expect(refused.headers.get('www-authenticate')).toBeNull();
+  });
+
+  it('when requests are logged, then lines name the matched route, never its path (a path may carry a credential)', async () => {
+    await call('GET', '/links/leaked-secret');
+    await call('GET', `/orders/${ORDER}`, { token: 'op-token' });
+    expect(JSON.stringify(logger.lines)).not.toContain('leaked-secret');
+    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'request refused', route: '/links/:token', status: 401 }));
+    expect(logger.lines).toContainEqual(expect.objectContaining({ msg: 'request handled', route: '/orders/:id', status: 200 }));
+  });
+
+  it('when the function sets headers for every answer, then successes, refusals and the health check carry them', async () => {
+    for (const answer of [await call('GET', '/links/good-link'), await call('GET', '/links/bad'), await call('GET', '/nowhere'), await call('GET', '/healthz')]) {
+      expect(answer.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+
   it('when no x-request-id is sent, then one is generated and returned', async () => {
     const answer = await call('GET', '/healthz');
     expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -133,6 +167,16 @@ describe('matchPath', () => {
     expect(matchPath('/:id', '/abc')).toEqual({ id: 'abc' });
     expect(matchPath('/orders/:id/lines/:line', '/orders/o%201/lines/2/')).toEqual({ id: 'o 1', line: '2' });
     expect(matchPath('/orders/:id', '/orders/a%2Fb')).toEqual({ id: 'a/b' });
+  });
+
+  it('when a named segment has a malformed percent-encoding, then InvalidInputError naming the path', () => {
+    expect(() => matchPath('/orders/:id', '/orders/%E0%A4%A')).toThrow(InvalidInputError);
+    expect(() => matchPath('/orders/:id', '/orders/%E0%A4%A')).toThrow('invalid path /orders/%E0%A4%A: malformed percent-encoding');
+    expect(() => matchPath('/orders/:id/lines/:line', '/orders/1/lines/%')).toThrow(/invalid path \/orders\/1\/lines\/%/);
+  });
+
+  it('when the literals differ, then undefined even if another segment is malformed (the path is not this route\'s)', () => {
+    expect(matchPath('/orders/:id', '/offers/%E0%A4%A')).toBeUndefined();
   });
 
   it('when a literal differs or the segment count differs, then undefined', () => {

@@ -1,56 +1,85 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from '@google-cloud/functions-framework';
 import type { z } from 'zod';
-import { hasAnyRole, type Authenticator } from '../auth/principal';
+import { hasAnyRole, type Authenticator, type Principal } from '../auth/principal';
+import type { Db } from '../db/pool';
 import { ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../errors';
 import type { Logger } from '../logging';
 import { answeredHealthCheck } from '../runtime/health';
 import { toHttpError } from './errors';
+import { checkRoutes, execute } from './execute';
 import { matchPath, type Route } from './route';
 
 export interface HttpFunctionOptions {
+  /** The function's name: the source of the events its writes put in the outbox, the prefix of its idempotency scopes. */
+  name: string;
   routes: Route[];
-  authenticator: Authenticator;
+  /** Verifies bearer tokens; needed unless every route is open to `'anyone'`. */
+  authenticator?: Authenticator;
   logger: Logger;
+  /** Needed by routes declared `transaction` or `idempotent`. */
+  db?: Db;
+  clock?: () => Date;
+  /** Headers of every answer, e.g. `cache-control: no-store`. */
+  headers?: Record<string, string>;
 }
 
 /**
  * The edge of every HTTP function: matches the route, authenticates the bearer token,
- * checks the role, validates params, query and body, calls the handler and writes its
- * result. Errors are mapped once (./errors.ts). `GET /healthz` answers without a token.
+ * checks the role, validates params, query and body, runs the handler — in a transaction with
+ * the outbox for writes, once per Idempotency-Key for idempotent ones (./execute.ts) — and
+ * writes its result. Errors are mapped once (./errors.ts). `GET /healthz` answers without a
+ * token. Log lines name the route, not the path (a path may carry a credential).
  */
 export function makeHttpFunction(options: HttpFunctionOptions) {
+  const exec = { name: options.name, db: options.db, clock: options.clock ?? (() => new Date()) };
+  checkRoutes(exec, options.routes, options.authenticator !== undefined);
   return async (req: Request, res: Response): Promise<void> => {
     const requestId = req.header('x-request-id') ?? randomUUID();
     const logger = options.logger.child({ requestId });
     res.setHeader('x-request-id', requestId);
+    for (const [name, value] of Object.entries(options.headers ?? {})) res.setHeader(name, value);
+    let matched: Route | undefined;
     try {
       if (answeredHealthCheck(req, res)) return;
       const found = findRoute(options.routes, req.method, req.path);
-      const principal = await options.authenticator.authenticate(req.header('authorization'));
-      if (!hasAnyRole(principal, found.route.roles)) {
-        throw new ForbiddenError(`this action needs one of the roles: ${found.route.roles.join(', ')}`);
-      }
+      matched = found.route;
+      const principal = await authorize(options.authenticator, found.route, req.header('authorization'));
       const input = {
         params: validate(found.route.params, found.params, 'params'),
         query: validate(found.route.query, req.query, 'query'),
         body: validate(found.route.body, found.route.body ? jsonBody(req) : undefined, 'body'),
         principal,
       };
-      const idempotencyKey = found.route.idempotent ? readIdempotencyKey(req.header('idempotency-key')) : undefined;
-      const result = await found.route.handle(input, { logger, requestId, ...(idempotencyKey ? { idempotencyKey } : {}) });
-      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-      if (result.body === undefined) res.status(result.status).end();
-      else res.status(result.status).json(result.body);
-      logger.info('request handled', { method: req.method, route: found.route.path, status: result.status, subject: principal.subject });
+      const idempotencyKey = found.route.idempotent !== undefined ? readIdempotencyKey(req.header('idempotency-key')) : undefined;
+      const answer = await execute(exec, found.route, input, { logger, requestId, now: exec.clock() }, idempotencyKey);
+      for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+      if (answer.body === undefined || answer.status === 204) res.status(answer.status).end();
+      else res.status(answer.status).json(answer.body);
+      logger.info('request handled', {
+        method: req.method, route: found.route.path, status: answer.status, subject: principal?.subject, ...(answer.replayed ? { replayed: true } : {}),
+      });
     } catch (error) {
       const answer = toHttpError(error);
-      if (answer.status >= 500) logger.error('request failed', { error, method: req.method, path: req.path });
-      else logger.info('request refused', { status: answer.status, reason: answer.body.message, path: req.path });
-      for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+      const where = matched ? { method: req.method, route: matched.path } : { method: req.method, path: req.path };
+      if (answer.status >= 500) logger.error('request failed', { error, ...where });
+      else logger.info('request refused', { status: answer.status, reason: answer.body.message, ...where });
+      for (const [name, value] of Object.entries(answer.headers ?? {})) {
+        // A route open to anyone checks a credential of its own (a signed link), not a bearer token: no challenge.
+        if (!(name === 'www-authenticate' && matched?.roles === 'anyone')) res.setHeader(name, value);
+      }
       res.status(answer.status).json(answer.body);
     }
   };
+}
+
+/** The caller, when the route asks for a bearer token with one of its roles. */
+async function authorize(authenticator: Authenticator | undefined, route: Route, authorization: string | undefined): Promise<Principal | undefined> {
+  if (route.roles === 'anyone') return undefined;
+  if (!authenticator) throw new Error(`${route.method} ${route.path} needs a bearer token and the function has no authenticator`);
+  const principal = await authenticator.authenticate(authorization);
+  if (!hasAnyRole(principal, route.roles)) throw new ForbiddenError(`this action needs one of the roles: ${route.roles.join(', ')}`);
+  return principal;
 }
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;

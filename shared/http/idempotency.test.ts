@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { unique, useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
@@ -6,8 +7,10 @@ import { memoryLogger } from '../../test/support/logger';
 import type { DbClient } from '../db';
 import { ConflictError, RetryableError } from '../errors';
 import { makeHttpFunction } from './http-function';
-import { idempotently, type IdempotentRequest } from './idempotency';
-import { ok, replayed, route } from './route';
+import { idempotently, replayHeaders, type IdempotentRequest } from './idempotency';
+import { route } from './route';
+
+const ok = (body: unknown) => ({ status: 200, body });
 
 const db = useTestDb();
 
@@ -40,8 +43,8 @@ describe('idempotently', () => {
     const first = await idempotently(db, req, work);
     const again = await idempotently(db, req, work);
     expect(again).toEqual({ status: 200, body: { attempt: 1 }, replayed: true });
-    expect(replayed(again).headers).toEqual({ 'idempotent-replayed': 'true' });
-    expect(replayed(first).headers).toBeUndefined();
+    expect(replayHeaders(again)).toEqual({ 'idempotent-replayed': 'true' });
+    expect(replayHeaders(first)).toEqual({});
     expect(await timesDone(consumer)).toBe(1);
   });
 
@@ -103,12 +106,13 @@ describe('routes declared idempotent', async () => {
   const principal = { subject: 'padmin-0001', roles: ['provider-admin' as const], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: null } };
   const consumer = `route-${unique()}`;
   const url = await startFunction('idempotency-test', makeHttpFunction({
+    name: 'idempotency-test',
+    db,
     authenticator: fixedAuthenticator('t0ken', principal),
     logger: memoryLogger(),
     routes: [route({
-      method: 'POST', path: '/things', roles: ['provider-admin'], idempotent: true,
-      handle: async ({ principal: p }, ctx) => replayed(await idempotently(db, { scope: 'test:things', subject: p.subject, key: ctx.idempotencyKey!, request: {} },
-        async (tx) => { await doWork(tx, consumer); return ok({ key: ctx.idempotencyKey }); })),
+      method: 'POST', path: '/things', roles: ['provider-admin'], idempotent: 'things',
+      handle: async (_input, ctx) => { await doWork(ctx.tx, consumer); return { id: randomUUID() }; },
     })],
   }));
   const post = (headers: Record<string, string>) => fetch(`${url}/things`, { method: 'POST', headers: { authorization: 'Bearer t0ken', ...headers } });

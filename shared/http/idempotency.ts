@@ -3,7 +3,6 @@ import type { Db, DbClient } from '../db/pool';
 import { withTransaction } from '../db/transaction';
 import { ConflictError, isAppError, InvalidInputError } from '../errors';
 import { toHttpError } from './errors';
-import type { HttpResult } from './route';
 
 export interface IdempotentRequest {
   /** The operation, e.g. `dispatch-offers:accept`: a key is unique per scope and caller. */
@@ -15,9 +14,13 @@ export interface IdempotentRequest {
   request: unknown;
 }
 
-export interface Replayable {
+/** An answer as it is stored: its status and body. */
+export interface StoredAnswer {
   status: number;
   body: unknown;
+}
+
+export interface Replayable extends StoredAnswer {
   /** True when this is the stored answer of an earlier request with the same key. */
   replayed: boolean;
 }
@@ -25,14 +28,15 @@ export interface Replayable {
 const fingerprint = (request: unknown) => createHash('sha256').update(JSON.stringify(request ?? null)).digest('hex');
 
 /**
- * Runs a write once per client-supplied key, for apps that work offline and retry: the first
+ * Runs a write once per client-supplied key, for apps that work offline and retry (the HTTP
+ * wrapper calls it for routes declared `idempotent`): the first
  * answer is stored with the write's effect (same transaction) and a retry gets it back without
  * doing the work twice. A business refusal (4xx: stale offer, bad state) is the first answer too,
  * so it is stored and replayed; a failure that may pass (5xx, retryable) stores nothing and the
  * retry runs the work again. Concurrent requests with one key: the second waits on the row,
  * then replays.
  */
-export async function idempotently(db: Db, request: IdempotentRequest, work: (tx: DbClient) => Promise<HttpResult>): Promise<Replayable> {
+export async function idempotently(db: Db, request: IdempotentRequest, work: (tx: DbClient) => Promise<StoredAnswer>): Promise<Replayable> {
   const hash = fingerprint(request.request);
   try {
     return await withTransaction(db, async (tx) => {
@@ -82,4 +86,9 @@ async function store(tx: DbClient, request: IdempotentRequest, status: number, b
     status,
     JSON.stringify(body),
   ]);
+}
+
+/** The headers that tell a replayed answer from a first one (`Idempotent-Replayed: true`). */
+export function replayHeaders(answer: Replayable): Record<string, string> {
+  return answer.replayed ? { 'idempotent-replayed': 'true' } : {};
 }

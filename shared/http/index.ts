@@ -1,4 +1,4 @@
 export { toHttpError } from './errors';
 export { makeHttpFunction, type HttpFunctionOptions } from './http-function';
-export { idempotently, type IdempotentRequest, type Replayable } from './idempotency';
-export { created, idempotencyKeyOf, matchPath, ok, replayed, route, type HttpResult, type Route, type RouteContext } from './route';
+export { idempotently, replayHeaders, type IdempotentRequest, type Replayable, type StoredAnswer } from './idempotency';
+export { matchPath, route, type Access, type Route, type RouteContext, type WriteContext } from './route';

@@ -1,96 +1,121 @@
 import type { z } from 'zod';
 import type { Principal, Role } from '../auth/principal';
+import type { DbClient } from '../db/pool';
+import { InvalidInputError } from '../errors';
 import type { Logger } from '../logging';
+import type { Outbox } from '../outbox/outbox';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** What a handler returns; the wrapper writes it. */
-export interface HttpResult {
-  /** 2xx; a replayed idempotent write answers its first answer's status, which may be a 4xx. */
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export const ok = (body: unknown): HttpResult => ({ status: 200, body });
-export const created = (body: unknown): HttpResult => ({ status: 201, body });
-/** The client's key of a route declared `idempotent` (the edge refuses a request without one). */
-export function idempotencyKeyOf(ctx: RouteContext): string {
-  if (ctx.idempotencyKey === undefined) throw new Error('a route not declared idempotent asked for its Idempotency-Key');
-  return ctx.idempotencyKey;
-}
-
-/** The answer of an idempotent write, first or replayed (`Idempotent-Replayed: true` tells which). */
-export const replayed = (r: { status: number; body: unknown; replayed: boolean }): HttpResult => ({
-  status: r.status,
-  body: r.body,
-  ...(r.replayed ? { headers: { 'idempotent-replayed': 'true' } } : {}),
-});
-
-export interface RouteInput<P, Q, B> {
-  params: P;
-  query: Q;
-  body: B;
-  principal: Principal;
-}
-
+/** What every handler gets besides its input. */
 export interface RouteContext {
   logger: Logger;
   requestId: string;
-  /** The client's `Idempotency-Key` header, present (and checked) on routes declared `idempotent`. */
-  idempotencyKey?: string;
+  /** The function's clock, read once when the request arrived. */
+  now: Date;
+}
+
+/**
+ * What a write gets (a route declared `transaction` or `idempotent`), as event and worker
+ * handlers do: the transaction its effect commits in, and the outbox of that transaction.
+ */
+export interface WriteContext extends RouteContext {
+  tx: DbClient;
+  outbox: Outbox;
+}
+
+/** The roles a caller's bearer token must carry one of; `'anyone'`: no token is asked (the handler checks its own credential, e.g. a signed link). */
+export type Access = readonly Role[] | 'anyone';
+
+export interface RouteInput<P, Q, B, C> {
+  params: P;
+  query: Q;
+  body: B;
+  principal: C;
 }
 
 type Schema = z.ZodType;
 type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type CallerOf<A> = A extends 'anyone' ? undefined : Principal;
+type ContextOf<T, I> = [T, I] extends [undefined, undefined] ? RouteContext : WriteContext;
 
-export interface RouteSpec<P extends Schema | undefined, Q extends Schema | undefined, B extends Schema | undefined> {
+export interface RouteSpec<P, Q, B, A extends Access, T extends true | undefined, I extends string | undefined, R> {
   method: Method;
   /** Relative to the function, e.g. `/` or `/:id`. */
   path: string;
-  /** The caller needs at least one of these roles. */
-  roles: readonly Role[];
+  roles: A;
   params?: P;
   query?: Q;
   body?: B;
+  /** The handler runs in one transaction, with `ctx.tx` and `ctx.outbox`; committed before the answer is written. */
+  transaction?: T;
   /**
-   * A write an offline app retries: the request must carry an `Idempotency-Key` header (400
-   * naming it otherwise), handed to the handler, which replays the first answer with
-   * `idempotently` (./idempotency.ts).
+   * A write an offline app retries, named by its operation (`'accept'`): the request must carry
+   * an `Idempotency-Key` header (400 naming it otherwise). The first answer — result or business
+   * refusal — is stored with the effect, in the handler's transaction (`ctx.tx`), under
+   * `<function>:<operation>`, the caller and the key; a retry gets it back with
+   * `Idempotent-Replayed: true` and nothing runs twice; the key with another request is 400.
    */
-  idempotent?: boolean;
-  handle(input: RouteInput<Out<P>, Out<Q>, Out<B>>, ctx: RouteContext): Promise<HttpResult>;
+  idempotent?: I;
+  /** The success status: 200 unless told (201 created, 202 accepted, 204 with no body). */
+  status?: number;
+  /** Headers of a success, from its result (e.g. `location`); replays get them too. */
+  headers?: (result: R) => Record<string, string>;
+  /** The use case: returns the answer's body, a plain value; refuses by throwing the typed errors of shared/errors. */
+  handle(input: RouteInput<Out<P>, Out<Q>, Out<B>, CallerOf<A>>, ctx: ContextOf<T, I>): Promise<R>;
 }
 
+/** A route as the wrapper holds it. */
 export interface Route {
   method: Method;
   path: string;
-  roles: readonly Role[];
+  roles: Access;
   params?: Schema;
   query?: Schema;
   body?: Schema;
-  idempotent?: boolean;
-  handle(input: RouteInput<unknown, unknown, unknown>, ctx: RouteContext): Promise<HttpResult>;
+  transaction?: true;
+  idempotent?: string;
+  status?: number;
+  headers?: (result: unknown) => Record<string, string>;
+  handle(input: RouteInput<unknown, unknown, unknown, Principal | undefined>, ctx: RouteContext | WriteContext): Promise<unknown>;
 }
 
-/** Declares one endpoint: its input schemas, the roles it needs and its handler. */
-export function route<P extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined>(
-  spec: RouteSpec<P, Q, B>,
-): Route {
-  return spec;
+/** Declares one endpoint: its input schemas, who may call it, how it runs and its handler. */
+export function route<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  A extends Access = readonly Role[],
+  T extends true | undefined = undefined,
+  I extends string | undefined = undefined,
+  R = unknown,
+>(spec: RouteSpec<P, Q, B, A, T, I, R>): Route {
+  return spec as unknown as Route;
 }
 
-/** Matches `/:id`-style patterns; returns the named segments or undefined. */
+/**
+ * Matches `/:id`-style patterns; returns the named segments, decoded, or undefined. A path
+ * that has the pattern's shape but a malformed percent-encoding in a named segment is the
+ * caller's mistake: InvalidInputError (400) naming the path.
+ */
 export function matchPath(pattern: string, path: string): Record<string, string> | undefined {
   const want = pattern.split('/').filter(Boolean);
   const have = path.split('/').filter(Boolean);
   if (want.length !== have.length) return undefined;
+  if (want.some((w, i) => !w.startsWith(':') && w !== have[i])) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < want.length; i++) {
-    const w = want[i] as string;
-    const h = have[i] as string;
-    if (w.startsWith(':')) params[w.slice(1)] = decodeURIComponent(h);
-    else if (w !== h) return undefined;
-  }
+  want.forEach((w, i) => {
+    if (w.startsWith(':')) params[w.slice(1)] = decodeSegment(have[i] as string, path);
+  });
   return params;
+}
+
+function decodeSegment(segment: string, path: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new InvalidInputError(`invalid path ${path}: malformed percent-encoding`, [
+      { field: 'path', message: `malformed percent-encoding in "${segment}"` },
+    ]);
+  }
 }

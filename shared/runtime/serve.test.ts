@@ -42,6 +42,15 @@ describe('serve', () => {
     expect(response.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('when the path has a malformed percent-encoding, then the function gets the request (Express would answer HTML)', async () => {
+    const url = await start((req, res) => {
+      res.status(400).json({ path: req.path });
+    });
+    const response = await fetch(`${url}/orders/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ path: '/orders/%E0%A4%A' });
+  });
+
   it('when a request runs, then it and what it awaits run outside the framework’s per-request domain', async () => {
     const seen: unknown[] = [];
     const url = await start(async (_req, res) => {

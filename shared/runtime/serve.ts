@@ -16,9 +16,10 @@ const DECLARED_TYPE = 'x-ahs-declared-content-type';
  * even an event whose data is not JSON. So every body reaches the framework as
  * `application/octet-stream` (kept raw) and its declared type is restored for the function.
  */
-function keepBodiesRaw(server: Server): Server {
+function keepBodiesRaw(server: Server, run: RequestHandler): Server {
   const [app] = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   if (!app) return server;
+  handPathsExpressCannotDecode(app, run);
   // Answers are API JSON, never cached by validators: no weak ETag hashed over every body, no
   // X-Powered-By banner (express's defaults).
   const settings = app as unknown as { set?: (name: string, value: unknown) => void };
@@ -34,6 +35,20 @@ function keepBodiesRaw(server: Server): Server {
     app(req, res);
   });
   return server;
+}
+
+/**
+ * Express decodes the framework's `/{*splat}` route parameter before anything runs, and
+ * answers a malformed percent-encoding (`/orders/%E0%A4%A`) with an HTML 400 and a stack
+ * trace. Such a request goes to the function instead (without a parsed body: it needs
+ * none), whose edge answers it as any request: JSON, naming the path (shared/http/route.ts).
+ */
+function handPathsExpressCannotDecode(app: unknown, run: RequestHandler): void {
+  const express = app as { use?: (handler: (error: unknown, req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void) => void) => void };
+  express.use?.((error, req, res, next) => {
+    if (error instanceof URIError && (error as { status?: number }).status === 400 && !res.headersSent) return void Promise.resolve(run(req, res)).catch(next);
+    next(error);
+  });
 }
 
 /**
@@ -71,7 +86,7 @@ export interface ServeOptions {
  * K_SERVICE) and serves it on PORT, as a Knative revision runs it. SIGTERM drains and exits.
  */
 export function serve(name: string, handler: RequestHandler, options: ServeOptions): Promise<Server> {
-  functions.http(name, (req, res) => {
+  const run: RequestHandler = (req, res) => {
     leaveRequestDomain();
     const declared = req.headers[DECLARED_TYPE];
     if (typeof declared === 'string') {
@@ -85,8 +100,9 @@ export function serve(name: string, handler: RequestHandler, options: ServeOptio
       // rejection handler (a 500), as a throw inside an async handler is.
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-  });
-  const server = keepBodiesRaw(getTestServer(name));
+  };
+  functions.http(name, run);
+  const server = keepBodiesRaw(getTestServer(name), run);
   server.keepAliveTimeout = 65_000;
   let stopping = false;
   const shutdown = (signal: string) => {
