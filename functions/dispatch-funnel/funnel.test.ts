@@ -88,7 +88,7 @@ const assignment = (orderId: string, providerId?: string) => eventually(async ()
 }, 10_000, 25);
 const waitingFor = async (orderId: string) => {
   await engine.idle();
-  const { rows: [row] } = await db.query<{ state: string }>('SELECT state FROM platform.workflow_instances WHERE correlation_key = $1', [orderId]);
+  const { rows: [row] } = await db.query<{ state: string }>('SELECT state FROM engine.instances WHERE correlation_key = $1', [orderId]);
   return row?.state;
 };
 const frOrder = () => world.order('pyxis-created-fr-phone', { skills: ['KITCHEN'] });
@@ -146,8 +146,8 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const task = await eventually(async () => {
       await engine.idle();
       const { rows } = await db.query<{ user_task_key: string; candidate_groups: string[]; name: string }>(
-        `SELECT t.user_task_key::text, t.candidate_groups, t.name FROM platform.workflow_user_tasks t
-           JOIN platform.workflow_instances i USING (process_instance_key) WHERE i.correlation_key = $1 AND t.state = 'CREATED'`, [order.id]);
+        `SELECT t.user_task_key::text, t.candidate_groups, t.name FROM engine.user_tasks t
+           JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1 AND t.state = 'CREATED'`, [order.id]);
       return rows[0];
     }, 10_000, 25);
     expect(task).toMatchObject({ name: 'Dispatch by hand', candidate_groups: ['operators', 'country:FR', 'bu:FR-RHONE-ALPES', 'store:FR-LYS-0318'] });
@@ -267,7 +267,7 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const taskState = async () => {
       await engine.idle();
       const { rows } = await db.query<{ state: string }>(
-        `SELECT t.state FROM platform.workflow_user_tasks t JOIN platform.workflow_instances i USING (process_instance_key) WHERE i.correlation_key = $1`, [order.id]);
+        `SELECT t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`, [order.id]);
       return rows.map((r) => r.state);
     };
     await eventually(async () => ((await taskState()).includes('CREATED') ? true : undefined), 10_000, 25);

@@ -81,7 +81,7 @@ async function requestTv(orderId: string) {
 
 async function instanceOf(orderId: string) {
   const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown>; key: string }>(
-    `SELECT state, variables, process_instance_key::text AS key FROM platform.workflow_instances WHERE correlation_key = $1`,
+    `SELECT state, variables, process_instance_key::text AS key FROM engine.instances WHERE correlation_key = $1`,
     [orderId],
   );
   return rows[0];
@@ -122,7 +122,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     await expect(requestTv(orderId)).rejects.toThrow(/already published/);
     await engine.publishMessage({ name: 'tv-requested', correlationKey: orderId, timeToLiveMs: 0, variables: { orderId } });
     await engine.idle();
-    const { rows } = await database.db.query('SELECT 1 FROM platform.workflow_instances WHERE correlation_key = $1', [orderId]);
+    const { rows } = await database.db.query('SELECT 1 FROM engine.instances WHERE correlation_key = $1', [orderId]);
     expect(rows).toHaveLength(1);
   });
 
@@ -133,7 +133,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     clock.pin(Date.now() + 6 * 24 * 3600_000);
     const task = await eventually(async () => {
       const { rows } = await database.db.query<{ user_task_key: string; candidate_groups: string[]; state: string }>(
-        `SELECT t.user_task_key::text, t.candidate_groups, t.state FROM platform.workflow_user_tasks t JOIN platform.workflow_instances i USING (process_instance_key) WHERE i.correlation_key = $1`,
+        `SELECT t.user_task_key::text, t.candidate_groups, t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`,
         [orderId],
       );
       return rows[0];
@@ -155,7 +155,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     }
     const incident = await eventually(async () => {
       const { rows } = await database.db.query<{ error_type: string; error_message: string }>(
-        `SELECT error_type, error_message FROM platform.workflow_incidents i JOIN platform.workflow_instances p USING (process_instance_key) WHERE p.correlation_key = $1`,
+        `SELECT error_type, error_message FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1`,
         [orderId],
       );
       return rows[0];
@@ -189,7 +189,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     await requestTv(orderId);
     await completed(orderId);
     expect(worker.ofType('orders-unblock-installation', orderId)).toEqual([]);
-    const { rows } = await database.db.query('SELECT 1 FROM platform.workflow_incidents i JOIN platform.workflow_instances p USING (process_instance_key) WHERE p.correlation_key = $1', [orderId]);
+    const { rows } = await database.db.query('SELECT 1 FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1', [orderId]);
     expect(rows).toEqual([]);
     worker.behaviours.delete('tv-schedule-visit');
   });
@@ -202,7 +202,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     await requestTv(orderId);
     const incident = await eventually(async () => {
       const { rows } = await database.db.query<{ error_type: string }>(
-        'SELECT error_type FROM platform.workflow_incidents i JOIN platform.workflow_instances p USING (process_instance_key) WHERE p.correlation_key = $1',
+        'SELECT error_type FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1',
         [orderId],
       );
       return rows[0];
@@ -218,7 +218,7 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     const cheap = await engine.createInstance('engine-probe', { quantity: 1, probe: 'cheap' });
     const variablesOf = (key: string) =>
       eventually(async () => {
-        const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown> }>('SELECT state, variables FROM platform.workflow_instances WHERE process_instance_key = $1', [key]);
+        const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown> }>('SELECT state, variables FROM engine.instances WHERE process_instance_key = $1', [key]);
         return rows[0]?.state === 'COMPLETED' ? rows[0].variables : undefined;
       }, 5_000, 20);
     expect(await variablesOf(expensive.processInstanceKey)).toEqual({ quantity: 3, probe: 'expensive', total: 30 });

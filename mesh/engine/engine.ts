@@ -2,7 +2,7 @@ import type { ModelFile } from '../../bpmn/models';
 import { withTransaction, type Db, type DbClient } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { dispatchJob } from '../../shared/workflow/dispatch';
-import { answerToJobCommand, defaultRetryPolicy, type Job, type RetryPolicy } from '../../shared/workflow/job';
+import { answerToJobCommand, defaultRetryPolicy, type Job, type JobCommand, type RetryPolicy } from '../../shared/workflow/job';
 import { EngineClock } from './clock';
 import { KeySource } from './keys';
 import { readModels, type ProcessModel } from './model';
@@ -33,6 +33,10 @@ export interface EmbeddedEngineOptions {
   retryPolicy?: RetryPolicy;
   /** How often due timers and job retries are looked for. */
   tickMs?: number;
+  /** How many instances stay loaded between steps (least recently used first out); the rest wait in Postgres only. */
+  cacheSize?: number;
+  /** How many jobs may wait for their worker's answer at once; the others queue (Zeebe's maxJobsActive). */
+  maxJobsInFlight?: number;
 }
 
 interface Deployed {
@@ -42,25 +46,39 @@ interface Deployed {
 }
 
 /**
- * The local stand-in for Zeebe (DESIGN §4): runs the same `.bpmn` files with bpmn-engine,
- * dispatches service tasks to the worker functions through the bridge contract
- * (shared/workflow: the job as a CloudEvent, the answer mapped to complete / BPMN error / fail),
- * and keeps every instance in Postgres after each step, so a restart resumes it, timers included.
+ * The local stand-in for Zeebe (DESIGN §4): runs the same `.bpmn` files with its own token
+ * interpreter (./runner.ts), dispatches service tasks to the worker functions through the bridge
+ * contract (shared/workflow: the job as a CloudEvent, the answer mapped to complete / BPMN error /
+ * fail), and keeps every instance in Postgres after each step, so a restart resumes it, timers
+ * included.
+ *
+ * Memory does not grow with the number of active instances: an instance is loaded from Postgres
+ * when something concerns it — a job's answer, a message (found through its subscriptions), a
+ * user task, a due timer or retry (found by its wake-up time) — and only the most recently used
+ * stay loaded (`cacheSize`). Jobs sent and not answered are found again at start and re-sent.
  *
  * One step at a time: every change runs under one lock, then is persisted before any job it
- * created is sent. Plenty for development and tests (DESIGN measured 100–300 instances/s).
+ * created is sent.
  */
 export class EmbeddedEngine {
   readonly clock: EngineClock;
   private readonly keys: KeySource;
-  private readonly runners = new Map<string, InstanceRunner>();
+  /** Loaded instances, least recently used first (a Map keeps insertion order). */
+  private readonly cache = new Map<string, InstanceRunner>();
   private readonly latest = new Map<string, Deployed>();
   private readonly byDefinitionKey = new Map<string, Deployed>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Keys of jobs sent (or queued to be sent) and not answered yet. */
+  private readonly sending = new Set<string>();
+  private readonly waitingForSlot: (() => void)[] = [];
+  private jobsInFlight = 0;
   private lockChain: Promise<unknown> = Promise.resolve();
   private ticker: NodeJS.Timeout | undefined;
   private readonly unsubscribeClock: () => void;
   private stopped = false;
+  private ticking = false;
+  /** The clock moved while a tick ran: another one runs right after. */
+  private tickAgain = false;
   private readonly retryPolicy: RetryPolicy;
 
   private constructor(private readonly options: EmbeddedEngineOptions) {
@@ -70,10 +88,11 @@ export class EmbeddedEngine {
     this.unsubscribeClock = this.clock.onChange(() => void this.tick());
   }
 
+  /** Starts on a database migrated with migrateEngine (./migrate.ts). */
   static async start(options: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
     const engine = new EmbeddedEngine(options);
     await engine.deploy(options.models);
-    await engine.recover();
+    engine.track(engine.recover());
     engine.ticker = setInterval(() => void engine.tick(), options.tickMs ?? 250);
     engine.ticker.unref();
     return engine;
@@ -125,15 +144,15 @@ export class EmbeddedEngine {
       const messageKey = this.keys.next();
       if (m.messageId) {
         const { rows } = await this.options.db.query<{ expires_at: Date }>(
-          'SELECT expires_at FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
+          'SELECT expires_at FROM engine.messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
         if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
       }
       // The message is written in the same transaction as the instance it starts or advances:
       // a failed step leaves no message behind that a retry with the same id would collide with.
       const record = async (tx: DbClient) => {
-        if (m.messageId) await tx.query('DELETE FROM platform.workflow_messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
+        if (m.messageId) await tx.query('DELETE FROM engine.messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
         await tx.query(
-          `INSERT INTO platform.workflow_messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          `INSERT INTO engine.messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [messageKey, m.name, m.correlationKey, m.messageId ?? null, JSON.stringify(m.variables), now, new Date(now.getTime() + m.timeToLiveMs)],
         );
       };
@@ -143,9 +162,11 @@ export class EmbeddedEngine {
         await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey], record);
         return { messageKey };
       }
-      for (const runner of this.runners.values()) {
+      for (const key of await store.subscribedInstances(this.options.db, m.name, m.correlationKey)) {
+        const runner = await this.load(key);
+        if (!runner) continue;
         await this.keys.reserve();
-        if (runner.correlate(m.name, m.correlationKey, m.variables)) {
+        if (this.run(runner, () => runner.correlate(m.name, m.correlationKey, m.variables))) {
           await this.settle(runner, [messageKey], record);
           return { messageKey };
         }
@@ -158,7 +179,7 @@ export class EmbeddedEngine {
   async assignUserTask(userTaskKey: string, assignee: string | null, allowOverride: boolean): Promise<void> {
     return this.locked(async () => {
       const { rows } = await this.options.db.query<{ assignee: string | null }>(
-        `SELECT assignee FROM platform.workflow_user_tasks WHERE user_task_key = $1 AND state = 'CREATED'`,
+        `SELECT assignee FROM engine.user_tasks WHERE user_task_key = $1 AND state = 'CREATED'`,
         [userTaskKey],
       );
       const task = rows[0];
@@ -166,23 +187,25 @@ export class EmbeddedEngine {
       if (assignee !== null && !allowOverride && task.assignee && task.assignee !== assignee) {
         throw new EngineConflict(`user task '${userTaskKey}' is already assigned to '${task.assignee}'`, 'INVALID_STATE');
       }
-      await this.options.db.query('UPDATE platform.workflow_user_tasks SET assignee = $2 WHERE user_task_key = $1', [userTaskKey, assignee]);
+      await this.options.db.query('UPDATE engine.user_tasks SET assignee = $2 WHERE user_task_key = $1', [userTaskKey, assignee]);
     });
   }
 
   async completeUserTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void> {
     return this.locked(async () => {
       const { rows } = await this.options.db.query<{ process_instance_key: string; element_instance_key: string }>(
-        `SELECT process_instance_key::text, element_instance_key FROM platform.workflow_user_tasks WHERE user_task_key = $1 AND state = 'CREATED'`,
+        `SELECT process_instance_key::text, element_instance_key FROM engine.user_tasks WHERE user_task_key = $1 AND state = 'CREATED'`,
         [userTaskKey],
       );
       const task = rows[0];
-      const runner = task && this.runners.get(task.process_instance_key);
+      const runner = task && (await this.load(task.process_instance_key));
       if (!task || !runner) throw new EngineNotFound(`no active user task with key '${userTaskKey}'`);
       await this.keys.reserve();
-      if (!runner.completeUserTask(task.element_instance_key, variables)) throw new EngineConflict(`user task '${userTaskKey}' is not waiting`, 'INVALID_STATE');
+      if (!this.run(runner, () => runner.completeUserTask(task.element_instance_key, variables))) {
+        throw new EngineConflict(`user task '${userTaskKey}' is not waiting`, 'INVALID_STATE');
+      }
       await this.settle(runner, [], async (tx) => {
-        await tx.query(`UPDATE platform.workflow_user_tasks SET state = 'COMPLETED', completed_at = $2, variables = $3 WHERE user_task_key = $1`, [userTaskKey, new Date(this.clock.now()), JSON.stringify(variables)]);
+        await tx.query(`UPDATE engine.user_tasks SET state = 'COMPLETED', completed_at = $2, variables = $3 WHERE user_task_key = $1`, [userTaskKey, new Date(this.clock.now()), JSON.stringify(variables)]);
       });
     });
   }
@@ -190,8 +213,9 @@ export class EmbeddedEngine {
   /** Camunda's PATCH /jobs/{key}: an operator gives a job new retries before resolving its incident. */
   async updateJobRetries(jobKey: string, retries: number): Promise<void> {
     return this.locked(async () => {
-      const runner = [...this.runners.values()].find((r) => r.setJobRetries(jobKey, retries));
-      if (!runner) throw new EngineNotFound(`no job with key '${jobKey}'`);
+      const key = await store.instanceOfJob(this.options.db, jobKey);
+      const runner = key && (await this.load(key));
+      if (!runner || !runner.setJobRetries(jobKey, retries)) throw new EngineNotFound(`no job with key '${jobKey}'`);
       await this.settle(runner, []);
     });
   }
@@ -199,16 +223,16 @@ export class EmbeddedEngine {
   async resolveIncident(incidentKey: string): Promise<void> {
     return this.locked(async () => {
       const { rows } = await this.options.db.query<{ process_instance_key: string; job_key: string | null }>(
-        `SELECT process_instance_key::text, job_key FROM platform.workflow_incidents WHERE incident_key = $1 AND state = 'ACTIVE'`,
+        `SELECT process_instance_key::text, job_key FROM engine.incidents WHERE incident_key = $1 AND state = 'ACTIVE'`,
         [incidentKey],
       );
       const incident = rows[0];
-      const runner = incident && this.runners.get(incident.process_instance_key);
+      const runner = incident && (await this.load(incident.process_instance_key));
       if (!incident || !runner || !incident.job_key || !runner.resolveJobIncident(incident.job_key)) {
         throw new EngineNotFound(`no active incident with key '${incidentKey}' that can be resolved`);
       }
       await this.settle(runner, [], async (tx) => {
-        await tx.query(`UPDATE platform.workflow_incidents SET state = 'RESOLVED', resolved_at = $2 WHERE incident_key = $1`, [incidentKey, new Date(this.clock.now())]);
+        await tx.query(`UPDATE engine.incidents SET state = 'RESOLVED', resolved_at = $2 WHERE incident_key = $1`, [incidentKey, new Date(this.clock.now())]);
       });
     });
   }
@@ -227,29 +251,85 @@ export class EmbeddedEngine {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     this.unsubscribeClock();
+    for (const release of this.waitingForSlot.splice(0)) release();
     await this.locked(() => Promise.resolve());
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
-    for (const runner of this.runners.values()) runner.stop();
-    this.runners.clear();
+    this.cache.clear();
   }
 
+  /** How many instances are loaded now (never more than `cacheSize` between steps). */
+  loadedInstances(): number {
+    return this.cache.size;
+  }
+
+  /** Jobs that were sent and not answered when the engine last stopped go out again, page by page. */
   private async recover(): Promise<void> {
-    await this.locked(async () => {
-      for (const row of await store.activeInstances(this.options.db)) {
-        const deployed = await this.deployedByKey(row.process_definition_key);
-        await this.keys.reserve();
-        const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
-          variables: row.variables,
-          timers: row.timers,
-          jobs: row.jobs,
-          engineState: row.engine_state,
-        });
-        this.runners.set(runner.key, runner);
-        await runner.resume();
-        await this.settle(runner, []);
-      }
-      if (this.runners.size > 0) this.options.logger.info('process instances resumed', { count: this.runners.size });
+    let after = '0';
+    let resent = 0;
+    for (;;) {
+      const page = await store.instancesAwaitingJobs(this.options.db, after, 100);
+      if (page.length === 0 || this.stopped) break;
+      after = page[page.length - 1]!;
+      await this.locked(async () => {
+        for (const key of page) {
+          const runner = await this.load(key);
+          if (!runner) continue;
+          for (const elementInstanceKey of runner.awaitedJobs()) runner.toDispatch.add(elementInstanceKey);
+          resent += runner.toDispatch.size;
+          await this.dispatch(runner);
+        }
+      });
+      // Send what is queued before loading more, so memory stays bounded however many there are.
+      while (this.waitingForSlot.length > this.maxJobsInFlight && !this.stopped) await new Promise((r) => setTimeout(r, 20));
+    }
+    if (resent > 0) this.options.logger.info('jobs sent again after a restart', { count: resent });
+  }
+
+  private get maxJobsInFlight(): number {
+    return this.options.maxJobsInFlight ?? 64;
+  }
+
+  /** The active instance with this key, from the cache or Postgres; undefined when it is not active. */
+  private async load(key: string): Promise<InstanceRunner | undefined> {
+    const cached = this.cache.get(key);
+    if (cached) {
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const row = await store.activeInstance(this.options.db, key);
+    if (!row) return undefined;
+    const deployed = await this.deployedByKey(row.process_definition_key);
+    const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
+      variables: row.variables,
+      timers: row.timers,
+      jobs: row.jobs,
+      engineState: row.engine_state,
     });
+    this.remember(runner);
+    return runner;
+  }
+
+  private remember(runner: InstanceRunner): void {
+    this.cache.set(runner.key, runner);
+    const limit = this.options.cacheSize ?? 1000;
+    for (const key of this.cache.keys()) {
+      if (this.cache.size <= limit) break;
+      this.cache.delete(key);
+    }
+  }
+
+  /**
+   * Runs one synchronous change of an instance. A change that throws (a defect, not an incident)
+   * leaves the loaded copy half-changed: it is dropped, and the instance is read again next time.
+   */
+  private run<T>(runner: InstanceRunner, change: () => T): T {
+    try {
+      return change();
+    } catch (error) {
+      this.cache.delete(runner.key);
+      throw error;
+    }
   }
 
   private async deployedByKey(definitionKey: string): Promise<Deployed> {
@@ -275,79 +355,82 @@ export class EmbeddedEngine {
     await this.keys.reserve();
     const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, correlationKey, this.keys, () => this.clock.now());
     Object.assign(runner.variables, variables);
-    this.runners.set(runner.key, runner);
-    try {
-      await runner.start(byMessage);
-      await this.settle(runner, correlated, first);
-    } catch (error) {
-      // Never saved: it does not exist.
-      this.runners.delete(runner.key);
-      throw error;
-    }
+    runner.start(byMessage);
+    await this.settle(runner, correlated, first);
     return runner;
   }
 
   /**
    * Ends a step: lets new subscriptions take buffered messages, persists the instance with what
-   * the step produced, then sends the jobs it created.
+   * the step produced (`first` runs in the same transaction, before: what the step answers), then
+   * sends the jobs it created. A step that cannot be saved is forgotten: the instance is read
+   * again from what was saved before.
    */
-  /** `first` runs in the step's transaction before the instance is saved (what the step answers). */
   private async settle(runner: InstanceRunner, correlated: string[], first?: (tx: DbClient) => Promise<void>): Promise<void> {
     const now = new Date(this.clock.now());
-    for (;;) {
-      const subscription = runner.pending.newSubscriptions.shift();
-      if (!subscription) break;
-      if (!runner.subscriptions.has(subscription.executionId)) continue;
-      const message = await store.bufferedMessage(this.options.db, subscription.messageName, subscription.correlationKey, now, correlated);
-      if (!message) continue;
-      await this.keys.reserve();
-      if (runner.correlate(message.name, message.correlation_key, message.variables)) correlated.push(message.message_key);
+    try {
+      for (;;) {
+        const subscription = runner.pending.newSubscriptions.shift();
+        if (!subscription) break;
+        if (!runner.subscriptions.has(subscription.executionId)) continue;
+        const message = await store.bufferedMessage(this.options.db, subscription.messageName, subscription.correlationKey, now, correlated);
+        if (!message) continue;
+        await this.keys.reserve();
+        if (this.run(runner, () => runner.correlate(message.name, message.correlation_key, message.variables))) correlated.push(message.message_key);
+      }
+      const pending = runner.takePending();
+      const state = runner.ended ? 'COMPLETED' : 'ACTIVE';
+      await withTransaction(this.options.db, async (tx) => {
+        await first?.(tx);
+        await store.saveStep(
+          tx,
+          {
+            key: runner.key,
+            definitionKey: runner.definitionKey,
+            bpmnProcessId: runner.model.bpmnProcessId,
+            correlationKey: runner.correlationKey,
+            state,
+            variables: runner.variables,
+            timers: runner.timers,
+            jobs: runner.jobs,
+            engineState: runner.engineState(),
+            wakeAt: runner.wakeAt(),
+            awaitingJobs: runner.awaitedJobs().length > 0,
+            subscriptions: runner.subscriptionsChanged ? [...runner.subscriptions.values()] : undefined,
+            at: now,
+          },
+          pending,
+          correlated,
+        );
+      });
+      runner.subscriptionsChanged = false;
+    } catch (error) {
+      this.cache.delete(runner.key);
+      throw error;
     }
-    const pending = runner.takePending();
-    if (runner.failure) {
-      pending.incidents.push({ incidentKey: this.keys.next(), elementId: runner.model.bpmnProcessId, elementInstanceKey: runner.key, errorType: 'UNKNOWN', errorMessage: runner.failure });
-      runner.failure = undefined;
-    }
-    const state = runner.ended ? 'COMPLETED' : 'ACTIVE';
-    await withTransaction(this.options.db, async (tx) => {
-      await first?.(tx);
-      await store.saveStep(
-        tx,
-        {
-          key: runner.key,
-          definitionKey: runner.definitionKey,
-          bpmnProcessId: runner.model.bpmnProcessId,
-          correlationKey: runner.correlationKey,
-          state,
-          variables: runner.variables,
-          timers: runner.timers,
-          jobs: runner.jobs,
-          engineState: runner.ended ? null : runner.engineState(),
-          at: now,
-        },
-        pending,
-        correlated,
-      );
-    });
     if (runner.ended) {
-      this.runners.delete(runner.key);
+      this.cache.delete(runner.key);
       return;
     }
-    this.dispatch(runner);
+    this.remember(runner);
+    await this.dispatch(runner);
   }
 
-  private dispatch(runner: InstanceRunner): void {
-    for (const executionId of [...runner.toDispatch]) {
-      runner.toDispatch.delete(executionId);
-      const state = runner.jobs[executionId];
-      if (!state) continue;
+  /** Sends the jobs the last step created (or made due again), each once until its answer is back. */
+  private async dispatch(runner: InstanceRunner): Promise<void> {
+    let failedMappings = false;
+    for (const elementInstanceKey of [...runner.toDispatch]) {
+      runner.toDispatch.delete(elementInstanceKey);
+      const state = runner.jobs[elementInstanceKey];
+      if (!state || state.incidentKey || state.retryAt !== undefined || this.sending.has(state.key)) continue;
       const def = runner.model.serviceTasks.get(state.elementId);
       if (!def) continue;
       let variables: Record<string, unknown>;
       try {
-        variables = runner.jobVariables(executionId);
+        variables = runner.jobVariables(elementInstanceKey);
       } catch (error) {
-        runner.applyJobCommand(executionId, state.key, { kind: 'fail', errorMessage: `input mapping failed: ${(error as Error).message}`, retries: 0, retryBackOffMs: 0 });
+        runner.raiseInputMappingIncident(elementInstanceKey, `input mapping failed: ${(error as Error).message}`);
+        failedMappings = true;
         continue;
       }
       const job: Job = {
@@ -361,38 +444,92 @@ export class EmbeddedEngine {
         variables,
         customHeaders: def.headers,
       };
-      const sent = this.send(runner, executionId, job).finally(() => this.inFlight.delete(sent));
-      this.inFlight.add(sent);
+      this.sending.add(job.key);
+      this.track(this.send(runner.key, elementInstanceKey, job));
     }
+    if (failedMappings) await this.settle(runner, []);
   }
 
-  private async send(runner: InstanceRunner, executionId: string, job: Job): Promise<void> {
-    const url = this.options.workerUrl(job.type);
-    const answer = url
-      ? await dispatchJob(job, { url, source: '/mesh/engine', timeoutMs: this.options.dispatchTimeoutMs ?? 30_000 })
-      : ({ status: 'unreachable', detail: `no worker function for task type '${job.type}'` } as const);
-    const command = answerToJobCommand(job, answer, this.retryPolicy);
+  private track(work: Promise<void>): void {
+    const tracked = work
+      .catch((error: unknown) => this.options.logger.error('engine work failed', { error }))
+      .finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async send(instanceKey: string, elementInstanceKey: string, job: Job): Promise<void> {
+    let command: JobCommand;
+    await this.slot();
+    try {
+      if (this.stopped) return;
+      const url = this.options.workerUrl(job.type);
+      const answer = url
+        ? await dispatchJob(job, { url, source: '/mesh/engine', timeoutMs: this.options.dispatchTimeoutMs ?? 30_000 })
+        : ({ status: 'unreachable', detail: `no worker function for task type '${job.type}'` } as const);
+      command = answerToJobCommand(job, answer, this.retryPolicy);
+    } finally {
+      this.releaseSlot();
+    }
     if (command.kind === 'fail') this.options.logger.warn('job failed', { jobKey: job.key, taskType: job.type, retries: command.retries, reason: command.errorMessage });
     if (this.stopped) return;
     await this.locked(async () => {
-      if (this.runners.get(runner.key) !== runner) return;
+      this.sending.delete(job.key);
+      const runner = await this.load(instanceKey);
+      if (!runner) return;
       await this.keys.reserve();
-      runner.applyJobCommand(executionId, job.key, command);
+      this.run(runner, () => runner.applyJobCommand(elementInstanceKey, job.key, command));
       await this.settle(runner, []);
     });
   }
 
+  private async slot(): Promise<void> {
+    if (this.jobsInFlight < this.maxJobsInFlight || this.stopped) {
+      this.jobsInFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
+    this.jobsInFlight++;
+  }
+
+  private releaseSlot(): void {
+    this.jobsInFlight--;
+    this.waitingForSlot.shift()?.();
+  }
+
+  /** Instances with a timer or a job retry due run their step, a page at a time. */
   private async tick(): Promise<void> {
     if (this.stopped) return;
-    await this.locked(async () => {
-      const now = this.clock.now();
-      for (const runner of [...this.runners.values()]) {
-        await this.keys.reserve();
-        const fired = runner.fireDueTimers(now);
-        const retried = runner.dueRetries(now).length;
-        if (fired + retried > 0 && this.runners.has(runner.key)) await this.settle(runner, []);
+    if (this.ticking) {
+      this.tickAgain = true;
+      return;
+    }
+    this.ticking = true;
+    this.tickAgain = false;
+    try {
+      for (let page = 0; page < 50 && !this.stopped; page++) {
+        const more = await this.locked(async () => {
+          const now = this.clock.now();
+          const due = await store.dueInstances(this.options.db, new Date(now), 100);
+          for (const key of due) {
+            const runner = await this.load(key);
+            if (!runner) continue;
+            await this.keys.reserve();
+            this.run(runner, () => {
+              runner.fireDueTimers(now);
+              runner.dueRetries(now);
+            });
+            await this.settle(runner, []);
+          }
+          return due.length === 100;
+        });
+        if (!more) break;
       }
-    }).catch((error: unknown) => this.options.logger.error('engine tick failed', { error }));
+    } catch (error) {
+      this.options.logger.error('engine tick failed', { error });
+    } finally {
+      this.ticking = false;
+    }
+    if (this.tickAgain) await this.tick();
   }
 
   private locked<T>(work: () => Promise<T>): Promise<T> {

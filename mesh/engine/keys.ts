@@ -17,7 +17,7 @@ export class KeySource {
   async reserve(n = 50): Promise<void> {
     if (this.block.length >= n) return;
     const { rows } = await this.db.query<{ key: string }>(
-      `SELECT nextval('platform.workflow_keys')::text AS key FROM generate_series(1, $1)`,
+      `SELECT nextval('engine.keys')::text AS key FROM generate_series(1, $1)`,
       [Math.max(n, this.blockSize)],
     );
     this.block.push(...rows.map((r) => r.key));

@@ -64,7 +64,7 @@ const USER_TASK_SELECT = `
   SELECT t.user_task_key::text, t.name, t.state, t.assignee, t.element_id, t.element_instance_key, t.candidate_groups,
          t.bpmn_process_id, t.process_definition_key::text, t.process_instance_key::text, t.created_at, t.completed_at,
          t.due_date, t.priority, t.custom_headers, d.version
-    FROM platform.workflow_user_tasks t JOIN platform.workflow_definitions d USING (process_definition_key)`;
+    FROM engine.user_tasks t JOIN engine.definitions d USING (process_definition_key)`;
 
 function toUserTask(r: UserTaskRow) {
   const { formKey, ...customHeaders } = r.custom_headers;
@@ -100,7 +100,7 @@ export async function searchUserTasks(db: Queryable, filter: Filter = {}, page?:
   where.add((p) => `t.candidate_groups ? ${p}`, eq(filter.candidateGroup));
   where.add((p) => `t.process_instance_key = ${p}`, eq(filter.processInstanceKey));
   where.add((p) => `t.bpmn_process_id = ${p}`, eq(filter.processDefinitionId));
-  const { rows: count } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM platform.workflow_user_tasks t ${where.sql()}`, where.params);
+  const { rows: count } = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM engine.user_tasks t ${where.sql()}`, where.params);
   const params = [...where.params];
   const { rows } = await db.query<UserTaskRow>(`${USER_TASK_SELECT} ${where.sql()} ORDER BY t.created_at, t.user_task_key ${paging(page, params)}`, params);
   return { items: rows.map(toUserTask), page: { totalItems: Number(count[0]?.n ?? 0) } };
@@ -115,7 +115,7 @@ export async function getUserTask(db: Queryable, key: string) {
 export async function userTaskVariables(db: Queryable, key: string) {
   const { rows } = await db.query<{ process_instance_key: string; user_task_key: string; instance: Record<string, unknown>; local: Record<string, unknown> }>(
     `SELECT t.process_instance_key::text, t.user_task_key::text, i.variables AS instance, t.variables AS local
-       FROM platform.workflow_user_tasks t JOIN platform.workflow_instances i USING (process_instance_key) WHERE t.user_task_key = $1`,
+       FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE t.user_task_key = $1`,
     [key],
   );
   const row = rows[0];
@@ -141,7 +141,7 @@ function variableItems(processInstanceKey: string, variables: Record<string, unk
 export async function searchVariables(db: Queryable, filter: Filter = {}) {
   const processInstanceKey = eq(filter.processInstanceKey);
   if (!processInstanceKey) return { items: [], page: { totalItems: 0 } };
-  const { rows } = await db.query<{ variables: Record<string, unknown> }>('SELECT variables FROM platform.workflow_instances WHERE process_instance_key = $1', [processInstanceKey]);
+  const { rows } = await db.query<{ variables: Record<string, unknown> }>('SELECT variables FROM engine.instances WHERE process_instance_key = $1', [processInstanceKey]);
   return rows[0] ? variableItems(processInstanceKey, rows[0].variables, eq(filter.name)) : { items: [], page: { totalItems: 0 } };
 }
 
@@ -158,7 +158,7 @@ export async function searchIncidents(db: Queryable, filter: Filter = {}, page?:
     job_key: string | null; error_type: string; error_message: string; state: string; created_at: Date;
   }>(
     `SELECT incident_key::text, process_instance_key::text, bpmn_process_id, element_id, element_instance_key, job_key, error_type, error_message, state, created_at
-       FROM platform.workflow_incidents ${where.sql()} ORDER BY created_at, incident_key ${paging(page, params)}`,
+       FROM engine.incidents ${where.sql()} ORDER BY created_at, incident_key ${paging(page, params)}`,
     params,
   );
   const items = rows.map((r) => ({
@@ -186,8 +186,8 @@ export async function searchProcessInstances(db: Queryable, filter: Filter = {},
   const params = [...where.params];
   const { rows } = await db.query<{ process_instance_key: string; process_definition_key: string; bpmn_process_id: string; state: string; started_at: Date; ended_at: Date | null; version: number; has_incident: boolean }>(
     `SELECT i.process_instance_key::text, i.process_definition_key::text, i.bpmn_process_id, i.state, i.started_at, i.ended_at, d.version,
-            EXISTS (SELECT 1 FROM platform.workflow_incidents x WHERE x.process_instance_key = i.process_instance_key AND x.state = 'ACTIVE') AS has_incident
-       FROM platform.workflow_instances i JOIN platform.workflow_definitions d USING (process_definition_key)
+            EXISTS (SELECT 1 FROM engine.incidents x WHERE x.process_instance_key = i.process_instance_key AND x.state = 'ACTIVE') AS has_incident
+       FROM engine.instances i JOIN engine.definitions d USING (process_definition_key)
        ${where.sql()} ORDER BY i.process_instance_key ${paging(page, params)}`,
     params,
   );

@@ -9,6 +9,8 @@ export interface MigrateOptions {
   log?: (message: string) => void;
   /** Where the .sql files are; defaults to shared/db/migrations. */
   dir?: string;
+  /** The table that records applied migrations; defaults to pgmigrations. */
+  migrationsTable?: string;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     databaseUrl: options.databaseUrl,
     dir: options.dir ?? MIGRATIONS_DIR,
     direction: options.direction ?? 'up',
-    migrationsTable: 'pgmigrations',
+    migrationsTable: options.migrationsTable ?? 'pgmigrations',
     migrationsSchema: 'public',
     count: Infinity,
     checkOrder: true,

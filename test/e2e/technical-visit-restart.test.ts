@@ -63,7 +63,7 @@ async function scheduledAndAssigned(orderId: string) {
 const waiting = (orderId: string) =>
   eventually(async () => {
     const { rows } = await database.db.query<{ timers: Record<string, number>; jobs: Record<string, unknown> }>(
-      `SELECT timers, jobs FROM platform.workflow_instances WHERE correlation_key = $1 AND state = 'ACTIVE'`,
+      `SELECT timers, jobs FROM engine.instances WHERE correlation_key = $1 AND state = 'ACTIVE'`,
       [orderId],
     );
     return rows[0] && Object.keys(rows[0].timers).length > 0 && Object.keys(rows[0].jobs).length === 0 ? true : undefined;
@@ -74,7 +74,7 @@ const installation = (orderId: string, status: string) =>
 
 const completed = (orderId: string) =>
   eventually(async () => {
-    const { rows } = await database.db.query<{ state: string }>(`SELECT state FROM platform.workflow_instances WHERE correlation_key = $1`, [orderId]);
+    const { rows } = await database.db.query<{ state: string }>(`SELECT state FROM engine.instances WHERE correlation_key = $1`, [orderId]);
     return rows[0]?.state === 'COMPLETED' ? true : undefined;
   });
 

@@ -69,7 +69,7 @@ const recordOutcome = (orderId: string, body: unknown, user = 'technician') => c
 
 async function instanceState(orderId: string) {
   const { rows } = await db.query<{ state: string }>(
-    `SELECT state FROM platform.workflow_instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1`,
+    `SELECT state FROM engine.instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1`,
     [orderId],
   );
   return rows[0]?.state;
@@ -79,7 +79,7 @@ async function instanceState(orderId: string) {
 const timerArmed = (orderId: string) =>
   eventually(async () => {
     const { rows } = await db.query<{ timers: Record<string, number>; jobs: Record<string, unknown> }>(
-      `SELECT timers, jobs FROM platform.workflow_instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1 AND state = 'ACTIVE'`,
+      `SELECT timers, jobs FROM engine.instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1 AND state = 'ACTIVE'`,
       [orderId],
     );
     const row = rows[0];

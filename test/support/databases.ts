@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { migrateEngine } from '../../mesh/engine/migrate';
 import { migrate } from '../../shared/db/migrate';
 import { seed } from '../../shared/db/seed/seed';
 
@@ -13,6 +14,7 @@ export async function createDatabase(server: string, prefix = 'ahs_test'): Promi
   target.pathname = `/${name}`;
   const url = target.toString();
   await migrate({ databaseUrl: url });
+  await migrateEngine(url);
   await seed(url);
   return { url, drop: () => adminQuery(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

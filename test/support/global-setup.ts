@@ -1,5 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../mesh/embedded-postgres';
+import { migrateEngine } from '../../mesh/engine/migrate';
 import { migrate } from '../../shared/db/migrate';
 import { seed } from '../../shared/db/seed/seed';
 import { createDatabase } from './databases';
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   }
   const embedded = await startEmbeddedPostgres();
   await migrate({ databaseUrl: embedded.url });
+  await migrateEngine(embedded.url);
   await seed(embedded.url);
   project.provide('databaseUrl', embedded.url);
   return () => embedded.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedPostgres } from '../../mesh/embedded-postgres';
 import { createPool, type Db } from '../../shared/db';
+import { migrateEngine } from '../../mesh/engine/migrate';
 import { migrate } from '../../shared/db/migrate';
 import { seed } from '../../shared/db/seed/seed';
 import { createDatabase } from './databases';
@@ -24,6 +25,7 @@ export function useIsolatedDatabase(): { readonly db: Db; readonly url: string }
     } else {
       const embedded = await startEmbeddedPostgres();
       await migrate({ databaseUrl: embedded.url });
+      await migrateEngine(embedded.url);
       await seed(embedded.url);
       url = embedded.url;
       close = () => embedded.close();
