@@ -10,6 +10,7 @@ interface Tracer {
   inject(context: SpanContext, format: 'text_map', carrier: Record<string, string>): void;
   extract(format: 'text_map', carrier: Record<string, string>): SpanContext | null;
   trace<T>(name: string, options: { childOf?: SpanContext }, fn: () => T): T;
+  dogstatsd: { increment(stat: string, value?: number, tags?: Record<string, string>): void };
 }
 
 let tracer: Tracer | undefined;
@@ -26,6 +27,11 @@ export function initTracing(service: string, env: NodeJS.ProcessEnv = process.en
   const ddTrace = require('dd-trace') as { init(options: Record<string, unknown>): Tracer };
   tracer = ddTrace.init({ service, logInjection: false, runtimeMetrics: true });
   return true;
+}
+
+/** Adds `value` to the DogStatsD counter `name` (through the Datadog agent) when tracing is on. */
+export function countMetric(name: string, tags: Record<string, string>, value = 1): void {
+  tracer?.dogstatsd.increment(name, value, tags);
 }
 
 /** `dd.trace_id` / `dd.span_id` of the active span, for JSON log correlation. */

@@ -5,8 +5,8 @@ import { unique, useTestDb } from '../../test/support/db';
 import { memoryLogger } from '../../test/support/logger';
 import { withTransaction } from '../db/transaction';
 import { makeOutbox } from './outbox';
-import type { EventPublisher, OutgoingEvent } from './publisher';
-import { makeOutboxRelay, type OutboxRelay } from './relay';
+import { TopicUnavailableError, type EventPublisher, type OutgoingEvent } from './publisher';
+import { makeOutboxRelay, PUBLISH_FAILED_METRIC, type OutboxRelay } from './relay';
 
 const db = useTestDb();
 
@@ -214,5 +214,62 @@ describe('outbox relay with a topic that cannot be published to', () => {
     expect(await rowOf(stuck)).toMatchObject({ published_at: null });
 
     await drainUntilPublished(makeOutboxRelay({ db, publisher: recordingPublisher(), logger: memoryLogger() }), [stuck]);
+  });
+});
+
+describe('outbox relay after a failed publish', () => {
+  const doubtful = defineEvent({ ...thingHappened, topic: 'test.thing.in-doubt', type: 'ahs.test.thing.in-doubt' });
+  const unavailable = defineEvent({ ...thingHappened, topic: 'test.thing.unavailable', type: 'ahs.test.thing.unavailable' });
+  const commitTo = (definition: typeof thingHappened, thingId: string) =>
+    withTransaction(db, (tx) => makeOutbox(tx, options).add(definition, { thingId, step: 1 }));
+
+  /** Records the event ids of each publish call to `topic`; `fail(call)` says whether that call throws. */
+  function publisherFailing(topic: string, fail: (call: number) => Error | undefined): EventPublisher & { calls: string[][] } {
+    const calls: string[][] = [];
+    return {
+      calls,
+      publish(events) {
+        const mine = events.filter((e) => e.topic === topic);
+        if (mine.length === 0) return Promise.resolve();
+        calls.push(mine.map((e) => e.event.id));
+        const error = fail(calls.length);
+        return error ? Promise.reject(error) : Promise.resolve();
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+
+  it('when a publish failed (the broker may have the events), then exactly those rows are sent again first, newer rows after them', async () => {
+    await drainBacklog();
+    const thingId = `D-${unique()}`;
+    const first = [await commitTo(doubtful, thingId), await commitTo(doubtful, thingId), await commitTo(doubtful, thingId)];
+    const publisher = publisherFailing(doubtful.topic, (call) => (call === 1 ? new Error('Connection error: broker down') : undefined));
+    const relay = makeOutboxRelay({ db, publisher, logger: memoryLogger(), batchSize: 10_000, failedTopicPauseMs: 0, count: () => undefined });
+    await relay.drainOnce().catch(() => 0);
+    expect(publisher.calls).toEqual([first]);
+
+    const later = [await commitTo(doubtful, thingId), await commitTo(doubtful, thingId)];
+    await drainUntilPublished(relay, [...first, ...later]);
+    expect(publisher.calls.slice(0, 2)).toEqual([first, first]);
+    expect(publisher.calls.slice(2).flat()).toEqual(later);
+  });
+
+  it('when a topic is unavailable, then each attempt is counted, one error is logged, and one line says when it flows again', async () => {
+    await drainBacklog();
+    const eventId = await commitTo(unavailable, `U-${unique()}`);
+    const publisher = publisherFailing(unavailable.topic, (call) => (call <= 3 ? new TopicUnavailableError(unavailable.topic, 'it does not exist and creating it was refused') : undefined));
+    const logger = memoryLogger();
+    const counted: Record<string, string>[] = [];
+    const relay = makeOutboxRelay({ db, publisher, logger, batchSize: 10_000, failedTopicPauseMs: 0, count: (name, tags) => counted.push({ name, ...tags }) });
+    for (let i = 0; i < 3; i++) await relay.drainOnce().catch(() => 0);
+    await drainUntilPublished(relay, [eventId]);
+    expect(publisher.calls).toHaveLength(4);
+    expect(counted).toEqual(Array(3).fill({ name: PUBLISH_FAILED_METRIC, topic: unavailable.topic, reason: 'topic-unavailable' }));
+    const about = logger.lines.filter((l) => l.topic === unavailable.topic);
+    expect(about.map((l) => [l.level, l.msg])).toEqual([
+      ['error', 'events of a topic cannot be published; they wait until it is available'],
+      ['info', 'events of a topic are published again'],
+    ]);
+    expect(about[1]).toMatchObject({ failedAttempts: 3 });
   });
 });

@@ -15,3 +15,18 @@ export interface EventPublisher {
   publish(events: OutgoingEvent[]): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * The topic cannot be published to, and trying again soon will not change that: it does not
+ * exist and could not be created (not authorised to), or publishing to it is not authorised.
+ */
+export class TopicUnavailableError extends Error {
+  constructor(
+    readonly topic: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`topic ${topic} is unavailable: ${reason}`, options);
+    this.name = 'TopicUnavailableError';
+  }
+}

@@ -118,6 +118,17 @@ describe('startRelayLoop', () => {
     expect(loop.stats()).toEqual({ published: 1, failures: 4, lastError: null });
   });
 
+  it('when the same failure repeats (a broker down), then it is logged once when it starts and once when the relay recovers', async () => {
+    const down = () => new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    const relay = scriptedRelay([down(), down(), down(), down(), 2, 0]);
+    const { loop, logger } = withLoop(relay, { idleMs: 60_000, backoffMs: 5, maxBackoffMs: 10 });
+    await waitFor(() => relay.calls.length === 6);
+    await loop.stop();
+    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.error)).toEqual(['Connection error: connect ECONNREFUSED 127.0.0.1:9092']);
+    expect(logger.lines.filter((l) => l.level === 'info')).toEqual([expect.objectContaining({ msg: 'outbox relay recovered', failures: 4 })]);
+    expect(loop.stats()).toEqual({ published: 2, failures: 4, lastError: null });
+  });
+
   it('when stats() is read, then it is a snapshot the caller cannot change', async () => {
     const { loop } = withLoop(scriptedRelay([2]), { idleMs: 60_000 });
     await waitFor(() => loop.stats().published === 2);

@@ -18,7 +18,11 @@ export interface RelayLoop {
   stats(): { published: number; failures: number; lastError: string | null };
 }
 
-/** Runs the relay until stopped: drains while there is work, pauses when idle, backs off on failure. */
+/**
+ * Runs the relay until stopped: drains while there is work, pauses when idle, backs off on
+ * failure. A run of failures (a broker down) is logged when it starts, when its error changes
+ * and when it ends, not at every retry.
+ */
 export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
   const idleMs = options.idleMs ?? 200;
   const backoffMs = options.backoffMs ?? 500;
@@ -44,6 +48,7 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
 
   const done = (async () => {
     let delay = backoffMs;
+    let streak: { since: number; failures: number } | undefined;
     while (running) {
       poked = false;
       try {
@@ -51,11 +56,15 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
         stats.published += sent;
         stats.lastError = null;
         delay = backoffMs;
+        if (streak) options.logger.info('outbox relay recovered', { failures: streak.failures, failingForMs: Date.now() - streak.since });
+        streak = undefined;
         if (sent === 0 && !poked) await pause(idleMs);
       } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
         stats.failures += 1;
-        stats.lastError = error instanceof Error ? error.message : String(error);
-        options.logger.warn('outbox relay failed; will retry', { error: stats.lastError, retryInMs: delay });
+        if (!streak || message !== stats.lastError) options.logger.warn('outbox relay failed; will retry with backoff', { error: message, retryInMs: delay });
+        stats.lastError = message;
+        streak = { since: streak?.since ?? Date.now(), failures: (streak?.failures ?? 0) + 1 };
         await pause(delay);
         delay = Math.min(delay * 2, maxBackoffMs);
       }
