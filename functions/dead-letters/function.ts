@@ -1,5 +1,4 @@
 import type { Request, Response } from '@google-cloud/functions-framework';
-import { z } from 'zod';
 import type { Authenticator } from '../../shared/auth/principal';
 import { fromHttp } from '../../shared/cloudevents/http';
 import type { Db } from '../../shared/db';
@@ -9,6 +8,7 @@ import type { Logger } from '../../shared/logging';
 import { listDeadLetters } from './queries';
 import { saveDeadLetter, toDeadLetter } from './record';
 import { replay } from './replay';
+import { letterParams, listQuery } from './schema';
 
 export const NAME = 'dead-letters';
 
@@ -30,18 +30,14 @@ export function deadLettersFunction(deps: { db: Db; authenticator: Authenticator
         path: '/',
         // Dead letters belong to no tenant (a malformed event may not say its country): HQ admins only.
         roles: ['admin'],
-        query: z.object({
-          type: z.string().min(1).optional(),
-          limit: z.coerce.number().int().min(1).max(200).default(50),
-          before: z.coerce.number().int().positive().optional(),
-        }),
+        query: listQuery,
         handle: async ({ query }) => ({ items: await listDeadLetters(deps.db, query) }),
       }),
       route({
         method: 'POST',
         path: '/:id/replay',
         roles: ['admin'],
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: letterParams,
         transaction: true,
         status: 202,
         handle: ({ params }, ctx) => replay(ctx, params.id),

@@ -1,13 +1,8 @@
 import type { Queryable } from '../../shared/db';
-
-export interface DeadLetterQuery {
-  type?: string;
-  limit: number;
-  before?: number;
-}
+import type { ListQuery } from './schema';
 
 /** Dead letters, newest first, for the admins who replay or discard them. */
-export async function listDeadLetters(db: Queryable, q: DeadLetterQuery) {
+export async function listDeadLetters(db: Queryable, q: ListQuery) {
   const params: unknown[] = [];
   const where: string[] = [];
   if (q.type) {

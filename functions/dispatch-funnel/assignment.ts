@@ -4,7 +4,7 @@ import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
-import type { FunnelDeps } from './settings';
+import type { FunnelDeps } from './config';
 
 export const manualVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid().optional(), providerId: z.uuid() });
 export const cancelVariables = z.object({ orderId: z.uuid() });

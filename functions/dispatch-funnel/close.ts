@@ -5,7 +5,7 @@ import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import type { Outbox } from '../../shared/outbox';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { liveAssignment, lockOrder } from './order';
-import type { FunnelDeps } from './settings';
+import type { FunnelDeps } from './config';
 import { withdrawOpenOffers } from './withdraw-offers';
 
 /** No closure: a step found the order cancelled (BPMN error ORDER_NOT_ACTIVE), no message said so. */

@@ -4,7 +4,7 @@ import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { capacityWindow, eligibleProviders } from './candidates';
 import { lockOrder, notDispatchable } from './order';
 import { rank } from './ranking';
-import type { FunnelDeps } from './settings';
+import type { FunnelDeps } from './config';
 
 export const findVariables = z.object({ orderId: z.uuid() });
 

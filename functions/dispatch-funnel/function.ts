@@ -6,7 +6,7 @@ import { cancelVariables, makeAssignManually, makeCancelAssignment, manualVariab
 import { closeVariables, makeCloseDispatch } from './close';
 import { findVariables, makeFindCandidates } from './find';
 import { makeOfferJob, offerVariables } from './offer';
-import type { FunnelDeps } from './settings';
+import type { FunnelDeps } from './config';
 
 export const NAME = 'dispatch-funnel';
 

@@ -7,7 +7,7 @@ import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
-import type { FunnelDeps } from './settings';
+import type { FunnelDeps } from './config';
 
 export const offerVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid() });
 

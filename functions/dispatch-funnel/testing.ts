@@ -4,7 +4,7 @@ import type { PyxisFixture } from '../../test/fixtures/sales';
 import { unique } from '../../test/support/db';
 import { useOrderSeller } from '../../test/support/tv';
 import { defaultWeights } from './ranking';
-import type { FunnelSettings } from './settings';
+import type { FunnelSettings } from './config';
 
 /**
  * What the dispatch funnel's tests share: orders sold through the real order-intake, then put

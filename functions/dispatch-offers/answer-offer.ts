@@ -4,7 +4,7 @@ import type { Principal } from '../../shared/auth/principal';
 import { ConflictError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
-import { providerOf } from './provider';
+import { providerOf } from './scope';
 import { lockOffer, type OfferRow } from './queries';
 import type { DeclineBody } from './schema';
 

@@ -2,7 +2,7 @@ import type { Principal } from '../../shared/auth/principal';
 import { informPartner } from '../../shared/domain/messages';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
-import { providerOf } from './provider';
+import { providerOf } from './scope';
 import { findAssignment } from './queries';
 import type { TechnicianBody } from './schema';
 

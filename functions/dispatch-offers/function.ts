@@ -4,7 +4,7 @@ import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { answerOffer } from './answer-offer';
 import { assignTechnician } from './assign-technician';
-import { providerOf } from './provider';
+import { providerOf } from './scope';
 import { listAssignments, listOffers } from './queries';
 import { assignmentParams, declineBody, offerParams, offersQuery, technicianBody, withdrawBody } from './schema';
 import { withdraw } from './withdraw';

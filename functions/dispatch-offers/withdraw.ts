@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
-import { providerOf } from './provider';
+import { providerOf } from './scope';
 import type { WithdrawBody } from './schema';
 
 /**

@@ -2,7 +2,7 @@ import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
 import { memoryLogger } from '../../test/support/logger';
 import type { DevUserName } from '../../mesh/oidc/users';
-import { fakeWorkflows } from './fake-workflows';
+import { fakeWorkflows } from './testing-workflows';
 import { operatorTasksFunction } from './function';
 import { makeOperatorTasks } from './handler';
 

@@ -1,28 +1,12 @@
 import '../../shared/observability/init';
-import { z } from 'zod';
-import { env } from '../../shared/config';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { makeOutboxRelay, pruneDelivered, startRelayLoop, type RelayLoop } from '../../shared/outbox';
 import { boot, serve } from '../../shared/runtime';
+import { relayConfigProblems, relayConfigSchema } from './config';
 import { NAME, outboxRelayFunction } from './function';
 import { publisherFromConfig } from './publisher';
 
-const { config, logger } = boot(
-  NAME,
-  databaseConfigSchema.extend({
-    DB_POOL_MAX: env.int(2),
-    KAFKA_BROKERS: env.list().optional(),
-    KAFKA_CLIENT_ID: z.string().min(1).default('ahs-outbox-relay'),
-    EVENT_BUS_URL: z.url().optional(),
-    RELAY_BATCH_SIZE: env.int(100),
-    RELAY_IDLE_MS: env.int(200),
-    RELAY_MAX_BACKOFF_MS: env.int(5_000),
-    OUTBOX_RETENTION_DAYS: env.int(7),
-    INBOX_RETENTION_DAYS: env.int(30),
-    PRUNE_EVERY_MS: env.int(3_600_000),
-  }),
-  (c) => (c.KAFKA_BROKERS || c.EVENT_BUS_URL ? [] : ['KAFKA_BROKERS is missing (or EVENT_BUS_URL for the local mesh bus)']),
-);
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(relayConfigSchema.shape), relayConfigProblems);
 const db = poolFromConfig(NAME, config);
 const publisher = publisherFromConfig(config);
 let loop: RelayLoop | undefined;

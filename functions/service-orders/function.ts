@@ -3,7 +3,7 @@ import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
 import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
-import { dispatchHistory } from './dispatch';
+import { dispatchHistory } from './dispatch-history';
 import { detail, summary } from './present';
 import { findOrder, listOrders, orderInScope } from './queries';
 import { listQuery, orderIdParams } from './schema';

@@ -1,17 +1,10 @@
 import '../../shared/observability/init';
-import { z } from 'zod';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
-import { answerLinkSecretSchema } from '../../shared/domain/tv-answer-token';
 import { boot, serve } from '../../shared/runtime';
+import { approvalConfigSchema } from './config';
 import { NAME, tvRequestAdjustmentApprovalFunction } from './function';
 
-const { config, logger } = boot(
-  NAME,
-  databaseConfigSchema.extend({
-    TV_ANSWER_LINK_SECRET: answerLinkSecretSchema,
-    TV_ANSWER_LINK_BASE_URL: z.url(),
-  }),
-);
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(approvalConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
 
 void serve(

@@ -2,7 +2,8 @@ import type { Principal } from '../../shared/auth/principal';
 import { isOffice } from '../../shared/auth/tenant';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
-import { findVisit, present } from './queries';
+import { present } from './present';
+import { findVisit } from './queries';
 import type { AssignmentBody } from './schema';
 
 /**

@@ -3,7 +3,8 @@ import type { Db } from '../../shared/db';
 import { makeHttpFunction, route } from '../../shared/http';
 import type { Logger } from '../../shared/logging';
 import { assignVisit } from './assign';
-import { findVisit, present } from './queries';
+import { present } from './present';
+import { findVisit } from './queries';
 import { recordOutcome } from './record-outcome';
 import { assignmentBody, orderParams, outcomeBody } from './schema';
 

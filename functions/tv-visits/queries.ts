@@ -1,7 +1,7 @@
 import type { Principal } from '../../shared/auth/principal';
-import { isOffice, withinTenant } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
+import { canSee } from './scope';
 
 /** The latest technical visit of an order, with what decides who may see it. */
 export interface VisitRow {
@@ -57,39 +57,4 @@ export async function findVisit(db: Queryable, principal: Principal, orderId: st
   );
   if (!row || !canSee(principal, row)) throw new NotFoundError(`no technical visit of service order ${orderId}`);
   return row;
-}
-
-/**
- * Who sees a visit: operators and admins within their tenant scope (country / business unit /
- * store of the order); a provider admin when the visit is assigned to their provider (or, not
- * assigned yet, when the order is); the technician the visit is assigned to.
- */
-export function canSee(principal: Principal, v: VisitRow): boolean {
-  return (isOffice(principal) && withinTenant(principal, { country: v.country_code, businessUnit: v.business_unit_code, store: v.store_code }))
-    || (principal.roles.includes('provider-admin') && isProvidersVisit(principal, v))
-    || (principal.roles.includes('technician') && v.technician_subject === principal.subject);
-}
-
-export function isProvidersVisit(p: Principal, v: VisitRow): boolean {
-  const own = p.scope.providerId;
-  if (!own) return false;
-  return v.provider_id === own || (v.provider_id === null && v.order_provider_id === own);
-}
-
-/** The visit as the API shows it. */
-export function present(v: VisitRow) {
-  return {
-    visitId: v.id,
-    serviceOrderId: v.service_order_id,
-    status: v.status,
-    dueBy: v.due_by.toISOString(),
-    installationStatus: v.installation_status,
-    assignment: v.technician_subject
-      ? { technician: v.technician_subject, providerId: v.provider_id, appointmentAt: v.appointment_at?.toISOString() ?? null, assignedAt: v.assigned_at?.toISOString() ?? null }
-      : null,
-    outcome: v.outcome
-      ? { outcome: v.outcome, notes: v.notes, recordedBy: v.recorded_by, recordedAt: v.recorded_at?.toISOString() ?? null }
-      : null,
-    adjustments: v.adjustments,
-  };
 }

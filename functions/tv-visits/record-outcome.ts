@@ -5,7 +5,8 @@ import type { Queryable } from '../../shared/db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
-import { findVisit, present, type VisitRow } from './queries';
+import { present } from './present';
+import { findVisit, type VisitRow } from './queries';
 import type { OutcomeBody } from './schema';
 
 /**
