@@ -21,6 +21,13 @@ export interface IntakeDeps {
  * Creates or updates the service order of a sale. Keyed on (sales system, sales order id):
  * the same sale twice is one order, a newer revision is applied, an older or equal one is
  * ignored. Unknown stores and product codes are permanent errors (dead letter, with reason).
+ *
+ * A sale's created and updated messages travel on two topics, with no order between them: an
+ * update may arrive before its creation. Every message carries the whole sale and its revision,
+ * so whichever arrives first creates the order from its revision (service-order.created carries
+ * it), a newer one updates it (service-order.updated, previousRevision = the revision it
+ * replaced), and the older ones are ignored: in any arrival order the order ends as the latest
+ * revision says, announced by one created event and updates of strictly increasing revisions.
  */
 export function makeIntakeSale(deps: IntakeDeps = {}) {
   const newId = deps.newId ?? randomUUID;

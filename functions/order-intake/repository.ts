@@ -57,8 +57,14 @@ export interface StoredOrder {
   revision: number;
 }
 
-/** Locks the order of this sale, if any, until the transaction ends. */
+/**
+ * Locks the sale, then returns its order, if any, until the transaction ends. The sale's created
+ * and updated messages travel on two topics and may be delivered at the same moment: the
+ * transaction-scoped advisory lock (keyed on sales system and sale id) makes the second wait even
+ * while no order row exists yet to lock, so it then finds the order the first one created.
+ */
 export async function lockOrder(tx: DbClient, sale: Sale): Promise<StoredOrder | undefined> {
+  await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`order-intake:${sale.salesSystem}:${sale.salesOrderId}`]);
   const { rows } = await tx.query<StoredOrder>(
     'SELECT id, revision FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2 FOR UPDATE',
     [sale.salesSystem, sale.salesOrderId],
