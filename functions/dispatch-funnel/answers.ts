@@ -5,9 +5,7 @@ import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
-
-export const expireVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid() });
-export const answerVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid(), offerId: z.uuid() });
+import { answerVariables, expireVariables } from './schema';
 
 interface OfferRow {
   id: string;

@@ -5,9 +5,7 @@ import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
-
-export const manualVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid().optional(), providerId: z.uuid() });
-export const cancelVariables = z.object({ orderId: z.uuid() });
+import { cancelVariables, manualVariables } from './schema';
 
 /**
  * dispatch-assign-manually: the operator chose a provider ("Dispatch by hand"). A provider that

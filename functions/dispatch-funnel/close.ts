@@ -7,9 +7,7 @@ import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { liveAssignment, lockOrder } from './order';
 import type { FunnelDeps } from './config';
 import { withdrawOpenOffers } from './withdraw-offers';
-
-/** No closure: a step found the order cancelled (BPMN error ORDER_NOT_ACTIVE), no message said so. */
-export const closeVariables = z.object({ orderId: z.uuid(), closure: z.enum(['cancelled', 'worked']).default('cancelled') });
+import { closeVariables } from './schema';
 
 /**
  * dispatch-close: the order is closed for dispatch (message dispatch-order-closed).

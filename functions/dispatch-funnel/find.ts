@@ -5,8 +5,7 @@ import { capacityWindow, eligibleProviders } from './candidates';
 import { lockOrder, notDispatchable } from './order';
 import { rank } from './ranking';
 import type { FunnelDeps } from './config';
-
-export const findVariables = z.object({ orderId: z.uuid() });
+import { findVariables } from './schema';
 
 /**
  * dispatch-find-candidates: one run of the funnel (dispatch.dispatches) with its eligible

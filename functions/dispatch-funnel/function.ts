@@ -1,11 +1,12 @@
 import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
-import { answerVariables, expireVariables, makeConfirmAssignment, makeDeclineOffer, makeExpireOffers } from './answers';
-import { cancelVariables, makeAssignManually, makeCancelAssignment, manualVariables } from './assignment';
-import { closeVariables, makeCloseDispatch } from './close';
-import { findVariables, makeFindCandidates } from './find';
-import { makeOfferJob, offerVariables } from './offer';
+import { makeConfirmAssignment, makeDeclineOffer, makeExpireOffers } from './answers';
+import { makeAssignManually, makeCancelAssignment } from './assignment';
+import { makeCloseDispatch } from './close';
+import { makeFindCandidates } from './find';
+import { makeOfferJob } from './offer';
+import { answerVariables, cancelVariables, closeVariables, expireVariables, findVariables, manualVariables, offerVariables } from './schema';
 import type { FunnelDeps } from './config';
 
 export const NAME = 'dispatch-funnel';

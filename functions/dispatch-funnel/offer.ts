@@ -8,8 +8,7 @@ import { durationMs } from '../../shared/workflow/duration';
 import { confirmAssignment } from './assign';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
-
-export const offerVariables = z.object({ orderId: z.uuid(), dispatchId: z.uuid() });
+import { offerVariables } from './schema';
 
 interface Policy {
   autoAccept: boolean;

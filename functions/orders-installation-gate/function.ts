@@ -1,7 +1,8 @@
 import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
-import { cancelVariables, makeCancelInstallation, makeUnblockInstallation, unblockVariables, type GateDeps } from './handler';
+import { makeCancelInstallation, makeUnblockInstallation, type GateDeps } from './handler';
+import { cancelVariables, unblockVariables } from './schema';
 
 export const NAME = 'orders-installation-gate';
 

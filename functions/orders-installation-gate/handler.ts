@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  installationCancelled, installationCancelReasons, installationUnblocked, refundRequested,
-} from '../../events';
+import { installationCancelled, installationUnblocked, refundRequested } from '../../events';
 import type { DbClient } from '../../shared/db';
 import type { InstallationStatus } from '../../shared/domain/installation-gate';
 import { informCustomer } from '../../shared/domain/messages';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-
-export const unblockVariables = z.object({ orderId: z.uuid(), visitId: z.uuid() });
-export const cancelVariables = unblockVariables.extend({ reason: z.enum(installationCancelReasons) });
+import { cancelVariables, unblockVariables } from './schema';
 
 export interface GateDeps {
   clock?: () => Date;

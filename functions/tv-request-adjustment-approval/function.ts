@@ -1,7 +1,8 @@
 import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
-import { makeRequestAdjustmentApproval, requestApprovalVariables, type RequestApprovalDeps } from './handler';
+import { makeRequestAdjustmentApproval, type RequestApprovalDeps } from './handler';
+import { requestApprovalVariables } from './schema';
 
 export const NAME = 'tv-request-adjustment-approval';
 

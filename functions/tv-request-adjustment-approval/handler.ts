@@ -1,16 +1,8 @@
-import { z } from 'zod';
 import { informCustomer } from '../../shared/domain/messages';
 import { ANSWER_LINK_GRACE_MS, signAnswerToken } from '../../shared/domain/tv-answer-token';
 import { PermanentError } from '../../shared/errors';
-import { durationMs, isoDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
-
-export const requestApprovalVariables = z.object({
-  orderId: z.uuid(),
-  visitId: z.uuid(),
-  /** The process variable the model's answer timer also reads. */
-  answerDeadline: isoDuration,
-});
-export type RequestApprovalVariables = z.infer<typeof requestApprovalVariables>;
+import { durationMs, type JobContext, type JobOutcome } from '../../shared/workflow';
+import { type RequestApprovalVariables } from './schema';
 
 export interface RequestApprovalDeps {
   /** TV_ANSWER_LINK_SECRET: signs the answer link (HMAC-SHA256). */

@@ -1,7 +1,8 @@
 import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
-import { makeScheduleVisit, scheduleVisitVariables, type ScheduleVisitDeps } from './handler';
+import { makeScheduleVisit, type ScheduleVisitDeps } from './handler';
+import { scheduleVisitVariables } from './schema';
 
 export const NAME = 'tv-schedule-visit';
 

@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
 import { tvVisitScheduled } from '../../events';
 import { isUniqueViolation } from '../../shared/db';
 import { PermanentError, RetryableError } from '../../shared/errors';
-import { durationMs, isoDuration, type JobContext, type JobOutcome } from '../../shared/workflow';
-
-export const scheduleVisitVariables = z.object({
-  orderId: z.uuid(),
-  slaDuration: isoDuration,
-});
-export type ScheduleVisitVariables = z.infer<typeof scheduleVisitVariables>;
+import { durationMs, type JobContext, type JobOutcome } from '../../shared/workflow';
+import { type ScheduleVisitVariables } from './schema';
 
 export interface ScheduleVisitDeps {
   clock?: () => Date;
