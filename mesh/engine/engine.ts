@@ -1,5 +1,5 @@
 import type { ModelFile } from '../../bpmn/models';
-import { withTransaction, type Db, type DbClient } from '../../shared/db';
+import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { dispatchJob } from '../../shared/workflow/dispatch';
 import { answerToJobCommand, defaultRetryPolicy, type Job, type JobCommand, type RetryPolicy } from '../../shared/workflow/job';
@@ -147,19 +147,21 @@ export class EmbeddedEngine {
           'SELECT expires_at FROM engine.messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
         if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
       }
-      // The message is written in the same transaction as the instance it starts or advances:
+      // The message is written with the instance it starts or advances, in the same statement:
       // a failed step leaves no message behind that a retry with the same id would collide with.
-      const record = async (tx: DbClient) => {
-        if (m.messageId) await tx.query('DELETE FROM engine.messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
-        await tx.query(
-          `INSERT INTO engine.messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [messageKey, m.name, m.correlationKey, m.messageId ?? null, JSON.stringify(m.variables), now, new Date(now.getTime() + m.timeToLiveMs)],
-        );
+      const message: store.StoredMessage = {
+        key: messageKey,
+        name: m.name,
+        correlationKey: m.correlationKey,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+        variables: m.variables,
+        publishedAt: now,
+        expiresAt: new Date(now.getTime() + m.timeToLiveMs),
       };
       for (const deployed of this.latest.values()) {
         if (deployed.model.messageStart !== m.name) continue;
         if (await store.hasActiveInstance(this.options.db, deployed.model.bpmnProcessId, m.correlationKey)) continue;
-        await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey], record);
+        await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey], { message });
         return { messageKey };
       }
       for (const key of await store.subscribedInstances(this.options.db, m.name, m.correlationKey)) {
@@ -167,11 +169,11 @@ export class EmbeddedEngine {
         if (!runner) continue;
         await this.keys.reserve();
         if (this.run(runner, () => runner.correlate(m.name, m.correlationKey, m.variables))) {
-          await this.settle(runner, [messageKey], record);
+          await this.settle(runner, [messageKey], { message });
           return { messageKey };
         }
       }
-      await withTransaction(this.options.db, record);
+      await store.bufferMessage(this.options.db, message);
       return { messageKey };
     });
   }
@@ -204,9 +206,7 @@ export class EmbeddedEngine {
       if (!this.run(runner, () => runner.completeUserTask(task.element_instance_key, variables))) {
         throw new EngineConflict(`user task '${userTaskKey}' is not waiting`, 'INVALID_STATE');
       }
-      await this.settle(runner, [], async (tx) => {
-        await tx.query(`UPDATE engine.user_tasks SET state = 'COMPLETED', completed_at = $2, variables = $3 WHERE user_task_key = $1`, [userTaskKey, new Date(this.clock.now()), JSON.stringify(variables)]);
-      });
+      await this.settle(runner, [], { completedUserTask: { key: userTaskKey, variables } });
     });
   }
 
@@ -231,9 +231,7 @@ export class EmbeddedEngine {
       if (!incident || !runner || !incident.job_key || !runner.resolveJobIncident(incident.job_key)) {
         throw new EngineNotFound(`no active incident with key '${incidentKey}' that can be resolved`);
       }
-      await this.settle(runner, [], async (tx) => {
-        await tx.query(`UPDATE engine.incidents SET state = 'RESOLVED', resolved_at = $2 WHERE incident_key = $1`, [incidentKey, new Date(this.clock.now())]);
-      });
+      await this.settle(runner, [], { resolvedIncident: incidentKey });
     });
   }
 
@@ -350,23 +348,22 @@ export class EmbeddedEngine {
     correlationKey: string | undefined,
     byMessage: boolean,
     correlated: string[] = [],
-    first?: (tx: DbClient) => Promise<void>,
+    extras?: store.StepExtras,
   ): Promise<InstanceRunner> {
     await this.keys.reserve();
     const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, correlationKey, this.keys, () => this.clock.now());
     Object.assign(runner.variables, variables);
     runner.start(byMessage);
-    await this.settle(runner, correlated, first);
+    await this.settle(runner, correlated, extras);
     return runner;
   }
 
   /**
    * Ends a step: lets new subscriptions take buffered messages, persists the instance with what
-   * the step produced (`first` runs in the same transaction, before: what the step answers), then
-   * sends the jobs it created. A step that cannot be saved is forgotten: the instance is read
-   * again from what was saved before.
+   * the step produced and what caused it (`extras`), then sends the jobs it created. A step that
+   * cannot be saved is forgotten: the instance is read again from what was saved before.
    */
-  private async settle(runner: InstanceRunner, correlated: string[], first?: (tx: DbClient) => Promise<void>): Promise<void> {
+  private async settle(runner: InstanceRunner, correlated: string[], extras?: store.StepExtras): Promise<void> {
     const now = new Date(this.clock.now());
     try {
       for (;;) {
@@ -380,10 +377,8 @@ export class EmbeddedEngine {
       }
       const pending = runner.takePending();
       const state = runner.ended ? 'COMPLETED' : 'ACTIVE';
-      await withTransaction(this.options.db, async (tx) => {
-        await first?.(tx);
-        await store.saveStep(
-          tx,
+      await store.saveStep(
+          this.options.db,
           {
             key: runner.key,
             definitionKey: runner.definitionKey,
@@ -401,8 +396,8 @@ export class EmbeddedEngine {
           },
           pending,
           correlated,
+          extras,
         );
-      });
       runner.subscriptionsChanged = false;
     } catch (error) {
       this.cache.delete(runner.key);
