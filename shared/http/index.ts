@@ -1,4 +1,3 @@
-export { toHttpError } from './errors';
 export { makeHttpFunction, type HttpFunctionOptions } from './http-function';
-export { idempotently, replayHeaders, type IdempotentRequest, type Replayable, type StoredAnswer } from './idempotency';
-export { matchPath, route, type Access, type Route, type RouteContext, type WriteContext } from './route';
+export { idempotently } from './idempotency';
+export { route, type RouteContext, type WriteContext } from './route';
