@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { findRunningMesh, runCli } from './running-mesh';
 
 /**
  * The local stand-in for the customer's phone and mailbox, until the notify domain sends
@@ -6,13 +7,18 @@ import pg from 'pg';
  * (`notify.message.requested` in the outbox), newest last.
  *   npm run inbox                 every message
  *   npm run inbox -- <orderId>    the messages about one service order
- * DATABASE_URL overrides the embedded Postgres of `npm start`.
+ * It reads the database of the mesh running on MESH_PORT: its embedded one, or the same
+ * DATABASE_URL the mesh was started with.
  */
 async function main() {
   const orderId = process.argv[2];
-  const url = process.env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${process.env.MESH_DB_PORT ?? '54329'}/postgres?sslmode=disable`;
+  const mesh = await findRunningMesh();
+  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL for npm run inbox`);
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  await client.connect().catch((error: unknown) => {
+    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
+  });
   try {
     const { rows } = await client.query<{ created_at: Date; data: { channel: string; templateId: string; locale: string; recipient: { serviceOrderId: string }; parameters: Record<string, string | number | boolean> } }>(
       `SELECT created_at, data FROM platform.outbox
@@ -30,7 +36,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

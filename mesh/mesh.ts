@@ -100,6 +100,11 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         database: config.DATABASE_URL ? 'DATABASE_URL' : `embedded PGlite (${config.MESH_DATA_DIR})`,
         bus: bus.kind,
         issuer,
+        audience: config.OIDC_AUDIENCE,
+        engine: engineUrl,
+        // What the CLIs (mesh/running-mesh.ts) connect to; only the embedded database's (dev
+        // credentials): a DATABASE_URL is the caller's own and is never shown.
+        ...(config.DATABASE_URL ? {} : { embeddedDatabaseUrl: databaseUrl }),
         functions: functions.map((f) => ({ name: f.name, url: `http://127.0.0.1:${config.MESH_PORT}/${f.name}`, port: f.port })),
       }),
     });

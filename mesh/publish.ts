@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { eventByTopic, salesOrderMessage } from '../events';
 import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
+import { meshFetch, meshUrl, runCli } from './running-mesh';
 
 /**
  * Publishes a message on the running mesh's bus, as a producer would on Kafka:
@@ -22,7 +23,7 @@ async function main() {
   const definition = eventByTopic(topic);
   if (!definition) throw new Error(`unknown topic "${topic}" (see events/index.ts)`);
   const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const meshUrl = process.env.MESH_URL ?? 'http://127.0.0.1:8080';
+  const mesh = meshUrl();
   const sale = salesOrderMessage.safeParse(data);
   const id = sale.success ? ('header' in sale.data ? sale.data.header.messageId : sale.data.event_id) : undefined;
   const source = sale.success ? ('header' in sale.data ? '/sales/pyxis' : '/sales/tempo') : '/cli/publish';
@@ -39,12 +40,9 @@ async function main() {
   } else {
     request = toHttpBinary(buildEvent(definition, data as never, { source, id }));
   }
-  const response = await fetch(`${meshUrl}/_bus/topics/${topic}`, { method: 'POST', ...request });
+  const response = await meshFetch(mesh, `${mesh}/_bus/topics/${topic}`, { method: 'POST', ...request });
   console.log(response.status, await response.text());
   if (!response.ok) process.exit(1);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

@@ -3,8 +3,9 @@ import { salesOrderCreated } from '../events';
 import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
 import { pyxis, type PyxisFixture } from '../test/fixtures/sales';
-import { DEV_AUDIENCE, DEV_OIDC_ISSUER, getDevToken } from './oidc/get-token';
+import { meshToken } from './oidc/get-token';
 import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
+import { findRunningMesh, meshFetch, runCli, type RunningMesh } from './running-mesh';
 
 /**
  * npm run scenario [-- --country ES|FR] — one sale from intake to check-out on the running local
@@ -12,11 +13,9 @@ import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
  * technician resolve the technical visit (when the product needs one), the workflow dispatches it
  * (ES: auto-accepted; FR: the provider accepts the offer in the app), the provider admin assigns a
  * technician and books the slot agreed with the customer, the technician checks in and out.
- * Prints the timeline. MESH_URL, OIDC_ISSUER and OIDC_AUDIENCE point it elsewhere.
+ * Prints the timeline. It runs against the mesh on MESH_PORT (8080), as many times in a row as
+ * wanted: each run is a new sale, booked in the technician's first free slot.
  */
-const MESH = process.env.MESH_URL ?? 'http://127.0.0.1:8080';
-const ISSUER = process.env.OIDC_ISSUER ?? DEV_OIDC_ISSUER;
-const AUDIENCE = process.env.OIDC_AUDIENCE ?? DEV_AUDIENCE;
 
 interface Country {
   fixture: PyxisFixture;
@@ -32,6 +31,7 @@ const COUNTRIES: Record<string, Country> = {
 
 const started = Date.now();
 const tokens = new Map<string, string>();
+let mesh: RunningMesh;
 type Json = Record<string, unknown> & { items?: Json[] };
 
 function line(actor: string, what: string) {
@@ -42,7 +42,7 @@ function line(actor: string, what: string) {
 async function token(user: string) {
   const known = tokens.get(user);
   if (known) return known;
-  const fresh = await getDevToken(ISSUER, user, AUDIENCE);
+  const fresh = await meshToken(mesh, user);
   tokens.set(user, fresh);
   return fresh;
 }
@@ -51,7 +51,7 @@ async function call(method: string, path: string, user?: string, body?: unknown,
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (user) headers.authorization = `Bearer ${await token(user)}`;
   if (idempotent) headers['idempotency-key'] = `scenario-${randomUUID()}`;
-  const response = await fetch(`${MESH}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await meshFetch(mesh.url, `${mesh.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await response.text();
   return { status: response.status, body: (text ? JSON.parse(text) : {}) as Json };
 }
@@ -76,12 +76,13 @@ async function main() {
   const countryCode = (process.argv.includes('--country') ? process.argv[process.argv.indexOf('--country') + 1] : 'ES') ?? 'ES';
   const country = COUNTRIES[countryCode.toUpperCase()];
   if (!country) throw new Error(`--country must be one of ${Object.keys(COUNTRIES).join(', ')}`);
+  mesh = await findRunningMesh();
 
   // 1. The sales system publishes the sale.
   const sale = pyxis(country.fixture, `SCN${Date.now().toString(36).toUpperCase()}`);
   const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/sales/pyxis', id: sale.header.messageId }));
-  const published = await fetch(`${MESH}/_bus/topics/sales.order.created`, { method: 'POST', headers, body });
-  if (!published.ok) throw new Error(`the bus refused the sale: ${published.status} (is the mesh running? npm start)`);
+  const published = await meshFetch(mesh.url, `${mesh.url}/_bus/topics/sales.order.created`, { method: 'POST', headers, body });
+  if (!published.ok) throw new Error(`the bus refused the sale: ${published.status} ${await published.text()}`);
   line('Pyxis', `sale ${sale.order.orderNumber} published (${sale.order.storeCode})`);
 
   const order = await until('the service order', async () => (await call('GET', '/service-orders/?limit=100', country.operator)).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber));
@@ -129,11 +130,9 @@ async function main() {
   const technicianId = countryCode.toUpperCase() === 'ES' ? '7e000000-0000-4000-8000-000000000001' : '7e000000-0000-4000-8000-000000000003';
   await must('PUT', `/dispatch-offers/assignments/${assignmentId}/technician`, country.providerAdmin, { technicianId }, true);
   line(country.providerAdmin, 'technician assigned');
-  const day = nextWorkingDay();
-  const startsAt = new Date(`${day}T08:00:00Z`);
-  const appointment = await must('POST', '/field-visits/appointments', country.providerAdmin, { serviceOrderId: orderId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString() }, true);
+  const { appointment, day, slot } = await bookFirstFreeSlot(orderId, country);
   const appointmentId = text(appointment.appointmentId);
-  line(country.providerAdmin, `appointment ${appointmentId} booked ${day} 08:00–11:00 UTC`);
+  line(country.providerAdmin, `appointment ${appointmentId} booked ${day} ${slot} UTC`);
 
   // 5. The technician's day, check-in at the customer's door, check-out with the signature.
   const agenda = await must('GET', `/field-visits/day?date=${day}`, country.technician);
@@ -166,17 +165,55 @@ function text(value: unknown): string {
   return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : value === null ? 'null' : '?';
 }
 
-function nextWorkingDay(): string {
-  const d = new Date(Date.now() + 86_400_000);
-  while (d.getUTCDay() === 0 || d.getUTCDay() === 6) d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
+const HOUR_MS = 3_600_000;
+const SLOT_HOURS = 3;
+/** The day's working hours the scenario books in (UTC): 08:00 to 18:00. */
+const FIRST_START_HOUR = 8;
+const LAST_END_HOUR = 18;
+/** Refusals that a later slot can avoid: the scenario moves on to the next one. */
+const SLOT_TAKEN = new Set(['slot-overlaps-appointment', 'slot-outside-capacity', 'not-a-working-day']);
+
+/**
+ * Books the first slot free in the technician's days, from tomorrow: within each day, the
+ * first 3 hours between 08:00 and 18:00 UTC that no appointment of theirs covers (their day as
+ * GET /field-visits/day shows it); a refusal a later slot avoids (overlap, capacity, not a
+ * working day) moves on to the next day. So the scenario runs any number of times in a row.
+ */
+async function bookFirstFreeSlot(orderId: string, country: Country): Promise<{ appointment: Json; day: string; slot: string }> {
+  const refusals: string[] = [];
+  for (let offset = 1; offset <= 60; offset++) {
+    const day = new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const agenda = await must('GET', `/field-visits/day?date=${day}`, country.technician);
+    const busy = ((agenda.appointments as Json[] | undefined) ?? []).map((a) => ({ from: Date.parse(text(a.startsAt)), to: Date.parse(text(a.endsAt)) }));
+    const startsAt = firstFreeStart(day, busy);
+    if (startsAt === undefined) continue;
+    const endsAt = startsAt + SLOT_HOURS * HOUR_MS;
+    const answer = await call('POST', '/field-visits/appointments', country.providerAdmin, { serviceOrderId: orderId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() }, true);
+    if (answer.status < 300) return { appointment: answer.body, day, slot: `${clock(startsAt)}–${clock(endsAt)}` };
+    const reason = text(answer.body.reason);
+    if (answer.status !== 409 || !SLOT_TAKEN.has(reason)) {
+      throw new Error(`POST /field-visits/appointments answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    }
+    refusals.push(`${day}: ${reason}`);
+  }
+  throw new Error(`no free slot for the technician in the next 60 days (${refusals.slice(-3).join('; ')})`);
 }
+
+/** The first start on `day` from which SLOT_HOURS fit between the busy intervals, if any. */
+function firstFreeStart(day: string, busy: { from: number; to: number }[]): number | undefined {
+  const dayStart = Date.parse(`${day}T00:00:00Z`);
+  let start = dayStart + FIRST_START_HOUR * HOUR_MS;
+  for (const b of [...busy].sort((x, y) => x.from - y.from)) {
+    if (b.from >= start + SLOT_HOURS * HOUR_MS) break;
+    if (b.to > start) start = Math.ceil(b.to / HOUR_MS) * HOUR_MS;
+  }
+  return start + SLOT_HOURS * HOUR_MS <= dayStart + LAST_END_HOUR * HOUR_MS ? start : undefined;
+}
+
+const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** A 1x1 PNG: the customer's canvas signature as the app sends it. */
 const SIGNATURE =
   'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runCli(main);

@@ -1,13 +1,12 @@
 /**
- * A dev access token for a seeded user, from the dev OpenID provider (or any issuer serving the
- * same clients). CLI: `npx tsx mesh/oidc/get-token.ts operator-es` prints the token alone on
- * stdout; OIDC_ISSUER and OIDC_AUDIENCE override the defaults below.
+ * Dev access tokens for the seeded users, from the dev OpenID provider (or any issuer serving the
+ * same clients). CLI: `npm run token -- operator-es` prints the token alone on stdout, from the
+ * issuer of the mesh running on MESH_PORT (mesh/running-mesh.ts); without one it exits 1, saying why.
  */
 import * as oidc from 'openid-client';
+import { findRunningMesh, runCli, type RunningMesh } from '../running-mesh';
 import { DEV_CLIENT_SECRET, DEV_USERS, isDevUserName } from './users';
 
-export const DEV_OIDC_PORT = 9400;
-export const DEV_OIDC_ISSUER = `http://127.0.0.1:${DEV_OIDC_PORT}`;
 /** The audience (resource indicator) of the back end's access tokens in local runs. */
 export const DEV_AUDIENCE = 'urn:ahs:field-service';
 
@@ -21,17 +20,18 @@ export async function getDevToken(issuer: string, user: string, audience: string
   return response.access_token;
 }
 
-async function main(args: string[]): Promise<void> {
-  const user = args[0];
-  if (user === undefined || !isDevUserName(user)) {
-    console.error(`usage: npx tsx mesh/oidc/get-token.ts <user>\nusers: ${Object.keys(DEV_USERS).join(', ')}`);
-    process.exitCode = 2;
-    return;
+/** Raised when no access token can be had: names the user, the issuer and why. */
+export class NoTokenError extends Error {
+  constructor(user: string, issuer: string, reason: string) {
+    super(`could not get a token for ${user} from ${issuer}: ${reason}`);
+    this.name = 'NoTokenError';
   }
-  const issuer = process.env.OIDC_ISSUER || DEV_OIDC_ISSUER;
-  const audience = process.env.OIDC_AUDIENCE || DEV_AUDIENCE;
+}
+
+/** A dev user's access token from the running mesh's OpenID provider, or NoTokenError. */
+export async function meshToken(mesh: RunningMesh, user: string): Promise<string> {
   try {
-    process.stdout.write((await getDevToken(issuer, user, audience)) + '\n');
+    return await getDevToken(mesh.issuer, user, mesh.audience);
   } catch (error) {
     const reason =
       error instanceof oidc.ResponseBodyError
@@ -39,11 +39,19 @@ async function main(args: string[]): Promise<void> {
         : error instanceof Error && error.cause instanceof Error
           ? `${error.message} (${error.cause.message})`
           : String(error);
-    console.error(`could not get a token for ${user} from ${issuer}: ${reason}`);
-    process.exitCode = 1;
+    throw new NoTokenError(user, mesh.issuer, reason);
   }
 }
 
+async function main(args: string[]): Promise<void> {
+  const user = args[0];
+  if (user === undefined || !isDevUserName(user)) {
+    console.error(`usage: npm run -s token -- <user>\nusers: ${Object.keys(DEV_USERS).join(', ')}`);
+    process.exit(2);
+  }
+  process.stdout.write((await meshToken(await findRunningMesh(), user)) + '\n');
+}
+
 if (typeof require !== 'undefined' && require.main === module) {
-  void main(process.argv.slice(2));
+  runCli(() => main(process.argv.slice(2)));
 }

@@ -16,7 +16,8 @@ const ROOT = path.join(__dirname, '..', '..');
 async function scenario(country: string) {
   const { stdout } = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'mesh', 'scenario.ts'), '--country', country], {
     cwd: ROOT,
-    env: { ...process.env, MESH_URL: mesh.url, OIDC_ISSUER: mesh.issuer },
+    // One setting, as a newcomer gives it: the CLI finds the rest from the mesh's GET /_mesh.
+    env: { ...process.env, MESH_PORT: new URL(mesh.url).port },
     timeout: 150_000,
   });
   return stdout;
@@ -30,6 +31,16 @@ describe('the scenario command', { timeout: 180_000 }, () => {
     expect(timeline).toMatch(/checked in: 0 m from the address \(within geofence: true\)/);
     expect(timeline).toMatch(/assignment .* completed: the order is worked/);
     expect(timeline).toMatch(/scenario\s+done/);
+  });
+
+  it('when the scenario runs again on the same mesh, then the second sale is booked in the next free slot and done too', async () => {
+    const first = await scenario('ES');
+    const second = await scenario('ES');
+    const booked = (timeline: string) => /appointment \S+ booked (\S+ \S+) UTC/.exec(timeline)?.[1];
+    expect(booked(first)).toBeDefined();
+    expect(booked(second)).toBeDefined();
+    expect(booked(second)).not.toBe(booked(first));
+    expect(second).toMatch(/scenario\s+done/);
   });
 
   it('when a Lyon heat pump is sold, then the provider accepts the offer in the app and the work is done', async () => {
