@@ -9,7 +9,8 @@ export const NAME = 'dispatch-start';
 /**
  * dispatch-start: starts the dispatch funnel (bpmn/assignment.bpmn) of an order that needs no
  * technical visit when it is created, and of one that needed a visit when the visit unblocks it;
- * closes it when the order is cancelled.
+ * closes it when the order is cancelled. The three topics arrive in any order: every handler
+ * decides from the order's current state (handler.ts), so the arrival order changes nothing.
  */
 export function dispatchStartFunction(deps: { db: Db; logger: Logger; clock?: () => Date }) {
   return makeEventFunction({

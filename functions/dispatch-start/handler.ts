@@ -1,65 +1,125 @@
 import { messages } from '../../bpmn/contract';
 import type { EventData, installationUnblocked, serviceOrderUpdated, ServiceOrderSnapshot } from '../../events';
+import type { DbClient } from '../../shared/db';
+import { RetryableError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 
-interface FunnelScope {
-  orderId: string;
-  country: string;
-  businessUnit: string;
-  store: string;
+/**
+ * An order's events reach dispatch-start on three topics — orders.service-order.created,
+ * orders.service-order.updated, orders.installation.unblocked — and Kafka keeps no order between
+ * topics: a cancellation or an unblocking may arrive before the creation. So no handler acts on
+ * what its event says alone: each one locks the order and decides from its current row (never
+ * older than the event, which the orders domain wrote in the same transaction) and from what
+ * dispatch-start already asked of its funnel (dispatch.funnel_requests). Whatever the arrival
+ * order, one funnel is started at most, only for an order that is not cancelled and whose
+ * installation is ready, and once the order is cancelled its closure is requested (once).
+ */
+
+/** The order as dispatch-start decides on it: its current row and what was asked of its funnel. */
+export interface OrderState {
+  status: 'CREATED' | 'CANCELLED';
+  installationStatus: 'awaiting-tv' | 'ready' | 'cancelled';
+  funnelRequested: boolean;
+  funnelClosed: boolean;
 }
 
-/** Whether a new order is dispatched now: not cancelled, and its installation not awaiting a TV. */
-export function decideCreated(order: ServiceOrderSnapshot): EventOutcome {
-  if (order.status === 'CANCELLED') return { result: 'ignored', reason: 'service order cancelled' };
-  if (order.technicalVisitRequired) return { result: 'ignored', reason: 'installation awaits its technical visit' };
-  return { result: 'applied', detail: { serviceOrderId: order.serviceOrderId } };
+export type FunnelDecision = { action: 'start' } | { action: 'close' } | { action: 'none'; reason: string };
+
+/**
+ * What an order needs from its funnel now. Cancelled: closed, once (a closure requested before
+ * any funnel started is kept by the engine for its time to live and ends nothing; no funnel is
+ * started after it). Not cancelled: started once its installation is ready, and only once.
+ */
+export function decide(order: OrderState): FunnelDecision {
+  if (order.status === 'CANCELLED') {
+    return order.funnelClosed ? { action: 'none', reason: 'service order cancelled' } : { action: 'close' };
+  }
+  if (order.funnelClosed) return { action: 'none', reason: 'dispatch closed' };
+  if (order.funnelRequested) return { action: 'none', reason: 'dispatch already requested' };
+  if (order.installationStatus === 'cancelled') return { action: 'none', reason: 'installation cancelled by its technical visit' };
+  if (order.installationStatus !== 'ready') return { action: 'none', reason: 'installation awaits its technical visit' };
+  return { action: 'start' };
+}
+
+interface OrderRow {
+  status: OrderState['status'];
+  installation_status: OrderState['installationStatus'];
+  revision: number;
+  country: string;
+  business_unit: string;
+  store: string;
+  requested: boolean;
+  closed: boolean;
 }
 
 /**
- * Requests `dispatch-requested` (the funnel's message start, one funnel per order), correlated
- * by the order id, in the inbox transaction; workflow-messages publishes it once committed.
+ * Locks the order (FOR NO KEY UPDATE: the orders domain's writers wait, rows referencing it do
+ * not) and reads it with what was asked of its funnel. Two events of one order arriving at once
+ * on two topics are decided one after the other.
  */
-function requestDispatch(ctx: EventContext, scope: FunnelScope) {
-  return requestWorkflowMessage(ctx.outbox, messages.dispatchRequested, scope.orderId, { ...scope }, { messageId: `dispatch-requested:${scope.orderId}` });
+async function lockOrder(tx: DbClient, orderId: string): Promise<OrderRow | undefined> {
+  const { rows: [row] } = await tx.query<OrderRow>(
+    `SELECT o.status, o.installation_status, o.revision, o.country_code AS country, bu.code AS business_unit, s.code AS store,
+            f.requested_at IS NOT NULL AS requested, f.closed_at IS NOT NULL AS closed
+       FROM orders.service_orders o
+       JOIN org.business_units bu ON bu.id = o.business_unit_id
+       JOIN org.stores s ON s.id = o.store_id
+       LEFT JOIN dispatch.funnel_requests f ON f.service_order_id = o.id
+      WHERE o.id = $1
+        FOR NO KEY UPDATE OF o`, [orderId]);
+  return row;
 }
 
-/** orders.service-order.created: an order that needs no technical visit is dispatched at once. */
+/**
+ * Brings the order's funnel where the order's current state says. `revision`: the order revision
+ * the event carries; an order read older than its event (or not there) is not decided on: the
+ * delivery is retried (503) until the state has caught up, and dead-lettered if it never does.
+ */
+async function reconcile(ctx: EventContext, orderId: string, revision?: number): Promise<EventOutcome> {
+  const order = await lockOrder(ctx.tx, orderId);
+  if (!order) throw new RetryableError(`service order ${orderId} is not known yet`);
+  if (revision !== undefined && revision > order.revision) {
+    throw new RetryableError(`service order ${orderId} is at revision ${order.revision}, older than the event's ${revision}`);
+  }
+  const decision = decide({
+    status: order.status, installationStatus: order.installation_status,
+    funnelRequested: order.requested, funnelClosed: order.closed,
+  });
+  switch (decision.action) {
+    case 'none':
+      return { result: 'ignored', reason: decision.reason };
+    case 'start':
+      await ctx.tx.query('INSERT INTO dispatch.funnel_requests (service_order_id, requested_at) VALUES ($1, NOW())', [orderId]);
+      await requestWorkflowMessage(ctx.outbox, messages.dispatchRequested, orderId,
+        { orderId, country: order.country, businessUnit: order.business_unit, store: order.store },
+        { messageId: `dispatch-requested:${orderId}` });
+      return { result: 'applied', detail: { serviceOrderId: orderId } };
+    case 'close':
+      await ctx.tx.query(
+        `INSERT INTO dispatch.funnel_requests (service_order_id, requested_at, closed_at) VALUES ($1, NULL, NOW())
+         ON CONFLICT (service_order_id) DO UPDATE SET closed_at = NOW()`, [orderId]);
+      await requestWorkflowMessage(ctx.outbox, messages.dispatchOrderClosed, orderId, { closure: 'cancelled' }, { messageId: `order-closed:${orderId}` });
+      return { result: 'applied', detail: { serviceOrderId: orderId, closure: 'cancelled' } };
+  }
+}
+
+/** orders.service-order.created: an order that needs no technical visit is dispatched at once (funnel message dispatch-requested). */
 export function makeStartOnCreated() {
-  return async (order: ServiceOrderSnapshot, ctx: EventContext): Promise<EventOutcome> => {
-    const decision = decideCreated(order);
-    if (decision.result !== 'applied') return decision;
-    await requestDispatch(ctx, { orderId: order.serviceOrderId, country: order.countryCode, businessUnit: order.businessUnitCode, store: order.storeCode });
-    return decision;
-  };
+  return (order: ServiceOrderSnapshot, ctx: EventContext): Promise<EventOutcome> => reconcile(ctx, order.serviceOrderId, order.revision);
 }
 
-/** orders.installation.unblocked: the technical visit said go; the order is dispatched unless cancelled since. */
+/** orders.installation.unblocked: the technical visit said go; the order is dispatched unless cancelled. */
 export function makeStartOnUnblocked() {
-  return async (event: EventData<typeof installationUnblocked>, ctx: EventContext): Promise<EventOutcome> => {
-    const { rows: [order] } = await ctx.tx.query<{ status: string; installation_status: string; country: string; business_unit: string; store: string }>(
-      `SELECT o.status, o.installation_status, o.country_code AS country, bu.code AS business_unit, s.code AS store
-         FROM orders.service_orders o JOIN org.business_units bu ON bu.id = o.business_unit_id JOIN org.stores s ON s.id = o.store_id
-        WHERE o.id = $1`, [event.serviceOrderId]);
-    if (!order) return { result: 'ignored', reason: 'unknown service order' };
-    if (order.status === 'CANCELLED' || order.installation_status === 'cancelled') return { result: 'ignored', reason: 'service order cancelled' };
-    if (order.installation_status !== 'ready') return { result: 'ignored', reason: 'installation awaits its technical visit' };
-    await requestDispatch(ctx, { orderId: event.serviceOrderId, country: order.country, businessUnit: order.business_unit, store: order.store });
-    return { result: 'applied', detail: { serviceOrderId: event.serviceOrderId } };
-  };
+  return (event: EventData<typeof installationUnblocked>, ctx: EventContext): Promise<EventOutcome> => reconcile(ctx, event.serviceOrderId);
 }
 
 /**
  * orders.service-order.updated: a cancelled order closes its funnel (message dispatch-order-closed,
  * closure `cancelled`): open offers are withdrawn and the assignment cancelled with its booked
- * appointment. Other changes do not concern dispatch. One closure per order (message id), so a
- * replayed or repeated cancellation is published once.
+ * appointment. One closure per order (message id), so a replayed or repeated cancellation is
+ * requested once. An update that arrives before the creation does what the creation would have.
  */
 export function makeCloseOnCancelled() {
-  return async (order: EventData<typeof serviceOrderUpdated>, ctx: EventContext): Promise<EventOutcome> => {
-    if (order.status !== 'CANCELLED') return { result: 'ignored', reason: 'not a cancellation' };
-    await requestWorkflowMessage(ctx.outbox, messages.dispatchOrderClosed, order.serviceOrderId, { closure: 'cancelled' }, { messageId: `order-closed:${order.serviceOrderId}` });
-    return { result: 'applied', detail: { serviceOrderId: order.serviceOrderId, closure: 'cancelled' } };
-  };
+  return (order: EventData<typeof serviceOrderUpdated>, ctx: EventContext): Promise<EventOutcome> => reconcile(ctx, order.serviceOrderId, order.revision);
 }
