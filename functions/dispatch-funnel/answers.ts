@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
 import { offerAccepted, offerDeclined, offerExpired } from '../../events';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-import { confirmAssignment } from './assign';
+import { confirmAssignment } from './confirm-assignment';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
 import { answerVariables, expireVariables } from './schema';

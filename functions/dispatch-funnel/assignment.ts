@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
 import { cancelLiveAssignment } from '../../shared/domain/assignments';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-import { confirmAssignment } from './assign';
+import { confirmAssignment } from './confirm-assignment';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
 import { cancelVariables, manualVariables } from './schema';

@@ -5,7 +5,7 @@ import type { DbClient } from '../../shared/db';
 import { informPartner } from '../../shared/domain/messages';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
-import { confirmAssignment } from './assign';
+import { confirmAssignment } from './confirm-assignment';
 import { liveAssignment, lockOrder, notDispatchable } from './order';
 import type { FunnelDeps } from './config';
 import { offerVariables } from './schema';
