@@ -3,7 +3,10 @@ import type { z } from 'zod';
 /**
  * One event type of the catalog: where it travels (Kafka topic), what it is called
  * (CloudEvent `type`), what its data looks like (zod schema) and how it is keyed
- * (partition key = aggregate id, so one aggregate's events stay in order).
+ * (partition key = aggregate id, so one aggregate's events of one topic stay in order).
+ * Kafka orders nothing across topics: an aggregate's events of different topics (its
+ * `created` and `updated`...) reach a consumer in any order, so a consumer of several of them
+ * goes by the revision they carry or by the aggregate's current state, never by arrival order.
  */
 export interface EventDefinition<S extends z.ZodType = z.ZodType> {
   /** Kafka topic, `{domain}.{entity}.{action}`. */

@@ -3,7 +3,9 @@ import { defineEvent } from '../define';
 
 /**
  * Offers of a service order to a provider (the dispatch funnel, bpmn/assignment.bpmn). Keyed by
- * the service order, so one order's offers and assignments stay in order. No PII: providers
+ * the service order, so one order's events of one topic stay in order; its offers' and
+ * assignments' events on different topics (created, accepted, withdrawn...) have no order
+ * between them: a consumer of several goes by the offer's state, not by arrival. No PII: providers
  * and people are named by id or token subject only.
  */
 export const offerCreated = defineEvent({

@@ -4,6 +4,9 @@ import { defineEvent } from '../define';
 /**
  * The service order as other domains see it. Carries no customer PII: consumers that
  * need contact details read them through the orders domain, which keeps them encrypted.
+ * `revision` is the sale revision the snapshot reflects. An order's created and updated events
+ * travel on two topics, so they reach a consumer in any order: the highest revision is the
+ * order's latest state, and an event with a lower one than already seen is stale.
  */
 export const serviceOrderSnapshot = z.object({
   serviceOrderId: z.uuid(),
@@ -39,7 +42,8 @@ export type ServiceOrderSnapshot = z.infer<typeof serviceOrderSnapshot>;
 export const serviceOrderCreated = defineEvent({
   topic: 'orders.service-order.created',
   type: 'ahs.orders.service-order.created',
-  description: 'A service order was created from a sale.',
+  description:
+    'A service order was created from a sale, by the first of its revisions to arrive (which may be a later one than 1). Once per order. Its updates travel on orders.service-order.updated, with no order between the two topics: consumers keep the highest revision.',
   data: serviceOrderSnapshot,
   partitionKey: (d) => d.serviceOrderId,
 });
@@ -47,7 +51,8 @@ export const serviceOrderCreated = defineEvent({
 export const serviceOrderUpdated = defineEvent({
   topic: 'orders.service-order.updated',
   type: 'ahs.orders.service-order.updated',
-  description: 'A service order changed: a newer sale revision was applied, or it was cancelled.',
+  description:
+    'A service order changed: a newer sale revision was applied, or it was cancelled. previousRevision: the revision it replaced. It may reach a consumer before the order\'s orders.service-order.created (another topic): consumers keep the highest revision.',
   data: serviceOrderSnapshot.extend({ previousRevision: z.number().int().positive() }),
   partitionKey: (d) => d.serviceOrderId,
 });

@@ -4,7 +4,7 @@ import type { RelayLoop } from '../../shared/outbox';
 export const NAME = 'outbox-relay';
 
 /**
- * outbox-relay: always on (min-scale 1, max-scale 1, so one relay keeps each key's order).
+ * outbox-relay: always on (min-scale 1, max-scale 1, so one relay keeps each key's order within a topic).
  * The loop publishes committed outbox rows; the HTTP side reports its health and counters.
  * It is ready while it runs; a relay that keeps failing stays up and retries, and its
  * `lastError` tells why.

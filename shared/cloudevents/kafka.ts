@@ -10,7 +10,8 @@ export interface KafkaRecord {
 
 /**
  * Kafka binary content mode: attributes as `ce_*` headers, JSON data as the value, and
- * the `partitionkey` extension as the record key so one aggregate's events share a partition.
+ * the `partitionkey` extension as the record key so one aggregate's events of a topic share a
+ * partition and stay in order (there is no order across topics).
  */
 export function toKafkaRecord(event: CloudEvent<unknown>): KafkaRecord {
   const message = Kafka.binary(event);

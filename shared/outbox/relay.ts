@@ -52,8 +52,11 @@ const SELECT_ROWS = `SELECT id, event_id, topic, type, source, subject, partitio
  * them sent in the same transaction that locked them. A crash after publishing and before the
  * mark republishes on restart (at-least-once); consumers' inboxes make that harmless.
  * A topic that cannot be published to (missing, unauthorised, the broker down) keeps its rows,
- * in order, and is set aside for a while: the other topics' events keep flowing. Order matters
- * per key, and a key's events share a topic, so nothing is reordered.
+ * in order, and is set aside for a while: the other topics' events keep flowing. Kafka keeps
+ * order per key within a topic only, and so does the relay: a key's rows of one topic go out in
+ * the order they were written, while its rows of other topics (an order's created and updated) may go
+ * out before or after them, as Kafka may deliver them anyway. Consumers of several topics of
+ * one aggregate do not rely on any order between them (events/define.ts).
  * Rows whose publish failed may be on Kafka all the same (the acknowledgement was lost with the
  * broker): they are sent again exactly as they were, before anything newer of their topic, so
  * the idempotent producer gives them the same sequence numbers and the broker drops what it has.
