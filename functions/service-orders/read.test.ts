@@ -91,6 +91,12 @@ describe('service-orders GET /:id', () => {
     expect(answer.body.issues).toEqual([expect.objectContaining({ field: 'params.id' })]);
   });
 
+  it('when the id has a malformed percent-encoding, then 400 in JSON naming the path', async () => {
+    const answer = await get('/%E0%A4%A', await identity.bearer('admin'));
+    expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_input', message: 'invalid path /%E0%A4%A: malformed percent-encoding' } });
+    expect(answer.body.issues).toEqual([expect.objectContaining({ field: 'path' })]);
+  });
+
   describe('when the process runs east of UTC (Europe/Madrid)', () => {
     const saved = process.env.TZ;
     beforeAll(() => {
