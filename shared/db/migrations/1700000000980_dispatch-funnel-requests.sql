@@ -14,5 +14,21 @@ CREATE TABLE dispatch.funnel_requests (
   CHECK (requested_at IS NOT NULL OR closed_at IS NOT NULL)
 );
 
+-- What was asked before this table: the funnels run (dispatch.dispatches) or requested, and the
+-- closures requested, as the outbox still holds them (dispatch-start's message ids).
+INSERT INTO dispatch.funnel_requests (service_order_id, requested_at, closed_at)
+SELECT id, requested_at, closed_at FROM (
+  SELECT o.id,
+         LEAST((SELECT MIN(d.created_at) FROM dispatch.dispatches d WHERE d.service_order_id = o.id),
+               (SELECT MIN(x.created_at) FROM platform.outbox x
+                 WHERE x.partition_key = o.id::text AND x.type = 'ahs.platform.workflow-message.requested'
+                   AND x.data->>'messageId' = 'dispatch-requested:' || o.id::text)) AS requested_at,
+         (SELECT MIN(x.created_at) FROM platform.outbox x
+           WHERE x.partition_key = o.id::text AND x.type = 'ahs.platform.workflow-message.requested'
+             AND x.data->>'messageId' = 'order-closed:' || o.id::text) AS closed_at
+    FROM orders.service_orders o
+) asked
+WHERE requested_at IS NOT NULL OR closed_at IS NOT NULL;
+
 -- Down Migration
 DROP TABLE dispatch.funnel_requests;
