@@ -1,6 +1,7 @@
 import { messages } from '../../bpmn/contract';
 import type { EventData, installationUnblocked, serviceOrderUpdated, ServiceOrderSnapshot } from '../../events';
 import type { DbClient } from '../../shared/db';
+import type { InstallationStatus } from '../../shared/domain/installation-gate';
 import { RetryableError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
@@ -19,7 +20,7 @@ import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 /** The order as dispatch-start decides on it: its current row and what was asked of its funnel. */
 export interface OrderState {
   status: 'CREATED' | 'CANCELLED';
-  installationStatus: 'awaiting-tv' | 'ready' | 'cancelled';
+  installationStatus: InstallationStatus;
   funnelRequested: boolean;
   funnelClosed: boolean;
 }
