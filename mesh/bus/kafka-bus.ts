@@ -2,10 +2,14 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { headerStrings, type KafkaRecord } from '../../shared/cloudevents/kafka';
 import type { Bus, BusSubscription } from './bus';
 
+/** Partitions of a subscription delivered at once: terraform/'s partitions per topic. */
+const PARTITIONS_IN_PARALLEL = 12;
+
 /**
  * The mesh's bus on a real Kafka cluster: what a KafkaSource does in production, one
- * consumer per subscription in its consumer group, one record of a partition at a time,
- * the offset committed only after the record is done with (delivered or dead-lettered).
+ * consumer per subscription in its consumer group, one record of a partition at a time and
+ * the partitions in parallel (as a KafkaSource's ordered delivery), the offset committed only
+ * after the record is done with (delivered or dead-lettered).
  */
 export function makeKafkaBus(options: { brokers: string[]; clientId?: string }): Bus {
   const kafka = new Kafka({ clientId: options.clientId ?? 'ahs-mesh', brokers: options.brokers, logLevel: logLevel.ERROR });
@@ -45,6 +49,8 @@ export function makeKafkaBus(options: { brokers: string[]; clientId?: string }):
       await consumer.subscribe({ topics: [...sub.topics], fromBeginning: true });
       await consumer.run({
         autoCommit: true,
+        // kafkajs never hands out two records of one partition at once: per-key order holds.
+        partitionsConsumedConcurrently: PARTITIONS_IN_PARALLEL,
         eachMessage: async ({ topic, partition, message }) => {
           const headers = headerStrings(message.headers);
           await sub.handle({
