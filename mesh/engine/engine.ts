@@ -71,6 +71,8 @@ export class EmbeddedEngine {
   /** Keys of jobs sent (or queued to be sent) and not answered yet. */
   private readonly sending = new Set<string>();
   private readonly waitingForSlot: (() => void)[] = [];
+  /** Workers' answers waiting to be applied (in one batch when several came while the engine was busy). */
+  private readonly answers: { instanceKey: string; elementInstanceKey: string; jobKey: string; command: JobCommand }[] = [];
   private jobsInFlight = 0;
   private lockChain: Promise<unknown> = Promise.resolve();
   private ticker: NodeJS.Timeout | undefined;
@@ -269,13 +271,12 @@ export class EmbeddedEngine {
       if (page.length === 0 || this.stopped) break;
       after = page[page.length - 1]!;
       await this.locked(async () => {
-        for (const key of page) {
-          const runner = await this.load(key);
-          if (!runner) continue;
+        const runners = await this.loadMany(page);
+        for (const runner of runners.values()) {
           for (const elementInstanceKey of runner.awaitedJobs()) runner.toDispatch.add(elementInstanceKey);
           resent += runner.toDispatch.size;
-          await this.dispatch(runner);
         }
+        await this.dispatchAll([...runners.values()]);
       });
       // Send what is queued before loading more, so memory stays bounded however many there are.
       while (this.waitingForSlot.length > this.maxJobsInFlight && !this.stopped) await new Promise((r) => setTimeout(r, 20));
@@ -289,26 +290,35 @@ export class EmbeddedEngine {
 
   /** The active instance with this key, from the cache or Postgres; undefined when it is not active. */
   private async load(key: string): Promise<InstanceRunner | undefined> {
-    const cached = this.cache.get(key);
-    if (cached) {
-      this.cache.delete(key);
-      this.cache.set(key, cached);
-      return cached;
-    }
-    const row = await store.activeInstance(this.options.db, key);
-    if (!row) return undefined;
-    const deployed = await this.deployedByKey(row.process_definition_key);
-    const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
-      variables: row.variables,
-      timers: row.timers,
-      jobs: row.jobs,
-      engineState: row.engine_state,
-    });
-    this.remember(runner);
-    return runner;
+    return (await this.loadMany([key])).get(key);
   }
 
+  /** Active instances by key, from the cache or else Postgres (one query for all those not loaded). */
+  private async loadMany(keys: string[]): Promise<Map<string, InstanceRunner>> {
+    const found = new Map<string, InstanceRunner>();
+    const missing: string[] = [];
+    for (const key of new Set(keys)) {
+      const cached = this.cache.get(key);
+      if (cached) found.set(key, cached);
+      else missing.push(key);
+    }
+    for (const row of missing.length > 0 ? await store.activeInstances(this.options.db, missing) : []) {
+      const deployed = await this.deployedByKey(row.process_definition_key);
+      const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
+        variables: row.variables,
+        timers: row.timers,
+        jobs: row.jobs,
+        engineState: row.engine_state,
+      });
+      found.set(runner.key, runner);
+    }
+    for (const runner of found.values()) this.remember(runner);
+    return found;
+  }
+
+  /** Marks the instance most recently used; the least recently used beyond `cacheSize` are forgotten. */
   private remember(runner: InstanceRunner): void {
+    this.cache.delete(runner.key);
     this.cache.set(runner.key, runner);
     const limit = this.options.cacheSize ?? 1000;
     for (const key of this.cache.keys()) {
@@ -358,33 +368,38 @@ export class EmbeddedEngine {
     return runner;
   }
 
+  /** Ends one instance's step (see settleAll). */
+  private settle(runner: InstanceRunner, correlated: string[], extras?: store.StepExtras): Promise<void> {
+    return this.settleAll([{ runner, correlated, ...(extras ? { extras } : {}) }]);
+  }
+
   /**
-   * Ends a step: lets new subscriptions take buffered messages, persists the instance with what
-   * the step produced and what caused it (`extras`), then sends the jobs it created. A step that
-   * cannot be saved is forgotten: the instance is read again from what was saved before.
+   * Ends steps of one or more instances: lets new subscriptions take buffered messages, persists
+   * each instance with what its step produced and what caused it (`extras`) — all in one
+   * statement — then sends the jobs they created. Steps that cannot be saved are forgotten: the
+   * instances are read again from what was saved before.
    */
-  private async settle(runner: InstanceRunner, correlated: string[], extras?: store.StepExtras): Promise<void> {
+  private async settleAll(items: { runner: InstanceRunner; correlated: string[]; extras?: store.StepExtras }[]): Promise<void> {
     const now = new Date(this.clock.now());
+    const steps: store.Step[] = [];
     try {
-      for (;;) {
-        const subscription = runner.pending.newSubscriptions.shift();
-        if (!subscription) break;
-        if (!runner.subscriptions.has(subscription.executionId)) continue;
-        const message = await store.bufferedMessage(this.options.db, subscription.messageName, subscription.correlationKey, now, correlated);
-        if (!message) continue;
-        await this.keys.reserve();
-        if (this.run(runner, () => runner.correlate(message.name, message.correlation_key, message.variables))) correlated.push(message.message_key);
-      }
-      const pending = runner.takePending();
-      const state = runner.ended ? 'COMPLETED' : 'ACTIVE';
-      await store.saveStep(
-          this.options.db,
-          {
+      for (const { runner, correlated, extras } of items) {
+        for (;;) {
+          const subscription = runner.pending.newSubscriptions.shift();
+          if (!subscription) break;
+          if (!runner.subscriptions.has(subscription.executionId)) continue;
+          const message = await store.bufferedMessage(this.options.db, subscription.messageName, subscription.correlationKey, now, correlated);
+          if (!message) continue;
+          await this.keys.reserve();
+          if (this.run(runner, () => runner.correlate(message.name, message.correlation_key, message.variables))) correlated.push(message.message_key);
+        }
+        steps.push({
+          save: {
             key: runner.key,
             definitionKey: runner.definitionKey,
             bpmnProcessId: runner.model.bpmnProcessId,
             correlationKey: runner.correlationKey,
-            state,
+            state: runner.ended ? 'COMPLETED' : 'ACTIVE',
             variables: runner.variables,
             timers: runner.timers,
             jobs: runner.jobs,
@@ -394,55 +409,63 @@ export class EmbeddedEngine {
             subscriptions: runner.subscriptionsChanged ? [...runner.subscriptions.values()] : undefined,
             at: now,
           },
-          pending,
+          pending: runner.takePending(),
           correlated,
-          extras,
-        );
-      runner.subscriptionsChanged = false;
+          ...(extras ? { extras } : {}),
+        });
+      }
+      await store.saveSteps(this.options.db, steps);
     } catch (error) {
-      this.cache.delete(runner.key);
+      for (const { runner } of items) this.cache.delete(runner.key);
       throw error;
     }
-    if (runner.ended) {
-      this.cache.delete(runner.key);
-      return;
+    const live: InstanceRunner[] = [];
+    for (const { runner } of items) {
+      runner.subscriptionsChanged = false;
+      if (runner.ended) {
+        this.cache.delete(runner.key);
+      } else {
+        this.remember(runner);
+        live.push(runner);
+      }
     }
-    this.remember(runner);
-    await this.dispatch(runner);
+    await this.dispatchAll(live);
   }
 
-  /** Sends the jobs the last step created (or made due again), each once until its answer is back. */
-  private async dispatch(runner: InstanceRunner): Promise<void> {
-    let failedMappings = false;
-    for (const elementInstanceKey of [...runner.toDispatch]) {
-      runner.toDispatch.delete(elementInstanceKey);
-      const state = runner.jobs[elementInstanceKey];
-      if (!state || state.incidentKey || state.retryAt !== undefined || this.sending.has(state.key)) continue;
-      const def = runner.model.serviceTasks.get(state.elementId);
-      if (!def) continue;
-      let variables: Record<string, unknown>;
-      try {
-        variables = runner.jobVariables(elementInstanceKey);
-      } catch (error) {
-        runner.raiseInputMappingIncident(elementInstanceKey, `input mapping failed: ${(error as Error).message}`);
-        failedMappings = true;
-        continue;
+  /** Sends the jobs the last steps created (or made due again), each once until its answer is back. */
+  private async dispatchAll(runners: InstanceRunner[]): Promise<void> {
+    const failedMappings: InstanceRunner[] = [];
+    for (const runner of runners) {
+      for (const elementInstanceKey of [...runner.toDispatch]) {
+        runner.toDispatch.delete(elementInstanceKey);
+        const state = runner.jobs[elementInstanceKey];
+        if (!state || state.incidentKey || state.retryAt !== undefined || this.sending.has(state.key)) continue;
+        const def = runner.model.serviceTasks.get(state.elementId);
+        if (!def) continue;
+        let variables: Record<string, unknown>;
+        try {
+          variables = runner.jobVariables(elementInstanceKey);
+        } catch (error) {
+          runner.raiseInputMappingIncident(elementInstanceKey, `input mapping failed: ${(error as Error).message}`);
+          if (!failedMappings.includes(runner)) failedMappings.push(runner);
+          continue;
+        }
+        const job: Job = {
+          key: state.key,
+          type: def.type,
+          processInstanceKey: runner.key,
+          bpmnProcessId: runner.model.bpmnProcessId,
+          elementId: state.elementId,
+          retries: state.retries,
+          deadline: this.clock.now() + (this.options.dispatchTimeoutMs ?? 30_000),
+          variables,
+          customHeaders: def.headers,
+        };
+        this.sending.add(job.key);
+        this.track(this.send(runner.key, elementInstanceKey, job));
       }
-      const job: Job = {
-        key: state.key,
-        type: def.type,
-        processInstanceKey: runner.key,
-        bpmnProcessId: runner.model.bpmnProcessId,
-        elementId: state.elementId,
-        retries: state.retries,
-        deadline: this.clock.now() + (this.options.dispatchTimeoutMs ?? 30_000),
-        variables,
-        customHeaders: def.headers,
-      };
-      this.sending.add(job.key);
-      this.track(this.send(runner.key, elementInstanceKey, job));
     }
-    if (failedMappings) await this.settle(runner, []);
+    if (failedMappings.length > 0) await this.settleAll(failedMappings.map((runner) => ({ runner, correlated: [] })));
   }
 
   private track(work: Promise<void>): void {
@@ -467,13 +490,36 @@ export class EmbeddedEngine {
     }
     if (command.kind === 'fail') this.options.logger.warn('job failed', { jobKey: job.key, taskType: job.type, retries: command.retries, reason: command.errorMessage });
     if (this.stopped) return;
-    await this.locked(async () => {
-      this.sending.delete(job.key);
-      const runner = await this.load(instanceKey);
-      if (!runner) return;
-      await this.keys.reserve();
-      this.run(runner, () => runner.applyJobCommand(elementInstanceKey, job.key, command));
-      await this.settle(runner, []);
+    this.answers.push({ instanceKey, elementInstanceKey, jobKey: job.key, command });
+    await this.applyAnswers();
+  }
+
+  /**
+   * Applies the workers' answers that arrived while the engine was busy, all in one batch: the
+   * instances not loaded are read in one query, and the steps saved in one statement.
+   */
+  private applyAnswers(): Promise<void> {
+    return this.locked(async () => {
+      while (this.answers.length > 0 && !this.stopped) {
+        const batch = this.answers.splice(0, 200);
+        for (const answer of batch) this.sending.delete(answer.jobKey);
+        const runners = await this.loadMany(batch.map((a) => a.instanceKey));
+        await this.keys.reserve(Math.max(50, 10 * batch.length));
+        const changed = new Map<string, InstanceRunner>();
+        for (const answer of batch) {
+          const runner = runners.get(answer.instanceKey);
+          if (!runner) continue;
+          try {
+            this.run(runner, () => runner.applyJobCommand(answer.elementInstanceKey, answer.jobKey, answer.command));
+            changed.set(runner.key, runner);
+          } catch (error) {
+            runners.delete(runner.key);
+            changed.delete(runner.key);
+            this.options.logger.error('job answer could not be applied', { processInstanceKey: runner.key, jobKey: answer.jobKey, error });
+          }
+        }
+        await this.settleAll([...changed.values()].map((runner) => ({ runner, correlated: [] })));
+      }
     });
   }
 
@@ -491,7 +537,7 @@ export class EmbeddedEngine {
     this.waitingForSlot.shift()?.();
   }
 
-  /** Instances with a timer or a job retry due run their step, a page at a time. */
+  /** Instances with a timer or a job retry due run their step, a page at a time (each page saved in one statement). */
   private async tick(): Promise<void> {
     if (this.stopped) return;
     if (this.ticking) {
@@ -505,16 +551,21 @@ export class EmbeddedEngine {
         const more = await this.locked(async () => {
           const now = this.clock.now();
           const due = await store.dueInstances(this.options.db, new Date(now), 100);
-          for (const key of due) {
-            const runner = await this.load(key);
-            if (!runner) continue;
-            await this.keys.reserve();
-            this.run(runner, () => {
-              runner.fireDueTimers(now);
-              runner.dueRetries(now);
-            });
-            await this.settle(runner, []);
+          const runners = await this.loadMany(due);
+          await this.keys.reserve(Math.max(50, 10 * runners.size));
+          const changed: InstanceRunner[] = [];
+          for (const runner of runners.values()) {
+            try {
+              this.run(runner, () => {
+                runner.fireDueTimers(now);
+                runner.dueRetries(now);
+              });
+              changed.push(runner);
+            } catch (error) {
+              this.options.logger.error('timer could not be fired', { processInstanceKey: runner.key, error });
+            }
           }
+          await this.settleAll(changed.map((runner) => ({ runner, correlated: [] })));
           return due.length === 100;
         });
         if (!more) break;

@@ -47,10 +47,10 @@ export interface InstanceRow {
 
 const INSTANCE_COLUMNS = `process_instance_key::text, process_definition_key::text, bpmn_process_id, correlation_key, variables, timers, jobs, engine_state`;
 
-/** An active instance, as saved after its last step. */
-export async function activeInstance(db: Queryable, key: string): Promise<InstanceRow | undefined> {
-  const { rows } = await db.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM engine.instances WHERE process_instance_key = $1 AND state = 'ACTIVE'`, [key]);
-  return rows[0];
+/** The active instances among these keys, as saved after their last step. */
+export async function activeInstances(db: Queryable, keys: string[]): Promise<InstanceRow[]> {
+  const { rows } = await db.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM engine.instances WHERE process_instance_key = ANY($1::bigint[]) AND state = 'ACTIVE'`, [keys]);
+  return rows;
 }
 
 /** Active instances with something due (a timer, a job's retry) at `now`, earliest first. */
@@ -136,113 +136,153 @@ export interface StepExtras {
   resolvedIncident?: string;
 }
 
+/** One instance's step as saved: its state, what the step produced, what caused it. */
+export interface Step {
+  save: InstanceSave;
+  pending: PendingWrites;
+  /** Buffered messages the step took (a message stored with the step is named in `extras`). */
+  correlated: string[];
+  extras?: StepExtras;
+}
+
 /**
- * One step of an instance: its state, everything the step produced and what caused it, written
- * by ONE statement (data-modifying CTEs), so the step is atomic without a transaction and costs
- * one round trip — the engine runs steps one at a time, so round trips are its throughput.
+ * Steps of one or more instances — their state, everything each produced and what caused it —
+ * written by ONE statement (data-modifying CTEs over JSON record sets), so they are atomic
+ * without a transaction and cost one round trip however many there are: the engine runs steps
+ * one batch at a time, so round trips are its throughput.
  */
-export async function saveStep(db: Queryable, s: InstanceSave, pending: PendingWrites, correlated: string[], extras: StepExtras = {}): Promise<void> {
-  const active = s.state === 'ACTIVE';
-  const left = new Set(pending.leftUserTasks);
-  const message = extras.message;
+export async function saveSteps(db: Queryable, steps: Step[]): Promise<void> {
+  if (steps.length === 0) return;
+  const rows = <T>(f: (step: Step, active: boolean) => T[]) => JSON.stringify(steps.flatMap((step) => f(step, step.save.state === 'ACTIVE')));
+  const instances = rows(({ save: s, extras }, active) => [
+    {
+      process_instance_key: s.key,
+      process_definition_key: s.definitionKey,
+      bpmn_process_id: s.bpmnProcessId,
+      correlation_key: s.correlationKey ?? null,
+      state: s.state,
+      variables: s.variables,
+      engine_state: active ? s.engineState : null,
+      timers: s.timers,
+      jobs: s.jobs,
+      wake_at: active && s.wakeAt !== undefined ? new Date(s.wakeAt).toISOString() : null,
+      awaiting_jobs: active && s.awaitingJobs,
+      rewrite_subscriptions: s.subscriptions !== undefined || !active,
+      at: s.at.toISOString(),
+      completed_user_task: extras?.completedUserTask?.key ?? null,
+      completed_variables: extras?.completedUserTask?.variables ?? null,
+      resolved_incident: extras?.resolvedIncident ?? null,
+    },
+  ]);
+  const subscriptions = rows(({ save: s }, active) =>
+    (active ? (s.subscriptions ?? []) : []).map((x) => ({ process_instance_key: s.key, execution_id: x.executionId, element_id: x.elementId, message_name: x.messageName, correlation_key: x.correlationKey })),
+  );
+  const userTasks = rows(({ save: s, pending }, active) =>
+    pending.userTasks.map((t) => ({
+      user_task_key: t.userTaskKey,
+      process_instance_key: s.key,
+      process_definition_key: s.definitionKey,
+      bpmn_process_id: s.bpmnProcessId,
+      element_id: t.elementId,
+      element_instance_key: t.elementInstanceKey,
+      name: t.name,
+      state: !active || pending.leftUserTasks.includes(t.elementInstanceKey) ? 'CANCELED' : 'CREATED',
+      assignee: t.assignee ?? null,
+      candidate_groups: t.candidateGroups,
+      priority: t.priority,
+      due_date: t.dueDate ?? null,
+      custom_headers: t.formKey ? { formKey: t.formKey } : {},
+      at: s.at.toISOString(),
+    })),
+  );
+  const leftUserTasks = rows(({ save: s, pending }) => pending.leftUserTasks.map((elementInstanceKey) => ({ process_instance_key: s.key, element_instance_key: elementInstanceKey })));
+  const incidents = rows(({ save: s, pending }) =>
+    pending.incidents.map((i) => ({
+      incident_key: i.incidentKey,
+      process_instance_key: s.key,
+      bpmn_process_id: s.bpmnProcessId,
+      element_id: i.elementId,
+      element_instance_key: i.elementInstanceKey,
+      job_key: i.jobKey ?? null,
+      error_type: i.errorType,
+      error_message: i.errorMessage,
+      at: s.at.toISOString(),
+    })),
+  );
+  const taken = rows(({ save: s, correlated, extras }) =>
+    correlated.filter((key) => key !== extras?.message?.key).map((messageKey) => ({ message_key: messageKey, process_instance_key: s.key })),
+  );
+  const published = rows(({ save: s, correlated, extras }) => (extras?.message ? [{ ...messageRecord(extras.message, correlated.includes(extras.message.key)), process_instance_key: s.key }] : []));
   await db.query(
-    `WITH instance AS (
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+         process_instance_key bigint, process_definition_key bigint, bpmn_process_id text, correlation_key text, state text,
+         variables jsonb, engine_state jsonb, timers jsonb, jobs jsonb, wake_at timestamptz, awaiting_jobs boolean,
+         rewrite_subscriptions boolean, at timestamptz, completed_user_task bigint, completed_variables jsonb, resolved_incident bigint)),
+     instance AS (
        INSERT INTO engine.instances
          (process_instance_key, process_definition_key, bpmn_process_id, correlation_key, state, variables, engine_state, timers, jobs, wake_at, awaiting_jobs, started_at, ended_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5::varchar, $6, $7, $8, $9, $11, $12, $10, CASE WHEN $5::varchar = 'ACTIVE' THEN NULL ELSE $10::timestamptz END, $10)
+       SELECT process_instance_key, process_definition_key, bpmn_process_id, correlation_key, state, variables, engine_state, timers, jobs, wake_at, awaiting_jobs,
+              at, CASE WHEN state = 'ACTIVE' THEN NULL ELSE at END, at
+         FROM input
        ON CONFLICT (process_instance_key) DO UPDATE SET
          state = EXCLUDED.state, variables = EXCLUDED.variables, engine_state = EXCLUDED.engine_state,
          timers = EXCLUDED.timers, jobs = EXCLUDED.jobs, wake_at = EXCLUDED.wake_at, awaiting_jobs = EXCLUDED.awaiting_jobs,
          updated_at = EXCLUDED.updated_at, ended_at = CASE WHEN EXCLUDED.state = 'ACTIVE' THEN NULL ELSE EXCLUDED.updated_at END
        RETURNING 1),
+     subscription AS (
+       SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(process_instance_key bigint, execution_id text, element_id text, message_name text, correlation_key text)),
      subscriptions_gone AS (
-       DELETE FROM engine.subscriptions
-        WHERE $13::boolean AND process_instance_key = $1
-          AND NOT (execution_id = ANY (SELECT x.execution_id FROM jsonb_to_recordset($14::jsonb) AS x(execution_id text)))),
+       DELETE FROM engine.subscriptions s USING input i
+        WHERE i.rewrite_subscriptions AND s.process_instance_key = i.process_instance_key
+          AND NOT EXISTS (SELECT 1 FROM subscription n WHERE n.process_instance_key = s.process_instance_key AND n.execution_id = s.execution_id)),
      subscriptions_new AS (
        INSERT INTO engine.subscriptions (process_instance_key, execution_id, element_id, message_name, correlation_key)
-       SELECT $1, x.execution_id, x.element_id, x.message_name, x.correlation_key
-         FROM jsonb_to_recordset($14::jsonb) AS x(execution_id text, element_id text, message_name text, correlation_key text)
-        WHERE $13::boolean
+       SELECT n.process_instance_key, n.execution_id, n.element_id, n.message_name, n.correlation_key
+         FROM subscription n JOIN input i USING (process_instance_key) WHERE i.rewrite_subscriptions
        ON CONFLICT (process_instance_key, execution_id) DO NOTHING),
      tasks_new AS (
        INSERT INTO engine.user_tasks
          (user_task_key, process_instance_key, process_definition_key, bpmn_process_id, element_id, element_instance_key, name, state,
           assignee, candidate_groups, priority, due_date, created_at, completed_at, custom_headers)
-       SELECT x.user_task_key, $1, $2, $3, x.element_id, x.element_instance_key, x.name, x.state,
-              x.assignee, x.candidate_groups, x.priority, x.due_date, $10, CASE WHEN x.state = 'CREATED' THEN NULL ELSE $10::timestamptz END, x.custom_headers
-         FROM jsonb_to_recordset($15::jsonb) AS x(user_task_key bigint, element_id text, element_instance_key text, name text, state text,
-              assignee text, candidate_groups jsonb, priority int, due_date timestamptz, custom_headers jsonb)
+       SELECT x.user_task_key, x.process_instance_key, x.process_definition_key, x.bpmn_process_id, x.element_id, x.element_instance_key, x.name, x.state,
+              x.assignee, x.candidate_groups, x.priority, x.due_date, x.at, CASE WHEN x.state = 'CREATED' THEN NULL ELSE x.at END, x.custom_headers
+         FROM jsonb_to_recordset($3::jsonb) AS x(user_task_key bigint, process_instance_key bigint, process_definition_key bigint, bpmn_process_id text,
+              element_id text, element_instance_key text, name text, state text, assignee text, candidate_groups jsonb, priority int,
+              due_date timestamptz, custom_headers jsonb, at timestamptz)
        ON CONFLICT (process_instance_key, element_instance_key) DO NOTHING),
      tasks_left AS (
-       UPDATE engine.user_tasks SET state = 'CANCELED', completed_at = $10
-        WHERE process_instance_key = $1 AND state = 'CREATED' AND ($5::varchar <> 'ACTIVE' OR element_instance_key = ANY ($16::text[]))
-          AND user_task_key IS DISTINCT FROM $20::bigint),
+       UPDATE engine.user_tasks t SET state = 'CANCELED', completed_at = i.at
+         FROM input i
+        WHERE t.process_instance_key = i.process_instance_key AND t.state = 'CREATED'
+          AND t.user_task_key IS DISTINCT FROM i.completed_user_task
+          AND (i.state <> 'ACTIVE' OR EXISTS (
+                SELECT 1 FROM jsonb_to_recordset($4::jsonb) AS l(process_instance_key bigint, element_instance_key text)
+                 WHERE l.process_instance_key = t.process_instance_key AND l.element_instance_key = t.element_instance_key))),
      task_done AS (
-       UPDATE engine.user_tasks SET state = 'COMPLETED', completed_at = $10, variables = $21 WHERE user_task_key = $20::bigint),
+       UPDATE engine.user_tasks t SET state = 'COMPLETED', completed_at = i.at, variables = i.completed_variables
+         FROM input i WHERE t.user_task_key = i.completed_user_task),
      incidents_new AS (
        INSERT INTO engine.incidents
          (incident_key, process_instance_key, bpmn_process_id, element_id, element_instance_key, job_key, error_type, error_message, state, created_at)
-       SELECT x.incident_key, $1, $3, x.element_id, x.element_instance_key, x.job_key, x.error_type, x.error_message, 'ACTIVE', $10
-         FROM jsonb_to_recordset($17::jsonb) AS x(incident_key bigint, element_id text, element_instance_key text, job_key text, error_type text, error_message text)),
+       SELECT x.incident_key, x.process_instance_key, x.bpmn_process_id, x.element_id, x.element_instance_key, x.job_key, x.error_type, x.error_message, 'ACTIVE', x.at
+         FROM jsonb_to_recordset($5::jsonb) AS x(incident_key bigint, process_instance_key bigint, bpmn_process_id text, element_id text,
+              element_instance_key text, job_key text, error_type text, error_message text, at timestamptz)),
      incident_resolved AS (
-       UPDATE engine.incidents SET state = 'RESOLVED', resolved_at = $10 WHERE incident_key = $22::bigint),
+       UPDATE engine.incidents c SET state = 'RESOLVED', resolved_at = i.at FROM input i WHERE c.incident_key = i.resolved_incident),
      messages_taken AS (
-       UPDATE engine.messages SET correlated_to = $1 WHERE message_key = ANY ($18::bigint[])),
+       UPDATE engine.messages m SET correlated_to = x.process_instance_key
+         FROM jsonb_to_recordset($6::jsonb) AS x(message_key bigint, process_instance_key bigint) WHERE m.message_key = x.message_key),
      message_new AS (
        INSERT INTO engine.messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at, correlated_to)
-       SELECT x.message_key, x.name, x.correlation_key, x.message_id, x.variables, x.published_at, x.expires_at, CASE WHEN x.correlated THEN $1::bigint END
-         FROM jsonb_to_recordset($19::jsonb) AS x(message_key bigint, name text, correlation_key text, message_id text, variables jsonb, published_at timestamptz, expires_at timestamptz, correlated boolean)
+       SELECT x.message_key, x.name, x.correlation_key, x.message_id, x.variables, x.published_at, x.expires_at, CASE WHEN x.correlated THEN x.process_instance_key END
+         FROM jsonb_to_recordset($7::jsonb) AS x(message_key bigint, name text, correlation_key text, message_id text, variables jsonb,
+              published_at timestamptz, expires_at timestamptz, correlated boolean, process_instance_key bigint)
        ON CONFLICT (name, message_id) WHERE message_id IS NOT NULL DO UPDATE SET
          message_key = EXCLUDED.message_key, correlation_key = EXCLUDED.correlation_key, variables = EXCLUDED.variables,
          published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at, correlated_to = EXCLUDED.correlated_to)
-     SELECT 1 FROM instance`,
-    [
-      s.key,
-      s.definitionKey,
-      s.bpmnProcessId,
-      s.correlationKey ?? null,
-      s.state,
-      JSON.stringify(s.variables),
-      active ? JSON.stringify(s.engineState) : null,
-      JSON.stringify(s.timers),
-      JSON.stringify(s.jobs),
-      s.at,
-      active && s.wakeAt !== undefined ? new Date(s.wakeAt) : null,
-      active && s.awaitingJobs,
-      s.subscriptions !== undefined || !active,
-      JSON.stringify((active ? (s.subscriptions ?? []) : []).map((x) => ({ execution_id: x.executionId, element_id: x.elementId, message_name: x.messageName, correlation_key: x.correlationKey }))),
-      JSON.stringify(
-        pending.userTasks.map((t) => ({
-          user_task_key: t.userTaskKey,
-          element_id: t.elementId,
-          element_instance_key: t.elementInstanceKey,
-          name: t.name,
-          state: !active || left.has(t.elementInstanceKey) ? 'CANCELED' : 'CREATED',
-          assignee: t.assignee ?? null,
-          candidate_groups: t.candidateGroups,
-          priority: t.priority,
-          due_date: t.dueDate ?? null,
-          custom_headers: t.formKey ? { formKey: t.formKey } : {},
-        })),
-      ),
-      pending.leftUserTasks,
-      JSON.stringify(
-        pending.incidents.map((i) => ({
-          incident_key: i.incidentKey,
-          element_id: i.elementId,
-          element_instance_key: i.elementInstanceKey,
-          job_key: i.jobKey ?? null,
-          error_type: i.errorType,
-          error_message: i.errorMessage,
-        })),
-      ),
-      correlated.filter((key) => key !== message?.key),
-      JSON.stringify(message ? [messageRecord(message, correlated.includes(message.key))] : []),
-      extras.completedUserTask?.key ?? null,
-      JSON.stringify(extras.completedUserTask?.variables ?? {}),
-      extras.resolvedIncident ?? null,
-    ],
+     SELECT count(*) FROM instance`,
+    [instances, subscriptions, userTasks, leftUserTasks, incidents, taken, published],
   );
 }
 
