@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../shared/cloudevents/build';
 import { toHttpBinary } from '../../shared/cloudevents/http';
@@ -83,7 +82,7 @@ describe('the local mesh', { timeout: 90_000 }, () => {
     expect(list.body.items?.some((o) => o.salesOrderId === sale.order.orderNumber)).toBe(false);
   });
 
-  it('when a sale names a product code not mapped yet, then it is dead-lettered, and replayed once the mapping exists', async () => {
+  it('when a sale names a product code not mapped yet, then it is dead-lettered, and replayed once an admin maps the code (product-mappings)', async () => {
     const sale = pyxis('pyxis-created', unique());
     const code = `PYX-SRV-NEW-${unique()}`;
     sale.order.lines[1]!.productCode = code;
@@ -92,10 +91,13 @@ describe('the local mesh', { timeout: 90_000 }, () => {
       (await get('/dead-letters/?limit=200', 'admin')).body.items?.find((l) => l.event_id === sale.header.messageId));
     expect(String(letter.error_reason)).toContain(code);
 
-    const db = new pg.Client({ connectionString: mesh.databaseUrl });
-    await db.connect();
-    await db.query("INSERT INTO orders.product_code_mappings VALUES ('PYXIS', $1, 'WORKTOP_INSTALL')", [code]);
-    await db.end();
+    // The supported fix, through the ingress: an admin maps the code (product-mappings).
+    const mapped = await fetch(`${mesh.url}/product-mappings/PYXIS/${code}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${await mesh.token('admin')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ serviceProductCode: 'WORKTOP_INSTALL' }),
+    });
+    expect(mapped.status).toBe(200);
     const replay = await fetch(`${mesh.url}/dead-letters/${String(letter.id)}/replay`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await mesh.token('admin')}` },
