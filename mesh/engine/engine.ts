@@ -144,10 +144,10 @@ export class EmbeddedEngine {
       const now = new Date(this.clock.now());
       await this.keys.reserve();
       const messageKey = this.keys.next();
-      if (m.messageId) {
-        const { rows } = await this.options.db.query<{ expires_at: Date }>(
-          'SELECT expires_at FROM engine.messages WHERE name = $1 AND message_id = $2', [m.name, m.messageId]);
-        if (rows[0] && rows[0].expires_at > now) throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
+      const starts = [...this.latest.values()].filter((d) => d.model.messageStart === m.name);
+      const seen = await store.publishLookup(this.options.db, m.name, m.correlationKey, m.messageId, starts.map((d) => d.model.bpmnProcessId));
+      if (seen.messageIdExpiresAt && seen.messageIdExpiresAt > now) {
+        throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
       }
       // The message is written with the instance it starts or advances, in the same statement:
       // a failed step leaves no message behind that a retry with the same id would collide with.
@@ -160,13 +160,12 @@ export class EmbeddedEngine {
         publishedAt: now,
         expiresAt: new Date(now.getTime() + m.timeToLiveMs),
       };
-      for (const deployed of this.latest.values()) {
-        if (deployed.model.messageStart !== m.name) continue;
-        if (await store.hasActiveInstance(this.options.db, deployed.model.bpmnProcessId, m.correlationKey)) continue;
-        await this.startRunner(deployed, m.variables, m.correlationKey, true, [messageKey], { message });
+      const start = starts.find((d) => !seen.activeProcesses.includes(d.model.bpmnProcessId));
+      if (start) {
+        await this.startRunner(start, m.variables, m.correlationKey, true, [messageKey], { message });
         return { messageKey };
       }
-      for (const key of await store.subscribedInstances(this.options.db, m.name, m.correlationKey)) {
+      for (const key of seen.subscribedInstances) {
         const runner = await this.load(key);
         if (!runner) continue;
         await this.keys.reserve();

@@ -71,13 +71,28 @@ export async function instancesAwaitingJobs(db: Queryable, after: string, limit:
   return rows.map((r) => r.key);
 }
 
-/** Active instances subscribed to this message, oldest first. */
-export async function subscribedInstances(db: Queryable, name: string, correlationKey: string): Promise<string[]> {
-  const { rows } = await db.query<{ key: string }>(
-    `SELECT DISTINCT process_instance_key::text AS key, process_instance_key FROM engine.subscriptions WHERE message_name = $1 AND correlation_key = $2 ORDER BY process_instance_key`,
-    [name, correlationKey],
+/**
+ * What a publish must know, in one round trip: when a buffered message with its id expires (a
+ * live one is a duplicate), which of the processes it would start already run for its correlation
+ * key (one active instance per key), and the active instances subscribed to it, oldest first.
+ */
+export async function publishLookup(
+  db: Queryable,
+  name: string,
+  correlationKey: string,
+  messageId: string | undefined,
+  startsProcesses: string[],
+): Promise<{ messageIdExpiresAt: Date | undefined; activeProcesses: string[]; subscribedInstances: string[] }> {
+  const { rows } = await db.query<{ expires_at: Date | null; active: string[]; subscribed: string[] }>(
+    `SELECT (SELECT expires_at FROM engine.messages WHERE $3::text IS NOT NULL AND name = $1 AND message_id = $3) AS expires_at,
+            ARRAY(SELECT DISTINCT bpmn_process_id::text FROM engine.instances
+                   WHERE cardinality($4::text[]) > 0 AND bpmn_process_id = ANY($4::text[]) AND correlation_key = $2 AND state = 'ACTIVE') AS active,
+            ARRAY(SELECT k::text FROM (SELECT DISTINCT process_instance_key AS k FROM engine.subscriptions WHERE message_name = $1 AND correlation_key = $2) s
+                   ORDER BY k) AS subscribed`,
+    [name, correlationKey, messageId ?? null, startsProcesses],
   );
-  return rows.map((r) => r.key);
+  const row = rows[0]!;
+  return { messageIdExpiresAt: row.expires_at ?? undefined, activeProcesses: row.active, subscribedInstances: row.subscribed };
 }
 
 /** The active instance holding a job (an operator's PATCH /jobs/{key}). */
@@ -90,14 +105,6 @@ export async function instanceOfJob(db: Queryable, jobKey: string): Promise<stri
     [jobKey],
   );
   return rows[0]?.key;
-}
-
-export async function hasActiveInstance(db: Queryable, bpmnProcessId: string, correlationKey: string): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM engine.instances WHERE bpmn_process_id = $1 AND correlation_key = $2 AND state = 'ACTIVE' LIMIT 1`,
-    [bpmnProcessId, correlationKey],
-  );
-  return rows.length > 0;
 }
 
 export interface InstanceSave {
