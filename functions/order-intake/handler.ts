@@ -9,8 +9,8 @@ import {
 import { PermanentError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { addressKey, contactKeys, nameKey } from './identity-keys';
-import { findUnlinkedMatches, insertOrder, link, linkedIds, updateOrder, type OrderValues } from './order-writes';
-import { findProducts, findStore, firstContactHours, lockOrder, upsertCustomer } from './repository';
+import { insertOrder, link, updateOrder, upsertCustomer, type OrderValues } from './order-writes';
+import { findProducts, findStore, findUnlinkedMatches, firstContactHours, linkedIds, lockOrder } from './queries';
 import { toSale, type Sale } from './sale';
 
 export interface IntakeDeps {

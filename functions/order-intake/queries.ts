@@ -1,5 +1,6 @@
 import type { DbClient } from '../../shared/db';
 import type { Sale, SalesChannel } from './sale';
+import type { LinkReason } from './order-writes';
 
 export interface StoreRow {
   store_id: string;
@@ -72,25 +73,32 @@ export async function lockOrder(tx: DbClient, sale: Sale): Promise<StoredOrder |
   return rows[0];
 }
 
-export async function upsertCustomer(
+/**
+ * Other orders of the same person at the same address (any channel, any customer id in the
+ * same country), not yet linked to this one.
+ */
+export async function findUnlinkedMatches(
   tx: DbClient,
-  sale: Sale,
-  keys: { identityKeys: string[]; addressKey: string },
-): Promise<string> {
-  const c = sale.customer;
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO orders.customers (sales_system, external_customer_id, country_code, full_name, phone, email, language,
-                                   street, postal_code, city, latitude, longitude, contact_keys, address_key)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-     ON CONFLICT (sales_system, external_customer_id) DO UPDATE SET
-       country_code = EXCLUDED.country_code, full_name = EXCLUDED.full_name, phone = EXCLUDED.phone,
-       email = EXCLUDED.email, language = EXCLUDED.language, street = EXCLUDED.street,
-       postal_code = EXCLUDED.postal_code, city = EXCLUDED.city, latitude = EXCLUDED.latitude,
-       longitude = EXCLUDED.longitude, contact_keys = EXCLUDED.contact_keys, address_key = EXCLUDED.address_key,
-       updated_at = NOW()
-     RETURNING id`,
-    [sale.salesSystem, c.externalId, c.countryCode, c.fullName, c.phone, c.email, c.language, c.street, c.postalCode,
-     c.city, c.geo?.lat ?? null, c.geo?.lon ?? null, keys.identityKeys, keys.addressKey],
+  orderId: string,
+  countryCode: string,
+  keys: { addressKey: string; contactKeys: string[]; nameKey: string },
+): Promise<{ id: string; reason: LinkReason }[]> {
+  const { rows } = await tx.query<{ id: string; same_contact: boolean }>(
+    `SELECT o.id, (c.contact_keys && $4::text[]) AS same_contact
+       FROM orders.service_orders o JOIN orders.customers c ON c.id = o.customer_id
+      WHERE c.address_key = $3 AND o.country_code = $2 AND o.id <> $1
+        AND (c.contact_keys && $4::text[] OR $5 = ANY (c.contact_keys))
+        AND NOT EXISTS (SELECT 1 FROM orders.service_order_links l
+                         WHERE l.service_order_id = $1 AND l.linked_service_order_id = o.id)`,
+    [orderId, countryCode, keys.addressKey, keys.contactKeys, keys.nameKey],
   );
-  return (rows[0] as { id: string }).id;
+  return rows.map((r) => ({ id: r.id, reason: r.same_contact ? 'same-contact-same-address' : 'same-name-same-address' }));
+}
+
+export async function linkedIds(tx: DbClient, orderId: string): Promise<string[]> {
+  const { rows } = await tx.query<{ id: string }>(
+    'SELECT linked_service_order_id AS id FROM orders.service_order_links WHERE service_order_id = $1 ORDER BY created_at, 1',
+    [orderId],
+  );
+  return rows.map((r) => r.id);
 }
