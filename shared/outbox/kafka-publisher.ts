@@ -28,7 +28,7 @@ interface Clients {
  * kept across failures: sending the same events again after a failed publish reuses their
  * sequence numbers, and the broker drops what it already has. A topic that does not exist is
  * created as terraform/ would (topic-spec.ts); when that is refused the publish throws
- * TopicUnavailableError. The producer gives up after `retry` (about 30 s) and throws, so the
+ * TopicUnavailableError. The producer gives up after `retry` (about 10 s) and throws, so the
  * caller's transaction does not stay open for the length of an outage.
  */
 export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublisher {
@@ -48,7 +48,7 @@ export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublish
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
-        retry: options.retry ?? { retries: 10, initialRetryTime: 300, maxRetryTime: 5_000 },
+        retry: options.retry ?? { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
       });
       const admin = kafka.admin();
       await producer.connect();

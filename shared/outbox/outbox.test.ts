@@ -254,6 +254,26 @@ describe('outbox relay after a failed publish', () => {
     expect(publisher.calls.slice(2).flat()).toEqual(later);
   });
 
+  it('when the only rows left are of a topic set aside after a failure, then a drain throws its error (the relay is still failing)', async () => {
+    await drainBacklog();
+    const eventId = await commitTo(unavailable, `S-${unique()}`);
+    const refused = new TopicUnavailableError(unavailable.topic, 'it does not exist and creating it was refused');
+    const publisher = publisherFailing(unavailable.topic, () => refused);
+    const relay = makeOutboxRelay({ db, publisher, logger: memoryLogger(), batchSize: 10_000, failedTopicPauseMs: 60_000, count: () => undefined });
+    // Other test files' rows may come along and be published by a drain: drain until one throws.
+    const failedDrain = async () => {
+      for (let i = 0; i < 50; i++) {
+        const failure = await relay.drainOnce().then(() => undefined, (e: unknown) => e);
+        if (failure) return failure;
+      }
+      return undefined;
+    };
+    expect(await failedDrain()).toBe(refused);
+    expect(await failedDrain()).toBe(refused);
+    expect(publisher.calls).toHaveLength(1); // set aside: the later drains did not try it again
+    await drainUntilPublished(makeOutboxRelay({ db, publisher: recordingPublisher(), logger: memoryLogger() }), [eventId]);
+  });
+
   it('when a topic is unavailable, then each attempt is counted, one error is logged, and one line says when it flows again', async () => {
     await drainBacklog();
     const eventId = await commitTo(unavailable, `U-${unique()}`);

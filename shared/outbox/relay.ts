@@ -61,7 +61,9 @@ const SELECT_ROWS = `SELECT id, event_id, topic, type, source, subject, partitio
  * broker): they are sent again exactly as they were, before anything newer of their topic, so
  * the idempotent producer gives them the same sequence numbers and the broker drops what it has.
  * A failing topic is logged once, when it starts failing (an error when it is unavailable),
- * and once when it flows again; every failed attempt counts PUBLISH_FAILED_METRIC.
+ * and once when it flows again; every failed attempt counts PUBLISH_FAILED_METRIC. A drain
+ * that publishes nothing while a topic is failing throws its error, so the loop backs off and
+ * its stats keep the error.
  */
 export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
@@ -69,7 +71,7 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
   const count = options.count ?? countMetric;
   const setAside = new Map<string, number>();
   const inDoubt = new Map<string, string[]>();
-  const failing = new Map<string, { since: number; attempts: number }>();
+  const failing = new Map<string, { since: number; attempts: number; error: unknown }>();
 
   const report = (published: Set<string>, failures: Failure[]) => {
     for (const topic of published) {
@@ -84,9 +86,10 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
       const streak = failing.get(topic);
       if (streak) {
         streak.attempts += 1;
+        streak.error = error;
         continue;
       }
-      failing.set(topic, { since: Date.now(), attempts: 1 });
+      failing.set(topic, { since: Date.now(), attempts: 1, error });
       const fields = { topic, error, retryEveryMs: pauseMs };
       if (unavailable) options.logger.error('events of a topic cannot be published; they wait until it is available', fields);
       else options.logger.warn('events of a topic could not be published; they wait and are tried again', fields);
@@ -140,7 +143,9 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
       });
       report(topicsSent, failures);
       for (const failure of failures) setAside.set(failure.topic, Date.now() + pauseMs);
-      if (sent === 0 && failures[0]) throw failures[0].error;
+      // Nothing published while a topic fails (now, or set aside since): the relay is failing.
+      const stuck = failures[0] ?? [...failing].find(([topic]) => setAside.has(topic))?.[1];
+      if (sent === 0 && stuck) throw stuck.error;
       return sent;
     },
   };
