@@ -203,6 +203,22 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
     expect(engine.loadedInstances()).toBeLessThanOrEqual(2);
   });
 
+  it('when the engine restarts on waiting instances, then it loads none of them until something concerns them', async () => {
+    const started = [];
+    for (let i = 0; i < 5; i++) {
+      const ref = newRef();
+      started.push({ ref, ...(await engine.createInstance('probe-waits', { ref, pauseFor: 'PT0S' })) });
+    }
+    await engine.idle();
+    await engine.stop();
+    engine = await startEngine(100);
+    await engine.idle();
+    expect(engine.loadedInstances()).toBe(0);
+    await engine.publishMessage({ name: 'probe-answer', correlationKey: started[0]!.ref, timeToLiveMs: 0, variables: { answer: 'yes' } });
+    await completed(started[0]!.processInstanceKey);
+    expect((await stateOf(started[1]!.processInstanceKey))?.state).toBe('ACTIVE');
+  });
+
   it('when a model uses an element the engine cannot run, then reading it fails naming the element', async () => {
     const broken = parallel.xml.replace(/<bpmn:parallelGateway id="split">([\s\S]*?)<\/bpmn:parallelGateway>/, '<bpmn:inclusiveGateway id="split">$1</bpmn:inclusiveGateway>');
     await expect(readModels(broken)).rejects.toThrow(/bpmn:InclusiveGateway 'split' is not supported/);
