@@ -101,8 +101,7 @@ describe('a Kafka broker restart in the middle of a stream of outbox rows', () =
   it('when the broker is down for 20 s and comes back, then the relay and the consumer resume by themselves and every row is on Kafka exactly once', async () => {
     stream = streamRows();
     // The relay's first publish creates the topic as terraform/ would; then the mesh's consumer joins.
-    await eventually(async () => (relayLog.lines.some((l) => l.msg === 'outbox relay failed; will retry with backoff') || loop.stats().published > 0 ? true : undefined));
-    expect(loop.stats()).toMatchObject({ lastError: null });
+    await eventually(async () => (loop.stats().published > 0 ? true : undefined));
     const live = new Set<string>();
     const meshBus = makeKafkaBus({ brokers: broker.brokers, clientId: 'restart-test-mesh' });
     bus.close = () => meshBus.close();
