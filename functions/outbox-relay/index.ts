@@ -8,7 +8,7 @@ import { publisherFromConfig } from './publisher';
 
 const { config, logger } = boot(NAME, databaseConfigSchema.extend(relayConfigSchema.shape), relayConfigProblems);
 const db = poolFromConfig(NAME, config);
-const publisher = publisherFromConfig(config);
+const publisher = publisherFromConfig(config, logger);
 let loop: RelayLoop | undefined;
 
 // The loop starts once the function answers its readiness probe: nothing delays readiness.

@@ -44,7 +44,7 @@ beforeAll(async () => {
   ]);
   db = createPool({ connectionString: database.url, max: 4 });
   // Wired as functions/outbox-relay/index.ts wires it.
-  publisher = publisherFromConfig({ KAFKA_BROKERS: broker.brokers, KAFKA_CLIENT_ID: 'restart-test-relay' });
+  publisher = publisherFromConfig({ KAFKA_BROKERS: broker.brokers, KAFKA_CLIENT_ID: 'restart-test-relay' }, relayLog);
   loop = startRelayLoop({ relay: makeOutboxRelay({ db, publisher, logger: relayLog, batchSize: 100 }), logger: relayLog, idleMs: 50, maxBackoffMs: 2_000 });
 }, 240_000);
 
@@ -137,6 +137,7 @@ describe('a Kafka broker restart in the middle of a stream of outbox rows', () =
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [pulse.topic] })).topics;
     await admin.disconnect();
     expect(metadata?.partitions).toHaveLength(TOPIC_DEFAULTS.partitions);
+    expect(relayLog.lines.filter((l) => l.msg === 'created missing Kafka topics')).toEqual([expect.objectContaining({ topics: [pulse.topic], partitions: TOPIC_DEFAULTS.partitions })]);
     const warnings = relayLog.lines.filter((l) => l.level === 'warn' || l.level === 'error');
     expect(warnings.length).toBeLessThanOrEqual(4);
     expect(relayLog.lines.filter((l) => l.msg === 'outbox relay recovered')).toHaveLength(1);
