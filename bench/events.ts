@@ -112,8 +112,9 @@ async function spawnFunction(name: string, env: Record<string, string>): Promise
   const port = await freePort();
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
   const child = spawn(process.execPath, [...profile, path.join(ROOT, 'dist', 'functions', name, 'index.js')], {
-    env: { ...process.env, ...env, PORT: String(port), K_SERVICE: name, LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // EXIT_WITH_PARENT (over the IPC channel): a bench that dies leaves no function behind.
+    env: { ...process.env, ...env, PORT: String(port), K_SERVICE: name, LOG_LEVEL: 'error', LISTEN_HOST: '127.0.0.1', EXIT_WITH_PARENT: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await waitReady(`http://127.0.0.1:${port}`, 20_000);
   return Object.assign(child, { url: `http://127.0.0.1:${port}` });
@@ -299,50 +300,50 @@ async function main() {
   const [platformDb, ceilingDb] = await Promise.all([createDatabase(SERVER, 'ahs_bench_ev_p'), createDatabase(SERVER, 'ahs_bench_ev_c')]);
   const admin = kafka.admin();
   await admin.connect();
-  const brokers = (await admin.describeCluster()).brokers.length;
   const topics = { platform: `bench.events.${RUN.toLowerCase()}.platform`, ceiling: `bench.events.${RUN.toLowerCase()}.ceiling` };
-  await admin.createTopics({ topics: [topicSpec(topics.platform, brokers), topicSpec(topics.ceiling, brokers), topicSpec('orders.service-order.created', brokers)], waitForLeaders: true });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  const watch = await watchCreated();
-
-  // The same sales, in the same order, for both sides: warm-up, burst, paced.
-  const all = Array.from({ length: WARMUP + N + PACED }, (_, i) => sale(i));
-  const warm = all.slice(0, WARMUP);
-  const burst = all.slice(WARMUP, WARMUP + N);
-  const paced = all.slice(WARMUP + N);
-  const ceiling = await ceilingSide(ceilingDb.url, topics.ceiling);
-  const platform = await platformSide(platformDb.url, topics.platform);
   const runs = { platform: { burst: [] as Run[], paced: [] as Run[] }, ceiling: { burst: [] as Run[], paced: [] as Run[] } };
   let rate = 0;
   try {
-    await drive(ceiling, producer, watch, warm);
-    await drive(platform, producer, watch, warm);
-    // Alternating rounds (ceiling, platform; platform, ceiling; ...): whatever else the machine
-    // does meanwhile weighs on both sides alike.
-    const size = Math.ceil(N / ROUNDS);
-    for (let round = 0; round < ROUNDS; round++) {
-      const slice = burst.slice(round * size, (round + 1) * size);
-      for (const side of round % 2 === 0 ? [ceiling, platform] : [platform, ceiling]) {
-        runs[side.name as keyof typeof runs].burst.push(await drive(side, producer, watch, slice));
+    const brokers = (await admin.describeCluster()).brokers.length;
+    await admin.createTopics({ topics: [topicSpec(topics.platform, brokers), topicSpec(topics.ceiling, brokers), topicSpec('orders.service-order.created', brokers)], waitForLeaders: true });
+    await producer.connect();
+    const watch = await watchCreated();
+    // The same sales, in the same order, for both sides: warm-up, bursts, paced.
+    const all = Array.from({ length: WARMUP + N + PACED }, (_, i) => sale(i));
+    const warm = all.slice(0, WARMUP);
+    const burst = all.slice(WARMUP, WARMUP + N);
+    const paced = all.slice(WARMUP + N);
+    const ceiling = await ceilingSide(ceilingDb.url, topics.ceiling);
+    const platform = await platformSide(platformDb.url, topics.platform);
+    try {
+      await drive(ceiling, producer, watch, warm);
+      await drive(platform, producer, watch, warm);
+      // Alternating rounds (ceiling, platform; platform, ceiling; ...): whatever else the machine
+      // does meanwhile weighs on both sides alike.
+      const size = Math.ceil(N / ROUNDS);
+      for (let round = 0; round < ROUNDS; round++) {
+        const slice = burst.slice(round * size, (round + 1) * size);
+        for (const side of round % 2 === 0 ? [ceiling, platform] : [platform, ceiling]) {
+          runs[side.name as keyof typeof runs].burst.push(await drive(side, producer, watch, slice));
+        }
       }
-    }
-    // The paced runs offer both sides the same load: half the ceiling's throughput.
-    rate = Math.max(20, Math.round(summarize(runs.ceiling.burst).perSecond / 2));
-    const half = Math.ceil(PACED / 2);
-    for (const [side, part] of [[platform, paced.slice(0, half)], [ceiling, paced.slice(0, half)], [ceiling, paced.slice(half)], [platform, paced.slice(half)]] as const) {
-      runs[side.name as keyof typeof runs].paced.push(await drive(side, producer, watch, part, rate));
+      // The paced runs offer both sides the same load: half the ceiling's throughput.
+      rate = Math.max(20, Math.round(summarize(runs.ceiling.burst).perSecond / 2));
+      const half = Math.ceil(PACED / 2);
+      for (const [side, part] of [[platform, paced.slice(0, half)], [ceiling, paced.slice(0, half)], [ceiling, paced.slice(half)], [platform, paced.slice(half)]] as const) {
+        runs[side.name as keyof typeof runs].paced.push(await drive(side, producer, watch, part, rate));
+      }
+    } finally {
+      await Promise.all([ceiling.stop(), platform.stop(), watch.close()]);
     }
   } finally {
-    await Promise.all([ceiling.stop(), platform.stop()]);
+    await producer.disconnect();
+    await admin.deleteTopics({ topics: [topics.platform, topics.ceiling] }).catch(() => undefined);
+    await admin.disconnect();
+    await Promise.all([platformDb.drop(), ceilingDb.drop()]);
   }
   const shares = runs.platform.burst.map((r, i) => r.items / r.seconds / ((runs.ceiling.burst[i]?.items ?? 0) / (runs.ceiling.burst[i]?.seconds ?? 1)));
-
-  await watch.close();
-  await producer.disconnect();
-  await admin.deleteTopics({ topics: [topics.platform, topics.ceiling] }).catch(() => undefined);
-  await admin.disconnect();
-  await Promise.all([platformDb.drop(), ceilingDb.drop()]);
 
   const p = { burst: summarize(runs.platform.burst), paced: summarize(runs.platform.paced) };
   const c = { burst: summarize(runs.ceiling.burst), paced: summarize(runs.ceiling.paced) };
