@@ -11,6 +11,8 @@ export interface KafkaPublisherOptions {
   logger?: Logger;
   /** kafkajs's retries inside one publish (a broker restart, a leader election); then it throws. */
   retry?: KafkaJs.RetryOptions;
+  /** The kafkajs client; by default one on `brokers`. Tests pass a fake. */
+  kafka?: Pick<KafkaJs.Kafka, 'producer' | 'admin'>;
 }
 
 /** Errors after which the broker no longer knows this producer's id or sequence numbers (e.g. a reset broker). */
@@ -39,11 +41,7 @@ export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublish
   const connected = (): Promise<Clients> => {
     if (clients) return Promise.resolve(clients);
     connecting ??= (async () => {
-      // kafkajs is loaded on the first publish, not at boot (cold start).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
-      // kafkajs's own lines would repeat every retry; the relay logs failures and recoveries once.
-      const kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.NOTHING });
+      const kafka = options.kafka ?? newKafka(options);
       const producer = kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
@@ -115,6 +113,14 @@ export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublish
     },
     close: disconnect,
   };
+}
+
+function newKafka(options: KafkaPublisherOptions): KafkaJs.Kafka {
+  // kafkajs is loaded on the first publish, not at boot (cold start).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Kafka, logLevel } = require('kafkajs') as typeof KafkaJs;
+  // kafkajs's own lines would repeat every retry; the relay logs failures and recoveries once.
+  return new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.NOTHING });
 }
 
 /** The Kafka protocol error (e.g. UNKNOWN_TOPIC_OR_PARTITION) behind a kafkajs error, if any. */
