@@ -114,6 +114,35 @@ describe('dispatcher', () => {
     expect(errors).toEqual([]);
   });
 
+  it('when the function closed a kept-alive connection as it was reused, then the record is sent again on a new one, without a retry', async () => {
+    // The race a kept-alive connection has: the server drops it just as the next POST goes out.
+    const seen = new WeakSet<object>();
+    const received: string[] = [];
+    let dropped = 0;
+    const s = http.createServer((req, res) => {
+      if (seen.has(req.socket) && dropped === 0) {
+        dropped += 1;
+        req.socket.destroy();
+        return;
+      }
+      seen.add(req.socket);
+      req.resume().on('end', () => {
+        received.push(String(req.headers['ce-id']));
+        res.writeHead(202).end();
+      });
+    });
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    const dls = await server(ok);
+    const { bus, errors, delays, logs } = await start({ sink: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, deadLetters: dls.url });
+    await bus.publish(TOPIC, toKafkaRecord(thing('K-1', 'created')));
+    await bus.publish(TOPIC, toKafkaRecord(thing('K-1', 'updated')));
+    await bus.close();
+    expect(dropped).toBe(1);
+    expect(received).toEqual(['K-1-created', 'K-1-updated']);
+    expect({ delays, logs, errors, deadLettered: dls.requests.length }).toEqual({ delays: [], logs: [], errors: [], deadLettered: 0 });
+  });
+
   it('when the event is delivered, then it arrives in HTTP binary mode: ce-* headers and the JSON data as body', async () => {
     const sink = await server(ok);
     const { bus } = await start({ sink: sink.url });
