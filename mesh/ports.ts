@@ -1,3 +1,4 @@
+import http from 'node:http';
 import net from 'node:net';
 
 /** A port the mesh is about to listen on, and the variable that chooses it. */
@@ -9,8 +10,8 @@ export interface PlannedPort {
 
 /** Raised before anything starts when ports the mesh needs are taken: the message says what to do. */
 export class PortsTakenError extends Error {
-  constructor(readonly taken: PlannedPort[], readonly functionCount: number) {
-    super(explain(taken, functionCount));
+  constructor(readonly taken: PlannedPort[], readonly functionCount: number, readonly runningMesh?: string) {
+    super(explain(taken, functionCount, runningMesh));
     this.name = 'PortsTakenError';
   }
 }
@@ -55,7 +56,31 @@ export async function takenPorts(planned: readonly PlannedPort[]): Promise<Plann
 /** Refuses the start, naming every taken port, before anything listens. */
 export async function assertPortsFree(planned: readonly PlannedPort[], functionCount: number): Promise<void> {
   const taken = await takenPorts(planned);
-  if (taken.length > 0) throw new PortsTakenError(taken, functionCount);
+  if (taken.length === 0) return;
+  const ingress = taken.find((p) => p.variable === 'MESH_PORT');
+  throw new PortsTakenError(taken, functionCount, ingress && (await meshAnswersOn(ingress.port)));
+}
+
+/** The URL of a mesh already answering on the port (its GET /_mesh), if one does. */
+function meshAnswersOn(port: number): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${port}`;
+  return new Promise((resolve) => {
+    // No keep-alive agent and a hard timeout: whatever holds the port, the probe leaves no socket open.
+    const request = http.get(`${url}/_mesh`, { agent: false, timeout: 1000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        try {
+          resolve(Array.isArray((JSON.parse(body) as { functions?: unknown }).functions) ? url : undefined);
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    request.on('timeout', () => request.destroy());
+    request.on('error', () => resolve(undefined));
+  });
 }
 
 function isFree(port: number): Promise<boolean> {
@@ -66,12 +91,13 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-function explain(taken: readonly PlannedPort[], functionCount: number): string {
+function explain(taken: readonly PlannedPort[], functionCount: number, runningMesh: string | undefined): string {
   const rows = taken.map((p) => `  ${String(p.port).padEnd(6)} ${p.variable.padEnd(26)} ${p.what}`);
   const first = taken[0]?.port ?? 8080;
   return [
     `the mesh cannot start: ${taken.length === 1 ? 'this port is' : 'these ports are'} taken on 127.0.0.1`,
     ...rows,
+    ...(runningMesh ? [`A mesh is already running on ${runningMesh} (GET ${runningMesh}/_mesh): use it, or stop it (Ctrl-C in its terminal).`] : []),
     'Either set the variable named to a free port (MESH_FUNCTION_BASE_PORT is the first of',
     `${functionCount} consecutive ports, one per function), or stop what holds the port:`,
     `  ss -ltnp 'sport = :${first}'   (or: lsof -nP -iTCP:${first} -sTCP:LISTEN) shows its process;`,
