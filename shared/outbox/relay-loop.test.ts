@@ -10,10 +10,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * error to throw, or a gate to wait on); once the script is over it returns 0. Records call times.
  */
 type Step = number | Error | Promise<number>;
-function scriptedRelay(steps: Step[]): OutboxRelay & { calls: number[] } {
+function scriptedRelay(steps: Step[], failingTopics: () => string[] = () => []): OutboxRelay & { calls: number[] } {
   const calls: number[] = [];
   return {
     calls,
+    failingTopics: () => failingTopics().map((topic) => ({ topic, error: new Error(`${topic} down`) })),
     async drainOnce() {
       calls.push(Date.now());
       const step = steps.shift() ?? 0;
@@ -127,6 +128,19 @@ describe('startRelayLoop', () => {
     expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.error)).toEqual(['Connection error: connect ECONNREFUSED 127.0.0.1:9092']);
     expect(logger.lines.filter((l) => l.level === 'info')).toEqual([expect.objectContaining({ msg: 'outbox relay recovered', failures: 4 })]);
     expect(loop.stats()).toEqual({ published: 2, failures: 4, lastError: null });
+  });
+
+  it('when drains publish nothing because a failing topic is set aside, then the relay has not recovered until that topic flows', async () => {
+    let failing = ['orders.service-order.created'];
+    const relay = scriptedRelay([new Error('Connection error'), 0, 0, 0], () => failing);
+    const { loop, logger } = withLoop(relay, { idleMs: 5, backoffMs: 5 });
+    await waitFor(() => relay.calls.length >= 4);
+    expect(loop.stats()).toMatchObject({ failures: 1, lastError: 'Connection error' });
+    expect(logger.lines.filter((l) => l.msg === 'outbox relay recovered')).toEqual([]);
+    failing = [];
+    await waitFor(() => loop.stats().lastError === null);
+    await loop.stop();
+    expect(logger.lines.filter((l) => l.msg === 'outbox relay recovered')).toHaveLength(1);
   });
 
   it('when stats() is read, then it is a snapshot the caller cannot change', async () => {

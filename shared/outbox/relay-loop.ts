@@ -21,7 +21,8 @@ export interface RelayLoop {
 /**
  * Runs the relay until stopped: drains while there is work, pauses when idle, backs off on
  * failure. A run of failures (a broker down) is logged when it starts, when its error changes
- * and when it ends, not at every retry.
+ * and when it ends, not at every retry; it ends when no topic is failing any more (a drain that
+ * skips a topic set aside after a failure has not recovered from it).
  */
 export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
   const idleMs = options.idleMs ?? 200;
@@ -54,10 +55,12 @@ export function startRelayLoop(options: RelayLoopOptions): RelayLoop {
       try {
         const sent = await options.relay.drainOnce();
         stats.published += sent;
-        stats.lastError = null;
         delay = backoffMs;
-        if (streak) options.logger.info('outbox relay recovered', { failures: streak.failures, failingForMs: Date.now() - streak.since });
-        streak = undefined;
+        if (options.relay.failingTopics().length === 0) {
+          if (streak) options.logger.info('outbox relay recovered', { failures: streak.failures, failingForMs: Date.now() - streak.since });
+          streak = undefined;
+          stats.lastError = null;
+        }
         if (sent === 0 && !poked) await pause(idleMs);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

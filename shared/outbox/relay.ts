@@ -38,6 +38,8 @@ export const PUBLISH_FAILED_METRIC = 'ahs.outbox.publish_failed';
 export interface OutboxRelay {
   /** Publishes the oldest committed, unpublished rows; returns how many were sent. */
   drainOnce(): Promise<number>;
+  /** The topics whose rows could not be published and still wait, with the last error. */
+  failingTopics(): { topic: string; error: unknown }[];
 }
 
 interface Failure {
@@ -61,9 +63,7 @@ const SELECT_ROWS = `SELECT id, event_id, topic, type, source, subject, partitio
  * broker): they are sent again exactly as they were, before anything newer of their topic, so
  * the idempotent producer gives them the same sequence numbers and the broker drops what it has.
  * A failing topic is logged once, when it starts failing (an error when it is unavailable),
- * and once when it flows again; every failed attempt counts PUBLISH_FAILED_METRIC. A drain
- * that publishes nothing while a topic is failing throws its error, so the loop backs off and
- * its stats keep the error.
+ * and once when it flows again; every failed attempt counts PUBLISH_FAILED_METRIC.
  */
 export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
   const batchSize = options.batchSize ?? 100;
@@ -117,7 +117,11 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
           [batchSize, [...setAside.keys(), ...retried.map(([topic]) => topic)]],
         );
         const sentIds: string[] = [];
-        for (const [topic] of retried) if (!again.some((r) => r.topic === topic)) inDoubt.delete(topic); // published meanwhile
+        for (const [topic] of retried) {
+          if (again.some((r) => r.topic === topic)) continue;
+          inDoubt.delete(topic); // published meanwhile (by another relay): nothing of it waits any more
+          failing.delete(topic);
+        }
         for (const [topic, group] of byTopic([...again, ...rows])) {
           const ids = group.map((r) => r.id);
           try {
@@ -143,11 +147,10 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
       });
       report(topicsSent, failures);
       for (const failure of failures) setAside.set(failure.topic, Date.now() + pauseMs);
-      // Nothing published while a topic fails (now, or set aside since): the relay is failing.
-      const stuck = failures[0] ?? [...failing].find(([topic]) => setAside.has(topic))?.[1];
-      if (sent === 0 && stuck) throw stuck.error;
+      if (sent === 0 && failures[0]) throw failures[0].error;
       return sent;
     },
+    failingTopics: () => [...failing].map(([topic, { error }]) => ({ topic, error })),
   };
 }
 
