@@ -462,7 +462,7 @@ cmd_start() {
       log_tail
     fi
     if ((kept)); then
-      log "it started on the data kept from the last run (${DATA#"$ROOT"/}); if another Kafka version wrote it," \
+      log "it was started on the data kept from the last run (${DATA#"$ROOT"/}); if another Kafka version wrote it," \
         "'bash scripts/kafka/kafka.sh reset' starts an empty broker (every topic and record is deleted)"
     fi
     rm -f "$PID_FILE"
