@@ -202,7 +202,12 @@ async function ceilingSide(databaseUrl: string, topic: string): Promise<Side> {
       await withTransaction(db, async (tx) => {
         if (!(await claimInbox(tx, { consumer: 'order-intake', source: event.source, id: event.id, type: event.type }))) return;
         const outbox = makeOutbox(tx, { source: '/functions/order-intake' });
-        await intake(data, { tx, outbox, logger: quiet, event: { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject } });
+        await intake(data, {
+          tx,
+          outbox,
+          logger: quiet,
+          event: { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject },
+        });
       });
     },
   });
@@ -238,7 +243,13 @@ interface Run {
  * second — and waits until each one's created event arrived: how long that took, each sale's
  * publish → arrival latency, and the CPU each process spent meanwhile.
  */
-async function drive(side: Side, producer: Producer, watch: { arrivals: Map<string, number> }, sales: SalesOrderMessage[], ratePerSecond?: number): Promise<Run> {
+async function drive(
+  side: Side,
+  producer: Producer,
+  watch: { arrivals: Map<string, number> },
+  sales: SalesOrderMessage[],
+  ratePerSecond?: number,
+): Promise<Run> {
   watch.arrivals.clear();
   const recs = records(sales);
   const published = new Map<string, number>();
@@ -306,7 +317,10 @@ async function main() {
   let rate = 0;
   try {
     const brokers = (await admin.describeCluster()).brokers.length;
-    await admin.createTopics({ topics: [topicSpec(topics.platform, brokers), topicSpec(topics.ceiling, brokers), topicSpec('orders.service-order.created', brokers)], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [topicSpec(topics.platform, brokers), topicSpec(topics.ceiling, brokers), topicSpec('orders.service-order.created', brokers)],
+      waitForLeaders: true,
+    });
     await producer.connect();
     const watch = await watchCreated();
     // The same sales, in the same order, for both sides: warm-up, bursts, paced.
@@ -331,7 +345,12 @@ async function main() {
       // The paced runs offer both sides the same load: half the ceiling's throughput.
       rate = Math.max(20, Math.round(summarize(runs.ceiling.burst).perSecond / 2));
       const half = Math.ceil(PACED / 2);
-      for (const [side, part] of [[platform, paced.slice(0, half)], [ceiling, paced.slice(0, half)], [ceiling, paced.slice(half)], [platform, paced.slice(half)]] as const) {
+      for (const [side, part] of [
+        [platform, paced.slice(0, half)],
+        [ceiling, paced.slice(0, half)],
+        [ceiling, paced.slice(half)],
+        [platform, paced.slice(half)],
+      ] as const) {
         runs[side.name as keyof typeof runs].paced.push(await drive(side, producer, watch, part, rate));
       }
     } finally {
@@ -355,16 +374,23 @@ async function main() {
       `then ${PACED} paced at ${rate}/s (half the ceiling); latency = publish → orders.service-order.created received\n`,
   );
   console.log('side       orders readable/s   events/s   burst p50 ms   paced p50 ms   paced p95 ms');
-  for (const [name, r] of [['platform', p], ['ceiling', c]] as const) {
+  for (const [name, r] of [
+    ['platform', p],
+    ['ceiling', c],
+  ] as const) {
     console.log(
       `${name.padEnd(10)}${fixed(r.burst.readablePerSecond).padStart(18)}${fixed(r.burst.perSecond).padStart(11)}` +
         `${fixed(r.burst.p50, 0).padStart(15)}${fixed(r.paced.p50, 0).padStart(15)}${fixed(r.paced.p95, 0).padStart(15)}`,
     );
   }
-  console.log(`\nshare of the ceiling: ${pct(share)} of its events/s (rounds ${pct(Math.min(...shares))}-${pct(Math.max(...shares))}) ${share >= 0.5 ? 'ok (>= 50%)' : 'UNDER 50%'}`);
+  console.log(
+    `\nshare of the ceiling: ${pct(share)} of its events/s (rounds ${pct(Math.min(...shares))}-${pct(Math.max(...shares))}) ${share >= 0.5 ? 'ok (>= 50%)' : 'UNDER 50%'}`,
+  );
   const ms = (r: typeof p.burst, k: string) => fixed(r.cpuMs[k] ?? NaN, 2);
   console.log('\nCPU ms per event in the bursts (Linux /proc; Postgres: every postgres process of the machine)');
-  console.log(`platform: order-intake ${ms(p.burst, 'order-intake')}, dispatcher + producer + watcher ${ms(p.burst, 'bench')}, relay ${ms(p.burst, 'relay')}, Postgres ${ms(p.burst, 'postgres')}`);
+  console.log(
+    `platform: order-intake ${ms(p.burst, 'order-intake')}, dispatcher + producer + watcher ${ms(p.burst, 'bench')}, relay ${ms(p.burst, 'relay')}, Postgres ${ms(p.burst, 'postgres')}`,
+  );
   console.log(`ceiling:  consumer + producer + watcher ${ms(c.burst, 'bench')}, relay ${ms(c.burst, 'relay')}, Postgres ${ms(c.burst, 'postgres')}`);
 }
 

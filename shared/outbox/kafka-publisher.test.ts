@@ -18,7 +18,10 @@ import { topicSpec } from './topic-spec';
 const TOPIC = 'orders.service-order.created';
 
 function outgoing(id: string): OutgoingEvent {
-  const event = new CloudEvent<unknown>({ specversion: '1.0', id, source: '/functions/order-intake', type: 'ahs.orders.service-order.created', partitionkey: `order-${id}`, data: { id } }, false);
+  const event = new CloudEvent<unknown>(
+    { specversion: '1.0', id, source: '/functions/order-intake', type: 'ahs.orders.service-order.created', partitionkey: `order-${id}`, data: { id } },
+    false,
+  );
   return { topic: TOPIC, event, traceHeaders: {} };
 }
 
@@ -61,7 +64,8 @@ function fakeKafka(options: { topics?: string[]; createTopics?: () => Promise<bo
   return { kafka, state };
 }
 
-const publisherOn = (kafka: Pick<Kafka, 'producer' | 'admin'>, logger = memoryLogger()) => makeKafkaPublisher({ brokers: ['unused:9092'], clientId: 'test', kafka, logger });
+const publisherOn = (kafka: Pick<Kafka, 'producer' | 'admin'>, logger = memoryLogger()) =>
+  makeKafkaPublisher({ brokers: ['unused:9092'], clientId: 'test', kafka, logger });
 
 describe('makeKafkaPublisher', () => {
   it('when a topic does not exist, then it is created as terraform/ would, once, before the first send', async () => {
@@ -79,7 +83,9 @@ describe('makeKafkaPublisher', () => {
   it('when creating the missing topic is refused, then TopicUnavailableError naming it, and nothing is sent', async () => {
     const refused = new KafkaJSAggregateError('Topic creation errors', [protocolError('TOPIC_AUTHORIZATION_FAILED')]);
     const { kafka, state } = fakeKafka({ createTopics: () => Promise.reject(refused) });
-    const failure = await publisherOn(kafka).publish([outgoing('e1')]).catch((e: unknown) => e);
+    const failure = await publisherOn(kafka)
+      .publish([outgoing('e1')])
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(TopicUnavailableError);
     expect(failure).toMatchObject({ topic: TOPIC, message: expect.stringContaining('TOPIC_AUTHORIZATION_FAILED') as unknown });
     expect(state.batches).toEqual([]);

@@ -81,10 +81,15 @@ export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublish
         await admin.createTopics({ topics: specs, waitForLeaders: true });
       } catch (error) {
         const type = protocolErrorType(error);
-        if (type && NOT_AUTHORISED.has(type)) throw new TopicUnavailableError(missing[0] ?? '', `it does not exist and creating it was refused (${type})`, { cause: error });
+        if (type && NOT_AUTHORISED.has(type))
+          throw new TopicUnavailableError(missing[0] ?? '', `it does not exist and creating it was refused (${type})`, { cause: error });
         throw error;
       }
-      options.logger?.info('created missing Kafka topics', { topics: missing, partitions: specs[0]?.numPartitions, replicationFactor: specs[0]?.replicationFactor });
+      options.logger?.info('created missing Kafka topics', {
+        topics: missing,
+        partitions: specs[0]?.numPartitions,
+        replicationFactor: specs[0]?.replicationFactor,
+      });
     }
     for (const t of unchecked) known.add(t);
   };
@@ -107,7 +112,8 @@ export function makeKafkaPublisher(options: KafkaPublisherOptions): EventPublish
         const type = protocolErrorType(error);
         if (type === 'UNKNOWN_TOPIC_OR_PARTITION') for (const topic of byTopic.keys()) known.delete(topic);
         if (type && PRODUCER_STATE_LOST.has(type)) await disconnect(); // the next publish gets a new producer id
-        if (type === 'TOPIC_AUTHORIZATION_FAILED') throw new TopicUnavailableError([...byTopic.keys()].join(', '), 'publishing to it is not authorised', { cause: error });
+        if (type === 'TOPIC_AUTHORIZATION_FAILED')
+          throw new TopicUnavailableError([...byTopic.keys()].join(', '), 'publishing to it is not authorised', { cause: error });
         throw error;
       }
     },

@@ -35,6 +35,9 @@ describe('topicSpec', () => {
   });
 
   it('when the cluster has one broker, then one replica and one in sync', () => {
-    expect(topicSpec('t.a.b', 1)).toMatchObject({ replicationFactor: 1, configEntries: expect.arrayContaining([{ name: 'min.insync.replicas', value: '1' }]) as unknown });
+    expect(topicSpec('t.a.b', 1)).toMatchObject({
+      replicationFactor: 1,
+      configEntries: expect.arrayContaining([{ name: 'min.insync.replicas', value: '1' }]) as unknown,
+    });
   });
 });

@@ -11,7 +11,7 @@ const bus = makeKafkaBus({ brokers, clientId: 'kafka-bus-test' });
 afterAll(() => bus.close());
 
 describe('the mesh Kafka bus', () => {
-  it('when records wait on two partitions, then the partitions are delivered in parallel and one partition\'s records in order', async () => {
+  it("when records wait on two partitions, then the partitions are delivered in parallel and one partition's records in order", async () => {
     const topic = `test.bus.parallel-${unique().toLowerCase()}`;
     const admin = kafka.admin();
     await admin.connect();
@@ -19,7 +19,14 @@ describe('the mesh Kafka bus', () => {
     await admin.disconnect();
     const producer = kafka.producer();
     await producer.connect();
-    await producer.send({ topic, messages: [{ partition: 0, value: 'a1' }, { partition: 0, value: 'a2' }, { partition: 1, value: 'b1' }] });
+    await producer.send({
+      topic,
+      messages: [
+        { partition: 0, value: 'a1' },
+        { partition: 0, value: 'a2' },
+        { partition: 1, value: 'b1' },
+      ],
+    });
     await producer.disconnect();
 
     // a1 and b1 each wait for the other to have started: delivered one partition at a time,

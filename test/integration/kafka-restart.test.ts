@@ -38,10 +38,7 @@ const bus = { close: () => Promise.resolve() };
 let stream: ReturnType<typeof streamRows> | undefined;
 
 beforeAll(async () => {
-  [broker, database] = await Promise.all([
-    startKafkaBroker('restart'),
-    createDatabase(process.env.TEST_DATABASE_URL ?? inject('databaseUrl'), 'ahs_restart'),
-  ]);
+  [broker, database] = await Promise.all([startKafkaBroker('restart'), createDatabase(process.env.TEST_DATABASE_URL ?? inject('databaseUrl'), 'ahs_restart')]);
   db = createPool({ connectionString: database.url, max: 4 });
   // Wired as functions/outbox-relay/index.ts wires it.
   publisher = publisherFromConfig({ KAFKA_BROKERS: broker.brokers, KAFKA_CLIENT_ID: 'restart-test-relay' }, relayLog);
@@ -117,10 +114,14 @@ describe('a Kafka broker restart in the middle of a stream of outbox rows', () =
     await stream.stop();
 
     const written = stream.ids;
-    await eventually(async () => {
-      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.outbox WHERE published_at IS NULL');
-      return rows[0]?.n === 0 ? true : undefined;
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM platform.outbox WHERE published_at IS NULL');
+        return rows[0]?.n === 0 ? true : undefined;
+      },
+      60_000,
+      250,
+    );
     const onKafka = await everyEventId(pulse.topic);
     const seen = new Map<string, number>();
     for (const id of onKafka) seen.set(id, (seen.get(id) ?? 0) + 1);
@@ -137,7 +138,9 @@ describe('a Kafka broker restart in the middle of a stream of outbox rows', () =
     const [metadata] = (await admin.fetchTopicMetadata({ topics: [pulse.topic] })).topics;
     await admin.disconnect();
     expect(metadata?.partitions).toHaveLength(TOPIC_DEFAULTS.partitions);
-    expect(relayLog.lines.filter((l) => l.msg === 'created missing Kafka topics')).toEqual([expect.objectContaining({ topics: [pulse.topic], partitions: TOPIC_DEFAULTS.partitions })]);
+    expect(relayLog.lines.filter((l) => l.msg === 'created missing Kafka topics')).toEqual([
+      expect.objectContaining({ topics: [pulse.topic], partitions: TOPIC_DEFAULTS.partitions }),
+    ]);
     const warnings = relayLog.lines.filter((l) => l.level === 'warn' || l.level === 'error');
     expect(warnings.length).toBeLessThanOrEqual(4);
     expect(relayLog.lines.filter((l) => l.msg === 'outbox relay recovered')).toHaveLength(1);
