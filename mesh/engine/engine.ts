@@ -21,6 +21,34 @@ export class EngineConflict extends Error {
 }
 export class EngineInvalid extends Error {}
 
+export interface PublishRequest {
+  name: string;
+  correlationKey: string;
+  variables: Record<string, unknown>;
+  timeToLiveMs: number;
+  messageId?: string;
+}
+
+/** A batch of publishes being applied: what was read for them, and what they did so far. */
+interface PublishBatch {
+  now: Date;
+  lookups: store.PublishLookup[];
+  runners: Map<string, InstanceRunner>;
+  steps: Map<string, { runner: InstanceRunner; correlated: string[]; extras: { messages: store.StoredMessage[] } }>;
+  /** `<process>\u0000<correlation key>` of the instances started by this batch. */
+  started: Set<string>;
+  /** `<name>\u0000<message id>` of the messages with an id published by this batch. */
+  ids: Set<string>;
+  buffered: { message: store.StoredMessage; publish: PendingPublish }[];
+  answered: { publish: PendingPublish; messageKey: string }[];
+}
+
+interface PendingPublish {
+  request: PublishRequest;
+  resolve(answer: { messageKey: string }): void;
+  reject(error: unknown): void;
+}
+
 export interface EmbeddedEngineOptions {
   db: Db;
   models: ModelFile[];
@@ -71,6 +99,8 @@ export class EmbeddedEngine {
   /** Keys of jobs sent (or queued to be sent) and not answered yet. */
   private readonly sending = new Set<string>();
   private readonly waitingForSlot: (() => void)[] = [];
+  /** Publishes waiting to be applied (in one batch when several came while the engine was busy). */
+  private readonly publishes: PendingPublish[] = [];
   /** Workers' answers waiting to be applied (in one batch when several came while the engine was busy). */
   private readonly answers: { instanceKey: string; elementInstanceKey: string; jobKey: string; command: JobCommand }[] = [];
   private jobsInFlight = 0;
@@ -138,21 +168,82 @@ export class EmbeddedEngine {
    * Zeebe's publish: the message starts a process whose message start event has its name (one
    * active instance per correlation key), correlates to waiting subscriptions, or waits in the
    * buffer for its time to live. A message id already buffered is refused (409 in the REST API).
+   * Publishes that arrive while the engine is busy are applied together (see applyPublishes).
    */
-  async publishMessage(m: { name: string; correlationKey: string; variables: Record<string, unknown>; timeToLiveMs: number; messageId?: string }): Promise<{ messageKey: string }> {
+  publishMessage(m: PublishRequest): Promise<{ messageKey: string }> {
+    return new Promise((resolve, reject) => {
+      this.publishes.push({ request: m, resolve, reject });
+      this.track(this.applyPublishes());
+    });
+  }
+
+  /**
+   * Applies the publishes waiting, in arrival order, as one batch: what each must know is read in
+   * one query, the instances they concern in one more, and every step and buffered message is
+   * saved in one statement each — as if they had been applied one by one.
+   */
+  private applyPublishes(): Promise<void> {
     return this.locked(async () => {
-      const now = new Date(this.clock.now());
-      await this.keys.reserve();
-      const messageKey = this.keys.next();
-      const starts = [...this.latest.values()].filter((d) => d.model.messageStart === m.name);
-      const seen = await store.publishLookup(this.options.db, m.name, m.correlationKey, m.messageId, starts.map((d) => d.model.bpmnProcessId));
-      if (seen.messageIdExpiresAt && seen.messageIdExpiresAt > now) {
-        throw new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS');
+      while (this.publishes.length > 0 && !this.stopped) {
+        const batch = this.publishes.splice(0, 200);
+        try {
+          await this.publishBatch(batch);
+        } catch (error) {
+          for (const p of batch) p.reject(error);
+        }
       }
-      // The message is written with the instance it starts or advances, in the same statement:
-      // a failed step leaves no message behind that a retry with the same id would collide with.
+    });
+  }
+
+  private async publishBatch(batch: PendingPublish[]): Promise<void> {
+    const now = new Date(this.clock.now());
+    const startsOf = (name: string) => [...this.latest.values()].filter((d) => d.model.messageStart === name);
+    const lookups = await store.publishLookups(
+      this.options.db,
+      batch.map(({ request: m }) => ({ name: m.name, correlationKey: m.correlationKey, messageId: m.messageId, startsProcesses: startsOf(m.name).map((d) => d.model.bpmnProcessId) })),
+    );
+    const runners = await this.loadMany(lookups.flatMap((l) => l.subscribedInstances));
+    await this.keys.reserve(Math.max(50, 20 * batch.length));
+    const state: PublishBatch = { now, lookups, runners, steps: new Map(), started: new Set(), ids: new Set(), buffered: [], answered: [] };
+    const { steps, buffered, answered } = state;
+    try {
+      this.applyInOrder(batch, state);
+    } catch (error) {
+      // A defect, not a refusal: what the batch changed in memory is dropped, nothing was saved.
+      for (const { runner } of steps.values()) this.cache.delete(runner.key);
+      throw error;
+    }
+    // Buffered first: a subscription opened by this batch's steps finds them when its step is saved.
+    await store.bufferMessages(
+      this.options.db,
+      buffered.map((b) => b.message),
+    );
+    for (const { message, publish } of buffered) publish.resolve({ messageKey: message.key });
+    try {
+      await this.settleAll([...steps.values()]);
+    } catch (error) {
+      for (const { publish } of answered) publish.reject(error);
+      return;
+    }
+    for (const { publish, messageKey } of answered) publish.resolve({ messageKey });
+  }
+
+  /** Each publish of the batch in turn, seeing what the earlier ones did (instances started, messages taken). */
+  private applyInOrder(batch: PendingPublish[], { now, lookups, runners, steps, started, ids, buffered, answered }: PublishBatch): void {
+    const startsOf = (name: string) => [...this.latest.values()].filter((d) => d.model.messageStart === name);
+    batch.forEach((publish, i) => {
+      const m = publish.request;
+      const seen = lookups[i]!;
+      const idKey = m.messageId !== undefined ? `${m.name}\u0000${m.messageId}` : undefined;
+      if ((seen.messageIdExpiresAt && seen.messageIdExpiresAt > now) || (idKey && ids.has(idKey))) {
+        publish.reject(new EngineConflict(`a message with name '${m.name}' and id '${m.messageId}' is already published`, 'ALREADY_EXISTS'));
+        return;
+      }
+      if (idKey) ids.add(idKey);
+      // The message is stored with the instance it starts or advances, in the same statement: a
+      // failed step leaves no message behind that a retry with the same id would collide with.
       const message: store.StoredMessage = {
-        key: messageKey,
+        key: this.keys.next(),
         name: m.name,
         correlationKey: m.correlationKey,
         ...(m.messageId ? { messageId: m.messageId } : {}),
@@ -160,22 +251,32 @@ export class EmbeddedEngine {
         publishedAt: now,
         expiresAt: new Date(now.getTime() + m.timeToLiveMs),
       };
-      const start = starts.find((d) => !seen.activeProcesses.includes(d.model.bpmnProcessId));
+      const step = (runner: InstanceRunner) => {
+        const entry = steps.get(runner.key) ?? { runner, correlated: [], extras: { messages: [] } };
+        steps.set(runner.key, entry);
+        entry.correlated.push(message.key);
+        entry.extras.messages.push(message);
+        answered.push({ publish, messageKey: message.key });
+      };
+      const start = startsOf(m.name).find((d) => !seen.activeProcesses.includes(d.model.bpmnProcessId) && !started.has(`${d.model.bpmnProcessId}\u0000${m.correlationKey}`));
       if (start) {
-        await this.startRunner(start, m.variables, m.correlationKey, true, [messageKey], { message });
-        return { messageKey };
-      }
-      for (const key of seen.subscribedInstances) {
-        const runner = await this.load(key);
-        if (!runner) continue;
-        await this.keys.reserve();
-        if (this.run(runner, () => runner.correlate(m.name, m.correlationKey, m.variables))) {
-          await this.settle(runner, [messageKey], { message });
-          return { messageKey };
+        const runner = new InstanceRunner(this.keys.next(), start.definitionKey, start.model, m.correlationKey, this.keys, () => this.clock.now());
+        Object.assign(runner.variables, m.variables);
+        try {
+          runner.start(true);
+        } catch (error) {
+          publish.reject(error);
+          return;
         }
+        started.add(`${start.model.bpmnProcessId}\u0000${m.correlationKey}`);
+        return step(runner);
       }
-      await store.bufferMessage(this.options.db, message);
-      return { messageKey };
+      // Subscribed before this batch (oldest first), then instances this batch changed.
+      const candidates = [...seen.subscribedInstances.flatMap((key) => runners.get(key) ?? []), ...[...steps.values()].map((s) => s.runner)];
+      for (const runner of new Set(candidates)) {
+        if (this.run(runner, () => runner.correlate(m.name, m.correlationKey, m.variables))) return step(runner);
+      }
+      buffered.push({ message, publish });
     });
   }
 
@@ -251,6 +352,7 @@ export class EmbeddedEngine {
     if (this.ticker) clearInterval(this.ticker);
     this.unsubscribeClock();
     for (const release of this.waitingForSlot.splice(0)) release();
+    for (const p of this.publishes.splice(0)) p.reject(new Error('the workflow engine is stopping'));
     await this.locked(() => Promise.resolve());
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
     this.cache.clear();

@@ -71,28 +71,36 @@ export async function instancesAwaitingJobs(db: Queryable, after: string, limit:
   return rows.map((r) => r.key);
 }
 
-/**
- * What a publish must know, in one round trip: when a buffered message with its id expires (a
- * live one is a duplicate), which of the processes it would start already run for its correlation
- * key (one active instance per key), and the active instances subscribed to it, oldest first.
- */
-export async function publishLookup(
+export interface PublishLookup {
+  /** When a buffered message with the publish's id expires (a live one makes the publish a duplicate). */
+  messageIdExpiresAt: Date | undefined;
+  /** Which of the processes the message would start already run for its correlation key (one active instance per key). */
+  activeProcesses: string[];
+  /** Active instances subscribed to the message, oldest first. */
+  subscribedInstances: string[];
+}
+
+/** What each of several publishes must know, in one round trip for all of them. */
+export async function publishLookups(
   db: Queryable,
-  name: string,
-  correlationKey: string,
-  messageId: string | undefined,
-  startsProcesses: string[],
-): Promise<{ messageIdExpiresAt: Date | undefined; activeProcesses: string[]; subscribedInstances: string[] }> {
-  const { rows } = await db.query<{ expires_at: Date | null; active: string[]; subscribed: string[] }>(
-    `SELECT (SELECT expires_at FROM engine.messages WHERE $3::text IS NOT NULL AND name = $1 AND message_id = $3) AS expires_at,
+  publishes: { name: string; correlationKey: string; messageId: string | undefined; startsProcesses: string[] }[],
+): Promise<PublishLookup[]> {
+  if (publishes.length === 0) return [];
+  const { rows } = await db.query<{ n: number; expires_at: Date | null; active: string[]; subscribed: string[] }>(
+    `SELECT p.n,
+            (SELECT expires_at FROM engine.messages WHERE p.message_id IS NOT NULL AND name = p.name AND message_id = p.message_id) AS expires_at,
             ARRAY(SELECT DISTINCT bpmn_process_id::text FROM engine.instances
-                   WHERE cardinality($4::text[]) > 0 AND bpmn_process_id = ANY($4::text[]) AND correlation_key = $2 AND state = 'ACTIVE') AS active,
-            ARRAY(SELECT k::text FROM (SELECT DISTINCT process_instance_key AS k FROM engine.subscriptions WHERE message_name = $1 AND correlation_key = $2) s
-                   ORDER BY k) AS subscribed`,
-    [name, correlationKey, messageId ?? null, startsProcesses],
+                   WHERE cardinality(p.starts) > 0 AND bpmn_process_id = ANY (p.starts) AND correlation_key = p.correlation_key AND state = 'ACTIVE') AS active,
+            ARRAY(SELECT k::text FROM (SELECT DISTINCT process_instance_key AS k FROM engine.subscriptions
+                                        WHERE message_name = p.name AND correlation_key = p.correlation_key) s ORDER BY k) AS subscribed
+       FROM jsonb_to_recordset($1::jsonb) AS p(n int, name text, correlation_key text, message_id text, starts text[])`,
+    [JSON.stringify(publishes.map((p, n) => ({ n, name: p.name, correlation_key: p.correlationKey, message_id: p.messageId ?? null, starts: p.startsProcesses })))],
   );
-  const row = rows[0]!;
-  return { messageIdExpiresAt: row.expires_at ?? undefined, activeProcesses: row.active, subscribedInstances: row.subscribed };
+  const byIndex = new Map(rows.map((r) => [r.n, r]));
+  return publishes.map((_, n) => {
+    const row = byIndex.get(n);
+    return { messageIdExpiresAt: row?.expires_at ?? undefined, activeProcesses: row?.active ?? [], subscribedInstances: row?.subscribed ?? [] };
+  });
 }
 
 /** The active instance holding a job (an operator's PATCH /jobs/{key}). */
@@ -137,8 +145,8 @@ export interface StoredMessage {
 
 /** What the command that caused a step writes with it, in the same statement. */
 export interface StepExtras {
-  /** The message being published (stored; taken by this instance when its key is in `correlated`). */
-  message?: StoredMessage;
+  /** Messages being published (stored with the step; taken by this instance when their key is in `correlated`). */
+  messages?: StoredMessage[];
   completedUserTask?: { key: string; variables: Record<string, unknown> };
   resolvedIncident?: string;
 }
@@ -217,9 +225,11 @@ export async function saveSteps(db: Queryable, steps: Step[]): Promise<void> {
     })),
   );
   const taken = rows(({ save: s, correlated, extras }) =>
-    correlated.filter((key) => key !== extras?.message?.key).map((messageKey) => ({ message_key: messageKey, process_instance_key: s.key })),
+    correlated.filter((key) => !publishedHere(extras, key)).map((messageKey) => ({ message_key: messageKey, process_instance_key: s.key })),
   );
-  const published = rows(({ save: s, correlated, extras }) => (extras?.message ? [{ ...messageRecord(extras.message, correlated.includes(extras.message.key)), process_instance_key: s.key }] : []));
+  const published = rows(({ save: s, correlated, extras }) =>
+    (extras?.messages ?? []).map((m) => ({ ...messageRecord(m, correlated.includes(m.key)), process_instance_key: s.key })),
+  );
   await db.query(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
@@ -303,10 +313,12 @@ export async function saveSteps(db: Queryable, steps: Step[]): Promise<void> {
       steps.filter(({ save: s, pending }) => s.state !== 'ACTIVE' || pending.leftUserTasks.length > 0).map(({ save: s }) => s.key),
       steps.flatMap(({ extras }) => (extras?.completedUserTask ? [extras.completedUserTask.key] : [])),
       steps.flatMap(({ extras }) => (extras?.resolvedIncident ? [extras.resolvedIncident] : [])),
-      steps.flatMap(({ correlated, extras }) => correlated.filter((key) => key !== extras?.message?.key)),
+      steps.flatMap(({ correlated, extras }) => correlated.filter((key) => !publishedHere(extras, key))),
     ],
   );
 }
+
+const publishedHere = (extras: StepExtras | undefined, messageKey: string) => !!extras?.messages?.some((m) => m.key === messageKey);
 
 const messageRecord = (m: StoredMessage, correlated: boolean) => ({
   message_key: m.key,
@@ -319,15 +331,17 @@ const messageRecord = (m: StoredMessage, correlated: boolean) => ({
   correlated,
 });
 
-/** A published message nothing took yet: buffered for its time to live (an expired one with the same id is replaced). */
-export async function bufferMessage(db: Queryable, m: StoredMessage): Promise<void> {
+/** Published messages nothing took yet: buffered for their time to live (an expired one with the same id is replaced). */
+export async function bufferMessages(db: Queryable, messages: StoredMessage[]): Promise<void> {
+  if (messages.length === 0) return;
   await db.query(
     `INSERT INTO engine.messages (message_key, name, correlation_key, message_id, variables, published_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     SELECT x.message_key, x.name, x.correlation_key, x.message_id, x.variables, x.published_at, x.expires_at
+       FROM jsonb_to_recordset($1::jsonb) AS x(message_key bigint, name text, correlation_key text, message_id text, variables jsonb, published_at timestamptz, expires_at timestamptz)
      ON CONFLICT (name, message_id) WHERE message_id IS NOT NULL DO UPDATE SET
        message_key = EXCLUDED.message_key, correlation_key = EXCLUDED.correlation_key, variables = EXCLUDED.variables,
        published_at = EXCLUDED.published_at, expires_at = EXCLUDED.expires_at, correlated_to = NULL`,
-    [m.key, m.name, m.correlationKey, m.messageId ?? null, JSON.stringify(m.variables), m.publishedAt, m.expiresAt],
+    [JSON.stringify(messages.map((m) => messageRecord(m, false)))],
   );
 }
 
