@@ -42,9 +42,7 @@ const leanBundles = {
   name: 'lean-bundles',
   setup(b) {
     for (const shim of SHIMS) {
-      b.onResolve({ filter: shim.filter }, (args) =>
-        shim.importer && !shim.importer.test(args.importer) ? undefined : { path: path.join(root, shim.path) },
-      );
+      b.onResolve({ filter: shim.filter }, (args) => (shim.importer && !shim.importer.test(args.importer) ? undefined : { path: path.join(root, shim.path) }));
     }
   },
 };

@@ -30,7 +30,10 @@ const START_TIMEOUT_MS = 20_000;
 async function coldStart(file: string): Promise<{ ms: number; rssKiB: number }> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, [file], { env: { ...process.env, ...env, PORT: String(port), K_SERVICE: 'bench' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [file], {
+    env: { ...process.env, ...env, PORT: String(port), K_SERVICE: 'bench' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   let exited: number | null | undefined;
@@ -39,7 +42,9 @@ async function coldStart(file: string): Promise<{ ms: number; rssKiB: number }> 
   for (;;) {
     if (exited !== undefined || performance.now() - started > START_TIMEOUT_MS) {
       child.kill('SIGKILL');
-      throw new Error(`${file} did not answer /healthz (${exited !== undefined ? `exited ${exited}` : `no answer in ${START_TIMEOUT_MS} ms`}): ${stderr.slice(-500)}`);
+      throw new Error(
+        `${file} did not answer /healthz (${exited !== undefined ? `exited ${exited}` : `no answer in ${START_TIMEOUT_MS} ms`}): ${stderr.slice(-500)}`,
+      );
     }
     try {
       const response = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -46,14 +46,29 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const TECHNICIAN_ID = '7e000000-0000-4000-8000-000000000001';
 const quiet = createLogger({ level: 'error' });
 
-const provider: Principal = { subject: 'padmin-0001', roles: ['provider-admin'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
-const technician: Principal = { subject: 'tech-0001', roles: ['technician'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID } };
+const provider: Principal = {
+  subject: 'padmin-0001',
+  roles: ['provider-admin'],
+  scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID },
+};
+const technician: Principal = {
+  subject: 'tech-0001',
+  roles: ['technician'],
+  scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: DEV_PROVIDER_ID },
+};
 
 /**
  * The ceiling's transaction: a use case under `idempotently`, with the context the HTTP wrapper
  * gives it (transaction, outbox, now), without HTTP or token. True when it answered 200.
  */
-async function underKey(pool: Db, scope: string, subject: string, key: string, request: unknown, work: (ctx: WriteContext) => Promise<unknown>): Promise<boolean> {
+async function underKey(
+  pool: Db,
+  scope: string,
+  subject: string,
+  key: string,
+  request: unknown,
+  work: (ctx: WriteContext) => Promise<unknown>,
+): Promise<boolean> {
   const source = `/functions/${scope.split(':')[0] ?? ''}`;
   const answer = await idempotently(pool, { scope, subject, key, request }, async (tx) => ({
     status: 200,
@@ -102,10 +117,14 @@ function httpClient(origin: string, concurrency: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const post = (path: string, headers: Record<string, string>, body?: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = request(`${origin}${path}`, { method: 'POST', agent, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = request(
+        `${origin}${path}`,
+        { method: 'POST', agent, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -145,7 +164,15 @@ async function load<T>(items: T[], concurrency: number, one: (item: T) => Promis
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { items: items.length, seconds, latencies, errors, ownCpuMs: ownCpuMs() - own, functionCpuMs: pid === undefined ? 0 : cpuMsOf(pid) - fn, postgresCpuMs: postgresCpuMs() - pg };
+  return {
+    items: items.length,
+    seconds,
+    latencies,
+    errors,
+    ownCpuMs: ownCpuMs() - own,
+    functionCpuMs: pid === undefined ? 0 : cpuMsOf(pid) - fn,
+    postgresCpuMs: postgresCpuMs() - pg,
+  };
 }
 
 function summarize(runs: Run[]) {
@@ -278,12 +305,19 @@ async function main() {
   const setup = createPool({ connectionString: databaseUrl, max: 4 });
 
   // One sold Madrid order as the template of every order the bench needs.
-  const intake = await serve('order-intake', orderIntakeFunction({ db: setup, logger: quiet }), { port: 0, host: '127.0.0.1', logger: quiet, exitOnShutdown: false });
+  const intake = await serve('order-intake', orderIntakeFunction({ db: setup, logger: quiet }), {
+    port: 0,
+    host: '127.0.0.1',
+    logger: quiet,
+    exitOnShutdown: false,
+  });
   const sale = pyxis('pyxis-created', `BENCH${Date.now().toString(36).toUpperCase()}`);
   const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/bench', id: sale.header.messageId }));
   await fetch(`http://127.0.0.1:${(intake.address() as { port: number }).port}`, { method: 'POST', headers, body });
   intake.close();
-  const { rows: [template] } = await setup.query<{ id: string }>(`SELECT id FROM orders.service_orders WHERE sales_order_id = $1`, [sale.order.orderNumber]);
+  const {
+    rows: [template],
+  } = await setup.query<{ id: string }>(`SELECT id FROM orders.service_orders WHERE sales_order_id = $1`, [sale.order.orderNumber]);
   const tag = Date.now().toString(36);
   const geo = sale.order.customer.address.geo ?? { lat: 40.4237, lon: -3.6741 };
 
@@ -310,12 +344,16 @@ async function main() {
         warm: fnWarm,
         items: viaHttp,
         pid: fn.child.pid,
-        one: async (offerId) => (await client.post(`/offers/${offerId}/accept`, { authorization: `Bearer ${adminToken}`, 'idempotency-key': `bench-${offerId}` })) === 200,
+        one: async (offerId) =>
+          (await client.post(`/offers/${offerId}/accept`, { authorization: `Bearer ${adminToken}`, 'idempotency-key': `bench-${offerId}` })) === 200,
       },
       {
         warm: ceilingWarm,
         items: direct,
-        one: (offerId) => underKey(pool, 'dispatch-offers:accept', provider.subject, `ceiling-${offerId}`, { offerId }, (ctx) => answerOffer(ctx, provider, offerId, { answer: 'accepted' })),
+        one: (offerId) =>
+          underKey(pool, 'dispatch-offers:accept', provider.subject, `ceiling-${offerId}`, { offerId }, (ctx) =>
+            answerOffer(ctx, provider, offerId, { answer: 'accepted' }),
+          ),
       },
     );
     client.close();
@@ -342,13 +380,19 @@ async function main() {
         items: viaHttp,
         pid: fn.child.pid,
         one: async (appointmentId) =>
-          (await client.post(`/appointments/${appointmentId}/check-in`, { authorization: `Bearer ${techToken}`, 'idempotency-key': `bench-${appointmentId}`, 'content-type': 'application/json' }, body)) === 200,
+          (await client.post(
+            `/appointments/${appointmentId}/check-in`,
+            { authorization: `Bearer ${techToken}`, 'idempotency-key': `bench-${appointmentId}`, 'content-type': 'application/json' },
+            body,
+          )) === 200,
       },
       {
         warm: ceilingWarm,
         items: direct,
-        one: (appointmentId) => underKey(pool, 'field-visits:check-in', technician.subject, `ceiling-${appointmentId}`, { appointmentId },
-          (ctx) => checkIn(ctx, technician, appointmentId, position, config)),
+        one: (appointmentId) =>
+          underKey(pool, 'field-visits:check-in', technician.subject, `ceiling-${appointmentId}`, { appointmentId }, (ctx) =>
+            checkIn(ctx, technician, appointmentId, position, config),
+          ),
       },
     );
     client.close();

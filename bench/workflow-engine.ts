@@ -87,7 +87,12 @@ async function main() {
     'tv-schedule-visit': await listen('tv-schedule-visit', tvScheduleVisitFunction({ db, logger: quiet })),
     'tv-request-adjustment-approval': await listen(
       'tv-request-adjustment-approval',
-      tvRequestAdjustmentApprovalFunction({ db, logger: quiet, linkSecret: 'bench-secret-0123456789abcdef0123456789', linkBaseUrl: 'http://127.0.0.1/answers' }),
+      tvRequestAdjustmentApprovalFunction({
+        db,
+        logger: quiet,
+        linkSecret: 'bench-secret-0123456789abcdef0123456789',
+        linkBaseUrl: 'http://127.0.0.1/answers',
+      }),
     ),
     'orders-installation-gate': await listen('orders-installation-gate', ordersInstallationGateFunction({ db, logger: quiet })),
   } as const;
@@ -109,16 +114,32 @@ async function main() {
     }
     return ids;
   }
-  const startVariables = (orderId: string) => ({ orderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', slaDuration: 'P5D', answerDeadline: 'P7D' });
+  const startVariables = (orderId: string) => ({
+    orderId,
+    country: 'ES',
+    businessUnit: 'ES-CENTRO',
+    store: 'ES-MAD-0042',
+    slaDuration: 'P5D',
+    answerDeadline: 'P7D',
+  });
 
   const engine = await EmbeddedEngine.start({ db, models: loadModels(), workerUrl, logger: quiet, tickMs: 250 });
   const completedCount = async (ids: string[]) =>
-    Number((await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [ids])).rows[0]?.n);
+    Number(
+      (await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [ids])).rows[0]
+        ?.n,
+    );
 
   // Warm-up: JIT, pools, first statements.
   const warm = await sell(5);
   for (const id of warm) {
-    await engine.publishMessage({ name: 'tv-requested', correlationKey: id, timeToLiveMs: 3_600_000, messageId: `tv-requested:${id}`, variables: startVariables(id) });
+    await engine.publishMessage({
+      name: 'tv-requested',
+      correlationKey: id,
+      timeToLiveMs: 3_600_000,
+      messageId: `tv-requested:${id}`,
+      variables: startVariables(id),
+    });
     await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: id, timeToLiveMs: 3_600_000, variables: { outcome: 'YES' } });
   }
   await engine.idle();
@@ -128,7 +149,13 @@ async function main() {
   const t0 = performance.now();
   await Promise.all(
     orders.map(async (id) => {
-      await engine.publishMessage({ name: 'tv-requested', correlationKey: id, timeToLiveMs: 3_600_000, messageId: `tv-requested:${id}`, variables: startVariables(id) });
+      await engine.publishMessage({
+        name: 'tv-requested',
+        correlationKey: id,
+        timeToLiveMs: 3_600_000,
+        messageId: `tv-requested:${id}`,
+        variables: startVariables(id),
+      });
       await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: id, timeToLiveMs: 3_600_000, variables: { outcome: 'YES' } });
     }),
   );
@@ -143,15 +170,30 @@ async function main() {
   const direct = await sell(N);
   let key = 9_000_000_000_000_000;
   const job = (type: string, variables: Record<string, unknown>): Job => ({
-    key: String(++key), type, processInstanceKey: String(key), bpmnProcessId: 'technical-visit', elementId: type,
-    retries: 3, deadline: Date.now() + 30_000, variables, customHeaders: {},
+    key: String(++key),
+    type,
+    processInstanceKey: String(key),
+    bpmnProcessId: 'technical-visit',
+    elementId: type,
+    retries: 3,
+    deadline: Date.now() + 30_000,
+    variables,
+    customHeaders: {},
   });
   const t1 = performance.now();
   await Promise.all(
     direct.map(async (id) => {
-      const scheduled = await dispatchJob(job('tv-schedule-visit', { ...startVariables(id) }), { url: workers['tv-schedule-visit'].url, source: '/bench', timeoutMs: 30_000 });
-      const visitId = ((scheduled as { body?: { variables?: { visitId?: string } } }).body?.variables?.visitId) ?? randomUUID();
-      await dispatchJob(job('orders-unblock-installation', { orderId: id, visitId }), { url: workers['orders-installation-gate'].url, source: '/bench', timeoutMs: 30_000 });
+      const scheduled = await dispatchJob(job('tv-schedule-visit', { ...startVariables(id) }), {
+        url: workers['tv-schedule-visit'].url,
+        source: '/bench',
+        timeoutMs: 30_000,
+      });
+      const visitId = (scheduled as { body?: { variables?: { visitId?: string } } }).body?.variables?.visitId ?? randomUUID();
+      await dispatchJob(job('orders-unblock-installation', { orderId: id, visitId }), {
+        url: workers['orders-installation-gate'].url,
+        source: '/bench',
+        timeoutMs: 30_000,
+      });
     }),
   );
   const directSeconds = (performance.now() - t1) / 1000;
@@ -160,7 +202,13 @@ async function main() {
   // 2. Latency: message published → next job at its worker, one instance at a time.
   const waiting = await sell(LATENCY_SAMPLES);
   for (const id of waiting) {
-    await engine.publishMessage({ name: 'tv-requested', correlationKey: id, timeToLiveMs: 3_600_000, messageId: `tv-requested:${id}`, variables: startVariables(id) });
+    await engine.publishMessage({
+      name: 'tv-requested',
+      correlationKey: id,
+      timeToLiveMs: 3_600_000,
+      messageId: `tv-requested:${id}`,
+      variables: startVariables(id),
+    });
   }
   await engine.idle();
   const latencies: number[] = [];

@@ -70,9 +70,22 @@ async function main() {
   const worker = await instantWorker();
   const heapBaseline = heapNow();
 
-  const variables = (orderId: string) => ({ orderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', slaDuration: 'P5D', answerDeadline: 'P7D' });
+  const variables = (orderId: string) => ({
+    orderId,
+    country: 'ES',
+    businessUnit: 'ES-CENTRO',
+    store: 'ES-MAD-0042',
+    slaDuration: 'P5D',
+    answerDeadline: 'P7D',
+  });
   const start = (engine: EmbeddedEngine, orderId: string) =>
-    engine.publishMessage({ name: 'tv-requested', correlationKey: orderId, timeToLiveMs: 3_600_000, messageId: `tv-requested:${orderId}`, variables: variables(orderId) });
+    engine.publishMessage({
+      name: 'tv-requested',
+      correlationKey: orderId,
+      timeToLiveMs: 3_600_000,
+      messageId: `tv-requested:${orderId}`,
+      variables: variables(orderId),
+    });
   const outcome = (engine: EmbeddedEngine, orderId: string, value: string) =>
     engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: orderId, timeToLiveMs: 60_000, variables: { outcome: value } });
 
@@ -83,7 +96,9 @@ async function main() {
   await start(engine, templateOrder);
   await engine.idle();
   await engine.stop();
-  const { rows: [template] } = await db.query<{ key: string }>(`SELECT process_instance_key::text AS key FROM engine.instances WHERE correlation_key = $1`, [templateOrder]);
+  const {
+    rows: [template],
+  } = await db.query<{ key: string }>(`SELECT process_instance_key::text AS key FROM engine.instances WHERE correlation_key = $1`, [templateOrder]);
   const t0 = performance.now();
   for (let from = 1; from < ACTIVE; from += CHUNK) {
     const to = Math.min(ACTIVE - 1, from + CHUNK - 1);
@@ -103,7 +118,9 @@ async function main() {
     );
   }
   const seedSeconds = (performance.now() - t0) / 1000;
-  const { rows: [count] } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM engine.instances WHERE state = 'ACTIVE'`);
+  const {
+    rows: [count],
+  } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM engine.instances WHERE state = 'ACTIVE'`);
 
   // 1. The engine starts on all of them; heap sampled while it works.
   let heapPeak = 0;
@@ -129,7 +146,8 @@ async function main() {
     }),
   );
   const done = async () =>
-    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [orders])).rows[0]!.n;
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [orders]))
+      .rows[0]!.n;
   while ((await done()) < TVS) {
     await engine.idle();
     await new Promise((r) => setTimeout(r, 10));
@@ -143,10 +161,11 @@ async function main() {
   await Promise.all([...picked].map((n) => outcome(engine, `volume-${n}`, 'NO')));
   await engine.idle();
   const messageSeconds = (performance.now() - t3) / 1000;
-  const { rows: [ended] } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`,
-    [[...picked].map((n) => `volume-${n}`)],
-  );
+  const {
+    rows: [ended],
+  } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM engine.instances WHERE state = 'COMPLETED' AND correlation_key = ANY($1)`, [
+    [...picked].map((n) => `volume-${n}`),
+  ]);
   clearInterval(sampler);
   const heapAfterWork = heapNow();
 

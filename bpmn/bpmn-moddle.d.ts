@@ -8,6 +8,9 @@ declare module 'bpmn-moddle' {
   }
   export default class BpmnModdle {
     constructor(packages?: Record<string, unknown>);
-    fromXML(xml: string, typeName?: string): Promise<{ rootElement: ModdleElement; warnings: { message: string }[]; elementsById: Record<string, ModdleElement> }>;
+    fromXML(
+      xml: string,
+      typeName?: string,
+    ): Promise<{ rootElement: ModdleElement; warnings: { message: string }[]; elementsById: Record<string, ModdleElement> }>;
   }
 }

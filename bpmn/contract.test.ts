@@ -41,14 +41,19 @@ async function factsOf(xml: string): Promise<ModelFacts> {
 }
 
 const ROOT = path.join(__dirname, '..');
-const workersInKnative = loadServices(ROOT).filter((s) => s.kind === 'worker').map((s) => s.name).sort();
+const workersInKnative = loadServices(ROOT)
+  .filter((s) => s.kind === 'worker')
+  .map((s) => s.name)
+  .sort();
 const functionSources = (name: string) =>
   readdirSync(path.join(ROOT, 'functions', name))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
     .map((f) => readFileSync(path.join(ROOT, 'functions', name, f), 'utf8'))
     .join('\n');
 const allFunctionSources = () =>
-  readdirSync(path.join(ROOT, 'functions')).map((name) => functionSources(name)).join('\n');
+  readdirSync(path.join(ROOT, 'functions'))
+    .map((name) => functionSources(name))
+    .join('\n');
 
 describe('bpmn/contract.ts against the models and the functions', async () => {
   const facts = await Promise.all(loadModels().map(async (m) => ({ name: m.name, ...(await factsOf(m.xml)) })));
@@ -73,7 +78,10 @@ describe('bpmn/contract.ts against the models and the functions', async () => {
     for (const worker of new Set(Object.values(jobWorkers))) {
       const source = functionSources(worker);
       const registered = [...source.matchAll(/work\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]).sort();
-      const expected = Object.entries(jobWorkers).filter(([, w]) => w === worker).map(([t]) => t).sort();
+      const expected = Object.entries(jobWorkers)
+        .filter(([, w]) => w === worker)
+        .map(([t]) => t)
+        .sort();
       expect({ worker, registered }).toEqual({ worker, registered: expected });
     }
   });
@@ -94,10 +102,12 @@ describe('bpmn/contract.ts against the models and the functions', async () => {
     }
   });
 
-  it('when a model has a user task, then the contract says which variables completing it may set (none of the tenant\'s), and only for user tasks', () => {
+  it("when a model has a user task, then the contract says which variables completing it may set (none of the tenant's), and only for user tasks", () => {
     const userTasks = facts.flatMap((f) => [...f.userTasks]).sort();
     expect(Object.keys(userTaskVariables).sort()).toEqual(userTasks);
-    const reserved = Object.values(userTaskVariables).flat().filter((v) => (RESERVED_VARIABLES as readonly string[]).includes(v));
+    const reserved = Object.values(userTaskVariables)
+      .flat()
+      .filter((v) => (RESERVED_VARIABLES as readonly string[]).includes(v));
     expect(reserved).toEqual([]);
   });
 
@@ -108,7 +118,9 @@ describe('bpmn/contract.ts against the models and the functions', async () => {
   });
 
   it('when a model is changed to name an unknown task type, then the check finds it (the test can fail)', async () => {
-    const xml = loadModels().find((m) => m.name === 'technical-visit.bpmn')!.xml.replace('type="tv-schedule-visit"', 'type="tv-plan-visit"');
+    const xml = loadModels()
+      .find((m) => m.name === 'technical-visit.bpmn')!
+      .xml.replace('type="tv-schedule-visit"', 'type="tv-plan-visit"');
     const changed = await factsOf(xml);
     expect([...changed.taskTypes].filter((t) => !(t in jobWorkers))).toEqual(['tv-plan-visit']);
   });

@@ -36,7 +36,9 @@ describe('npm run bpmn:deploy against the Zeebe gateway double', () => {
 
   it('when OAUTH is asked for without credentials, then it refuses before connecting, naming the variables', async () => {
     const before = gateway.deployments.length;
-    await expect(main({ ZEEBE_GRPC_ADDRESS: gateway.url }, () => undefined)).rejects.toThrow(/CAMUNDA_OAUTH_URL is missing.*ZEEBE_CLIENT_ID is missing.*ZEEBE_CLIENT_SECRET is missing/);
+    await expect(main({ ZEEBE_GRPC_ADDRESS: gateway.url }, () => undefined)).rejects.toThrow(
+      /CAMUNDA_OAUTH_URL is missing.*ZEEBE_CLIENT_ID is missing.*ZEEBE_CLIENT_SECRET is missing/,
+    );
     expect(gateway.deployments).toHaveLength(before);
   });
 

@@ -28,9 +28,15 @@ const deployment = z.object({
 
 export async function deployModels(zeebe: Zeebe.ZeebeGrpcClient, models: ModelFile[], tenantId?: string): Promise<DeployedProcess[]> {
   if (models.length === 0) throw new Error('no .bpmn model to deploy');
-  const response = await zeebe.deployResources(models.map((m) => ({ name: m.name, process: Buffer.from(m.xml, 'utf8') })), tenantId);
+  const response = await zeebe.deployResources(
+    models.map((m) => ({ name: m.name, process: Buffer.from(m.xml, 'utf8') })),
+    tenantId,
+  );
   // Decisions and forms have other metadata; only processes are deployed from here.
-  return z.array(deployment).parse(response.deployments).flatMap((d) => (d.process ? [d.process] : []));
+  return z
+    .array(deployment)
+    .parse(response.deployments)
+    .flatMap((d) => (d.process ? [d.process] : []));
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {

@@ -5,8 +5,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { breakingChanges } from './compat';
 import { defineEvent } from './define';
 import {
-  catalog, pyxisOrderMessage, salesOrderCreated, salesOrderMessage, salesOrderUpdated, serviceOrderCreated,
-  serviceOrderSnapshot, tempoSaleMessage,
+  catalog,
+  pyxisOrderMessage,
+  salesOrderCreated,
+  salesOrderMessage,
+  salesOrderUpdated,
+  serviceOrderCreated,
+  serviceOrderSnapshot,
+  tempoSaleMessage,
 } from './index';
 import { eventJsonSchema, schemaFileName, type JSONSchema } from './json-schema';
 import { breakingAgainstCommitted, readCommittedSchemas, schemaDrift, SCHEMAS_DIR, writeSchemaFiles } from './schema-files';
@@ -29,9 +35,7 @@ describe('event catalog: committed schemas', () => {
 
   it('when a field is dropped from a catalog event, then the guard names that field', () => {
     const changed = defineEvent({ ...serviceOrderCreated, data: serviceOrderSnapshot.omit({ postalCode: true }) });
-    expect(breakingAgainstCommitted(SCHEMAS_DIR, [changed])).toContain(
-      'ahs.orders.service-order.created: $.postalCode: field removed or renamed',
-    );
+    expect(breakingAgainstCommitted(SCHEMAS_DIR, [changed])).toContain('ahs.orders.service-order.created: $.postalCode: field removed or renamed');
   });
 });
 

@@ -8,14 +8,23 @@ export type Report = (kind: string, detail?: string) => void;
 const MIN_KEYWORDS = ['minLength', 'minimum', 'exclusiveMinimum', 'minItems', 'minProperties', 'minContains'];
 const MAX_KEYWORDS = ['maxLength', 'maximum', 'exclusiveMaximum', 'maxItems', 'maxProperties', 'maxContains'];
 const EXACT_KEYWORDS = ['pattern', 'format', 'multipleOf', 'uniqueItems', 'contentEncoding', 'contentMediaType'];
-const STRUCTURAL = [
-  '$ref', 'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems',
-  'anyOf', 'oneOf', 'allOf',
-];
+const STRUCTURAL = ['$ref', 'type', 'const', 'enum', 'properties', 'required', 'additionalProperties', 'items', 'prefixItems', 'anyOf', 'oneOf', 'allOf'];
 /** Annotations: they document, they do not constrain data. */
 const ANNOTATIONS = [
-  '$schema', '$id', '$anchor', '$comment', '$defs', 'definitions', 'id', 'title', 'description', 'examples',
-  'default', 'deprecated', 'readOnly', 'writeOnly',
+  '$schema',
+  '$id',
+  '$anchor',
+  '$comment',
+  '$defs',
+  'definitions',
+  'id',
+  'title',
+  'description',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
 ];
 const HANDLED = new Set([...MIN_KEYWORDS, ...MAX_KEYWORDS, ...EXACT_KEYWORDS, ...STRUCTURAL, ...ANNOTATIONS]);
 
@@ -25,8 +34,7 @@ const brief = (value: unknown): string => {
   const text = show(value);
   return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 };
-const change = (keyword: string, a: unknown, b: unknown): string =>
-  brief(a) === brief(b) ? `${keyword} changed` : `${keyword} ${brief(a)} → ${brief(b)}`;
+const change = (keyword: string, a: unknown, b: unknown): string => (brief(a) === brief(b) ? `${keyword} changed` : `${keyword} ${brief(a)} → ${brief(b)}`);
 
 export function typeOf(node: SchemaNode): string {
   return typeof node.type === 'string' ? node.type : 'any';

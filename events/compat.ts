@@ -32,7 +32,11 @@ import type { JSONSchema } from './json-schema';
 
 export type { JSONSchema } from './json-schema';
 
-interface Ctx { readonly prev: Side; readonly next: Side; readonly open: Map<unknown, Set<unknown>> }
+interface Ctx {
+  readonly prev: Side;
+  readonly next: Side;
+  readonly open: Map<unknown, Set<unknown>>;
+}
 
 export function breakingChanges(previous: JSONSchema, next: JSONSchema): string[] {
   const ctx: Ctx = { prev: { root: previous }, next: { root: next }, open: new Map() };

@@ -22,9 +22,7 @@ function main(argv: readonly string[]): number {
       process.stdout.write('event schemas are up to date\n');
       return 0;
     }
-    process.stderr.write(
-      'event schemas are out of date; run `npx tsx events/export-schemas.ts` and commit:\n' + lines(drift),
-    );
+    process.stderr.write('event schemas are out of date; run `npx tsx events/export-schemas.ts` and commit:\n' + lines(drift));
     if (breaking.length > 0) process.stderr.write('of which breaking for consumers:\n' + lines(breaking));
     return 1;
   }

@@ -22,7 +22,9 @@ export function renderSchemaFiles(events: readonly EventDefinition[] = catalog):
 /** The committed schema files by file name. */
 export function readCommittedSchemas(dir: string = SCHEMAS_DIR): Map<string, string> {
   if (!existsSync(dir)) return new Map();
-  const files = readdirSync(dir).filter((f) => f.endsWith(SUFFIX)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(SUFFIX))
+    .sort();
   return new Map(files.map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
 }
 

@@ -24,7 +24,10 @@ describe('knative manifests against the repository', () => {
   it('when subscriptions are read, then every topic is in the events/ catalog', () => {
     const topics = new Set(catalog.map((e) => e.topic));
     for (const s of subscriptions) {
-      expect(s.topics.filter((t) => !topics.has(t)), `${s.name} subscribes to unknown topics`).toEqual([]);
+      expect(
+        s.topics.filter((t) => !topics.has(t)),
+        `${s.name} subscribes to unknown topics`,
+      ).toEqual([]);
     }
   });
 
@@ -46,9 +49,7 @@ describe('knative manifests against the repository', () => {
   it('when a Service is read, then it has the environment its kind needs', () => {
     // The database and OIDC settings are checked below, for the functions that use them.
     for (const s of services) expect(s.env, s.name).toEqual(expect.arrayContaining(['LOG_LEVEL']));
-    expect(services.find((s) => s.name === 'outbox-relay')?.env).toEqual(
-      expect.arrayContaining(['KAFKA_BROKERS', 'KAFKA_CLIENT_ID']),
-    );
+    expect(services.find((s) => s.name === 'outbox-relay')?.env).toEqual(expect.arrayContaining(['KAFKA_BROKERS', 'KAFKA_CLIENT_ID']));
   });
 
   it('when a function opens a database pool, then its Service carries the database settings', () => {
@@ -69,7 +70,12 @@ describe('knative manifests against the repository', () => {
 
   it('when bpmn/contract.ts is read, then every worker it names is a worker Service, and every worker Service is in it', () => {
     const contractWorkers = [...new Set(Object.values(jobWorkers))].sort();
-    expect(services.filter((s) => s.kind === 'worker').map((s) => s.name).sort()).toEqual(contractWorkers);
+    expect(
+      services
+        .filter((s) => s.kind === 'worker')
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(contractWorkers);
   });
 
   it('when a worker Service is read, then it is cluster-local: only the job bridge calls it', () => {

@@ -33,9 +33,7 @@ describe('deployment facts (knative/functions.yaml)', () => {
   });
 
   it('when a function lists an undeclared variable, then it is named', () => {
-    expect(parseWith('functions.service-orders.env', ['LOG_LEVEL', 'OIDC_ISSUERR'])).toThrow(
-      'service-orders: env OIDC_ISSUERR is not declared under env:',
-    );
+    expect(parseWith('functions.service-orders.env', ['LOG_LEVEL', 'OIDC_ISSUERR'])).toThrow('service-orders: env OIDC_ISSUERR is not declared under env:');
   });
 
   it('when a non-event function has subscriptions, then it is refused', () => {
@@ -57,9 +55,7 @@ describe('deployment facts (knative/functions.yaml)', () => {
   });
 
   it('when a backoff delay is not ISO-8601 or the kind is unknown, then the field is named', () => {
-    expect(parseWith('defaults.delivery.backoffDelay', '300ms')).toThrow(
-      'defaults.delivery.backoffDelay: must be an ISO-8601 duration',
-    );
+    expect(parseWith('defaults.delivery.backoffDelay', '300ms')).toThrow('defaults.delivery.backoffDelay: must be an ISO-8601 duration');
     expect(parseWith('functions.outbox-relay.kind', 'cron')).toThrow('functions.outbox-relay.kind');
   });
 });

@@ -7,9 +7,7 @@ import { parseIsoDurationMs } from './duration';
 import { KEBAB_NAME, listFunctionFolders, nameProblems, repoRoot } from './repo';
 
 const name = z.string().regex(KEBAB_NAME, { error: 'must be a kebab-case name' });
-const isoDuration = z
-  .string()
-  .refine((text) => parseIsoDurationMs(text) !== undefined, { error: 'must be an ISO-8601 duration like PT0.3S' });
+const isoDuration = z.string().refine((text) => parseIsoDurationMs(text) !== undefined, { error: 'must be an ISO-8601 duration like PT0.3S' });
 
 /** What a function is to Knative: an HTTP endpoint, an event sink, an always-on daemon, a job worker. */
 export const FUNCTION_KINDS = ['http', 'event', 'daemon', 'worker'] as const;
@@ -139,10 +137,7 @@ export function parseDeploymentFacts(doc: unknown, functionNames: readonly strin
 }
 
 /** Reads `knative/functions.yaml`. */
-export function loadDeploymentFacts(
-  root: string = repoRoot(),
-  functionNames: readonly string[] = listFunctionFolders(root),
-): DeploymentFacts {
+export function loadDeploymentFacts(root: string = repoRoot(), functionNames: readonly string[] = listFunctionFolders(root)): DeploymentFacts {
   const text = readFileSync(path.join(root, 'knative', 'functions.yaml'), 'utf8');
   return parseDeploymentFacts(parse(text), functionNames);
 }

@@ -48,7 +48,11 @@ export interface SubscriptionManifest {
 }
 
 const annotationNumber = (fallback: number) =>
-  z.coerce.number().nonnegative().optional().transform((n) => n ?? fallback);
+  z.coerce
+    .number()
+    .nonnegative()
+    .optional()
+    .transform((n) => n ?? fallback);
 
 const service = z.object({
   kind: z.literal('Service'),
@@ -65,9 +69,7 @@ const service = z.object({
       }),
       spec: z.object({
         containerConcurrency: z.number().int().nonnegative().default(0),
-        containers: z
-          .array(z.object({ env: z.array(z.object({ name: z.string(), value: z.string().optional() })).default([]) }))
-          .length(1),
+        containers: z.array(z.object({ env: z.array(z.object({ name: z.string(), value: z.string().optional() })).default([]) })).length(1),
       }),
     }),
   }),
@@ -101,7 +103,9 @@ const kafkaSource = z.object({
 });
 
 function readManifests<T>(dir: string, schema: z.ZodType<T>): T[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   return files.map((file) => {
     const parsed = schema.safeParse(parse(readFileSync(path.join(dir, file), 'utf8')));
     if (parsed.success) return parsed.data;
@@ -155,7 +159,5 @@ export function retryDelayMs(delivery: Pick<DeliveryPolicy, 'backoffPolicy' | 'b
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new RangeError(`attempt must be a retry number from 1 (got ${attempt})`);
   }
-  return delivery.backoffPolicy === 'linear'
-    ? delivery.backoffDelayMs * attempt
-    : delivery.backoffDelayMs * 2 ** attempt;
+  return delivery.backoffPolicy === 'linear' ? delivery.backoffDelayMs * attempt : delivery.backoffDelayMs * 2 ** attempt;
 }

@@ -6,8 +6,7 @@ import { declaredFunctions } from './testing';
 const defaults = { minScale: 0, maxScale: 10, target: 8, containerConcurrency: 10, scaleToZeroRetention: '0s' };
 
 function policyOf(entry: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-  return () =>
-    parseScalingPolicies({ defaults, functions: { 'order-intake': entry, ...extra } }, ['order-intake']);
+  return () => parseScalingPolicies({ defaults, functions: { 'order-intake': entry, ...extra } }, ['order-intake']);
 }
 
 describe('scaling policies', () => {
@@ -36,9 +35,7 @@ describe('scaling policies', () => {
   });
 
   it('when target exceeds containerConcurrency, then it is rejected unless concurrency is unlimited or the metric is rps', () => {
-    expect(policyOf({ target: 20, containerConcurrency: 10 })).toThrow(
-      'order-intake: target (20) must not exceed containerConcurrency (10)',
-    );
+    expect(policyOf({ target: 20, containerConcurrency: 10 })).toThrow('order-intake: target (20) must not exceed containerConcurrency (10)');
     expect(policyOf({ target: 20, containerConcurrency: 0 })).not.toThrow();
     expect(policyOf({ target: 200, metric: 'rps' })).not.toThrow();
   });

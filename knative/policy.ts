@@ -114,10 +114,7 @@ function describeIssue(owner: string, issue: z.core.$ZodIssue): string {
 }
 
 /** Reads `knative/scaling.yaml` — the one place ops set each function's scale policy. */
-export function loadScalingPolicies(
-  root: string = repoRoot(),
-  functionNames: readonly string[] = listFunctionFolders(root),
-): Map<string, ScalePolicy> {
+export function loadScalingPolicies(root: string = repoRoot(), functionNames: readonly string[] = listFunctionFolders(root)): Map<string, ScalePolicy> {
   const text = readFileSync(path.join(root, 'knative', 'scaling.yaml'), 'utf8');
   return parseScalingPolicies(parse(text), functionNames);
 }

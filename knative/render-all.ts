@@ -52,7 +52,9 @@ export function renderAll(root: string = repoRoot(), options: RenderAllOptions =
 function committedFiles(root: string): string[] {
   return GENERATED_DIRS.flatMap((dir) =>
     existsSync(path.join(root, dir))
-      ? readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.yaml')).map((f) => `${dir}/${f}`)
+      ? readdirSync(path.join(root, dir))
+          .filter((f) => f.endsWith('.yaml'))
+          .map((f) => `${dir}/${f}`)
       : [],
   );
 }
@@ -78,7 +80,11 @@ export function diffRendered(root: string, files: readonly RenderedFile[]): stri
     );
   }
   const expected = new Set(files.map((f) => f.path));
-  problems.push(...committedFiles(root).filter((f) => !expected.has(f)).map((f) => `stale: ${f} (no longer rendered)`));
+  problems.push(
+    ...committedFiles(root)
+      .filter((f) => !expected.has(f))
+      .map((f) => `stale: ${f} (no longer rendered)`),
+  );
   return problems;
 }
 

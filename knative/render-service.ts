@@ -43,9 +43,7 @@ function autoscalingAnnotations(p: ScalePolicy): Record<string, string> {
  */
 export function renderService(fn: FunctionFacts, policy: ScalePolicy, options: RenderOptions = {}) {
   if (policy.containerConcurrency === 0) {
-    throw new Error(
-      `${fn.name}: containerConcurrency 0 (unlimited) cannot size DB_POOL_MAX; set a limit in knative/scaling.yaml`,
-    );
+    throw new Error(`${fn.name}: containerConcurrency 0 (unlimited) cannot size DB_POOL_MAX; set a limit in knative/scaling.yaml`);
   }
   const labels = { 'app.kubernetes.io/name': fn.name, 'app.kubernetes.io/part-of': PART_OF };
   return {
@@ -69,10 +67,7 @@ export function renderService(fn: FunctionFacts, policy: ScalePolicy, options: R
               name: fn.name,
               image: imageFor(fn.name, options.imageRegistry),
               ports: [{ name: 'http1', containerPort: HTTP_PORT }],
-              env: [
-                ...fn.env.map((v) => envVar(v.name, v.source)),
-                { name: 'DB_POOL_MAX', value: String(policy.containerConcurrency) },
-              ],
+              env: [...fn.env.map((v) => envVar(v.name, v.source)), { name: 'DB_POOL_MAX', value: String(policy.containerConcurrency) }],
               readinessProbe: { httpGet: { path: '/healthz', port: HTTP_PORT } },
               resources: fn.resources,
               securityContext: {

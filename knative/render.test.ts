@@ -40,9 +40,7 @@ describe('knative render', () => {
     writeFileSync(path.join(root, 'knative/sources/old-subscription.yaml'), 'kind: KafkaSource\n');
     expect(diffRendered(root, files)).toEqual([
       'missing: knative/services/dead-letters.yaml',
-      expect.stringMatching(
-        /^differs: knative\/services\/service-orders\.yaml \(line \d+: expected ".*max-scale: \\"20\\"", found ".*max-scale: \\"99\\""\)$/,
-      ),
+      expect.stringMatching(/^differs: knative\/services\/service-orders\.yaml \(line \d+: expected ".*max-scale: \\"20\\"", found ".*max-scale: \\"99\\""\)$/),
       'stale: knative/sources/old-subscription.yaml (no longer rendered)',
     ]);
     writeRendered(root, files);

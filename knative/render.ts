@@ -22,10 +22,7 @@ function main(argv: readonly string[]): number {
       process.stdout.write(`knative manifests are up to date (${files.length} files)\n`);
       return 0;
     }
-    process.stderr.write(
-      'knative manifests are out of date; run `npx tsx knative/render.ts` and commit:\n' +
-        problems.map((p) => `  ${p}\n`).join(''),
-    );
+    process.stderr.write('knative manifests are out of date; run `npx tsx knative/render.ts` and commit:\n' + problems.map((p) => `  ${p}\n`).join(''));
     return 1;
   }
   const files = renderAll(root, { imageRegistry: process.env.IMAGE_REGISTRY || undefined });

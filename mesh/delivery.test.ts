@@ -27,13 +27,17 @@ function attributesOf(event: CloudEvent<unknown>) {
 
 describe('recordToEvent', () => {
   it('when the record is a CloudEvent in Kafka binary mode, then it becomes that same CloudEvent', () => {
-    const event = buildEvent(thingHappened, { thingId: 'T-1', count: 2 }, {
-      source: '/functions/test',
-      id: 'evt-1',
-      time: new Date('2026-11-28T10:00:00.000Z'),
-      subject: 'thing/T-1',
-      extensions: { traceparent: '00-abc-def-01' },
-    });
+    const event = buildEvent(
+      thingHappened,
+      { thingId: 'T-1', count: 2 },
+      {
+        source: '/functions/test',
+        id: 'evt-1',
+        time: new Date('2026-11-28T10:00:00.000Z'),
+        subject: 'thing/T-1',
+        extensions: { traceparent: '00-abc-def-01' },
+      },
+    );
     const delivered = recordToEvent(at(toKafkaRecord(event), 1, 41), 'things-source');
     expect(attributesOf(delivered)).toEqual(attributesOf(event));
     expect(delivered.type).toBe('ahs.test.thing.happened');
@@ -41,7 +45,11 @@ describe('recordToEvent', () => {
   });
 
   it('when the record is a structured CloudEvent, then it becomes that CloudEvent', () => {
-    const event = buildEvent(thingHappened, { thingId: 'T-2', count: 1 }, { source: '/functions/test', id: 'evt-2', time: new Date('2026-11-28T10:00:00.000Z') });
+    const event = buildEvent(
+      thingHappened,
+      { thingId: 'T-2', count: 1 },
+      { source: '/functions/test', id: 'evt-2', time: new Date('2026-11-28T10:00:00.000Z') },
+    );
     const record: KafkaRecord = {
       key: 'T-2',
       value: Buffer.from(JSON.stringify(event.toJSON())),
@@ -51,7 +59,11 @@ describe('recordToEvent', () => {
   });
 
   it('when the record is a raw JSON value, then it becomes a dev.knative.kafka.event named after the source, topic, partition and offset, with the key and the parsed data', () => {
-    const record: KafkaRecord = { key: 'FR-0318-221045', value: Buffer.from('{"orderNumber":"FR-0318-221045","lines":[1,2]}'), headers: { 'content-type': 'application/json' } };
+    const record: KafkaRecord = {
+      key: 'FR-0318-221045',
+      value: Buffer.from('{"orderNumber":"FR-0318-221045","lines":[1,2]}'),
+      headers: { 'content-type': 'application/json' },
+    };
     const event = recordToEvent(at(record, 2, 17, 'sales.pyxis.order'), 'pyxis-orders');
     expect(attributesOf(event)).toEqual({
       id: 'partition:2/offset:17',
@@ -75,7 +87,7 @@ describe('recordToEvent', () => {
     expect(event.data).toEqual([1]);
   });
 
-  it('when a raw record\'s value is not JSON, then the data is the text as it is', () => {
+  it("when a raw record's value is not JSON, then the data is the text as it is", () => {
     const event = recordToEvent(at({ key: 'k', value: Buffer.from('ORDER;FR-1;2 lines'), headers: { 'content-type': 'text/csv' } }, 1, 0), 'csv-source');
     expect(event.type).toBe('dev.knative.kafka.event');
     expect(event.data).toBe('ORDER;FR-1;2 lines');

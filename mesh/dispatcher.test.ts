@@ -20,8 +20,7 @@ const thingHappened = defineEvent({
   partitionKey: (d) => d.thingId,
 });
 
-const thing = (thingId: string, step: string, id = `${thingId}-${step}`) =>
-  buildEvent(thingHappened, { thingId, step }, { source: '/functions/test', id });
+const thing = (thingId: string, step: string, id = `${thingId}-${step}`) => buildEvent(thingHappened, { thingId, step }, { source: '/functions/test', id });
 
 interface Received {
   method: string;
@@ -37,7 +36,15 @@ interface TestServer {
 
 const servers: http.Server[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); })));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.close(() => r());
+          s.closeAllConnections();
+        }),
+    ),
+  );
 });
 
 /** A local HTTP server that records each request and answers what `answer` says. */
@@ -184,7 +191,7 @@ describe('dispatcher', () => {
     expect(errors).toEqual([]);
   });
 
-  it('when the sink keeps answering 500, then it is tried 1 + retry times with the manifest\'s scaled backoff, then dead-lettered', async () => {
+  it("when the sink keeps answering 500, then it is tried 1 + retry times with the manifest's scaled backoff, then dead-lettered", async () => {
     const sink = await server(() => ({ status: 500, body: 'database down' }));
     const dls = await server(ok);
     const { bus, delays, manifest } = await start({ sink: sink.url, deadLetters: dls.url });
@@ -221,7 +228,11 @@ describe('dispatcher', () => {
     expect(delays).toEqual([10, 20, 40]);
     expect(logs.filter((l) => l.includes('T-6-created') && l.includes('no answer'))).toHaveLength(4);
     expect(dls.requests).toHaveLength(1);
-    expect(dls.requests[0]?.headers).toMatchObject({ 'ce-id': 'T-6-created', 'ce-knativeerrorcode': '0', 'ce-knativeerrordest': `http://127.0.0.1:${closedPort}/events/things` });
+    expect(dls.requests[0]?.headers).toMatchObject({
+      'ce-id': 'T-6-created',
+      'ce-knativeerrorcode': '0',
+      'ce-knativeerrordest': `http://127.0.0.1:${closedPort}/events/things`,
+    });
     expect(dls.requests[0]?.headers).not.toHaveProperty('ce-knativeerrordata');
     expect(errors).toEqual([]);
   });
@@ -236,7 +247,7 @@ describe('dispatcher', () => {
     expect(logs.at(-1)).toMatch(/T-7-created dropped \(no dead letter sink\)/);
   });
 
-  it('when a key\'s first event fails twice before it succeeds, then its next event arrives only after that success', async () => {
+  it("when a key's first event fails twice before it succeeds, then its next event arrives only after that success", async () => {
     let failuresLeft = 2;
     const sink = await server((r) => {
       if (r.headers['ce-id'] === 'K-A' && failuresLeft > 0) {
@@ -258,7 +269,11 @@ describe('dispatcher', () => {
     let wakeUp = () => {};
     let sleeping = () => {};
     const asleep = new Promise<void>((r) => (sleeping = r));
-    const sleep = () => new Promise<void>((r) => { wakeUp = r; sleeping(); });
+    const sleep = () =>
+      new Promise<void>((r) => {
+        wakeUp = r;
+        sleeping();
+      });
     const { bus, dispatcher, errors } = await start({ sink: sink.url, deadLetters: dls.url, sleep });
 
     await bus.publish(TOPIC, toKafkaRecord(thing('S-1', 'created')));

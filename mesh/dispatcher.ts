@@ -45,7 +45,9 @@ export async function startDispatcher(options: DispatcherOptions): Promise<{ sto
       if (stopped) throw new Error('dispatcher stopped; the record stays on the bus');
       last = await post(destination, event);
       if (last.status >= 200 && last.status < 300) return;
-      options.log(`${subscription.name}: ${event.type} ${event.id} → ${subscription.service} answered ${last.status || 'no answer'}${last.status === 400 ? ' (permanent)' : ''}`);
+      options.log(
+        `${subscription.name}: ${event.type} ${event.id} → ${subscription.service} answered ${last.status || 'no answer'}${last.status === 400 ? ' (permanent)' : ''}`,
+      );
       if (last.status === 400) break;
     }
     await deadLetter(subscription, event, destination, last);

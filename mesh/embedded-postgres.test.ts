@@ -14,7 +14,9 @@ describe('embedded Postgres with many connections', () => {
     try {
       const results = await Promise.all(
         // Different statements, so a Bind served against another connection's Parse shows.
-        Array.from({ length: 300 }, (_, i) => pool.query<{ n: number; s: string }>(`SELECT $1::int AS n, $2::text AS s${i % 2 === 0 ? '' : ', 1 AS odd'}`, [i, `row-${i}`])),
+        Array.from({ length: 300 }, (_, i) =>
+          pool.query<{ n: number; s: string }>(`SELECT $1::int AS n, $2::text AS s${i % 2 === 0 ? '' : ', 1 AS odd'}`, [i, `row-${i}`]),
+        ),
       );
       expect(results.map((r) => r.rows[0])).toEqual(Array.from({ length: 300 }, (_, i) => ({ n: i, s: `row-${i}`, ...(i % 2 === 0 ? {} : { odd: 1 }) })));
     } finally {

@@ -20,7 +20,16 @@ async function main() {
     throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
   });
   try {
-    const { rows } = await client.query<{ created_at: Date; data: { channel: string; templateId: string; locale: string; recipient: { serviceOrderId: string }; parameters: Record<string, string | number | boolean> } }>(
+    const { rows } = await client.query<{
+      created_at: Date;
+      data: {
+        channel: string;
+        templateId: string;
+        locale: string;
+        recipient: { serviceOrderId: string };
+        parameters: Record<string, string | number | boolean>;
+      };
+    }>(
       `SELECT created_at, data FROM platform.outbox
         WHERE topic = 'notify.message.requested' AND ($1::text IS NULL OR partition_key = $1)
         ORDER BY id DESC LIMIT 50`,

@@ -31,7 +31,11 @@ let records: DeliveredRecord[];
 let echoed: Echoed[];
 let closeAll: () => Promise<void>;
 
-const close = (s: http.Server) => new Promise<void>((r) => { s.close(() => r()); s.closeAllConnections(); });
+const close = (s: http.Server) =>
+  new Promise<void>((r) => {
+    s.close(() => r());
+    s.closeAllConnections();
+  });
 
 beforeEach(async () => {
   records = [];
@@ -80,7 +84,13 @@ describe('ingress: publishing on the bus', () => {
     const [record] = records;
     expect(record?.topic).toBe(TOPIC);
     expect(record?.key).toBe('ORDER-1');
-    expect(record?.headers).toMatchObject({ ce_id: 'evt-1', ce_type: 'ahs.test.thing.happened', ce_source: '/sales/test', ce_partitionkey: 'ORDER-1', ce_time: '2026-11-28T10:00:00.000Z' });
+    expect(record?.headers).toMatchObject({
+      ce_id: 'evt-1',
+      ce_type: 'ahs.test.thing.happened',
+      ce_source: '/sales/test',
+      ce_partitionkey: 'ORDER-1',
+      ce_time: '2026-11-28T10:00:00.000Z',
+    });
     expect(JSON.parse(record?.value.toString() ?? '')).toEqual({ thingId: 'ORDER-1' });
   });
 
@@ -99,7 +109,11 @@ describe('ingress: publishing on the bus', () => {
 
   it('when a raw JSON value is posted with x-record-key, then the record has that key, the body as value and no ce_ headers', async () => {
     const body = '{"orderNumber":"FR-0318-221045"}';
-    const answer = await fetch(`${ingressUrl}/_bus/topics/sales.raw.order`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-record-key': 'FR-0318-221045' }, body });
+    const answer = await fetch(`${ingressUrl}/_bus/topics/sales.raw.order`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-record-key': 'FR-0318-221045' },
+      body,
+    });
     expect(answer.status).toBe(202);
     await vi.waitFor(() => expect(records).toHaveLength(1));
     expect(records[0]).toMatchObject({ topic: 'sales.raw.order', key: 'FR-0318-221045' });

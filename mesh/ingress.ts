@@ -25,9 +25,7 @@ export function startIngress(options: IngressOptions): Promise<http.Server> {
     const [, first = '', ...rest] = url.pathname.split('/');
     if (first === '_mesh' || url.pathname === '/') return json(res, 200, options.status());
     if (first === '_bus') {
-      return void publish(req, res, rest, options).catch((error: unknown) =>
-        json(res, 400, { error: 'invalid_request', message: (error as Error).message }),
-      );
+      return void publish(req, res, rest, options).catch((error: unknown) => json(res, 400, { error: 'invalid_request', message: (error as Error).message }));
     }
     const target = options.routes.get(first);
     if (!target) return json(res, 404, { error: 'not_found', message: `no function named "${first}"` });

@@ -108,31 +108,39 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         functions: functions.map((f) => ({ name: f.name, url: `http://127.0.0.1:${config.MESH_PORT}/${f.name}`, port: f.port })),
       }),
     });
-    stops.push(() => new Promise<void>((r) => { ingress.close(() => r()); ingress.closeAllConnections(); }));
+    stops.push(
+      () =>
+        new Promise<void>((r) => {
+          ingress.close(() => r());
+          ingress.closeAllConnections();
+        }),
+    );
 
     services.forEach((service, i) => {
       const bundle = path.join(ROOT, 'dist', 'functions', service.name, 'index.js');
       if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build`);
-      functions.push(spawnFunction({
-        name: service.name,
-        port: port(i),
-        bundle,
-        log,
-        env: {
-          ...withOverrides(service.values, process.env),
-          DATABASE_URL: databaseUrl,
-          OIDC_ISSUER: issuer,
-          OIDC_AUDIENCE: config.OIDC_AUDIENCE,
-          OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
-          LOG_LEVEL: config.LOG_LEVEL,
-          ZEEBE_REST_ADDRESS: engineUrl,
-          ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
-          ...secrets,
-          // The customer's TV answer link opens tv-customer-answers through the ingress.
-          TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
-          ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
-        },
-      }));
+      functions.push(
+        spawnFunction({
+          name: service.name,
+          port: port(i),
+          bundle,
+          log,
+          env: {
+            ...withOverrides(service.values, process.env),
+            DATABASE_URL: databaseUrl,
+            OIDC_ISSUER: issuer,
+            OIDC_AUDIENCE: config.OIDC_AUDIENCE,
+            OIDC_ALLOW_INSECURE: String(config.OIDC_ALLOW_INSECURE || !config.OIDC_ISSUER),
+            LOG_LEVEL: config.LOG_LEVEL,
+            ZEEBE_REST_ADDRESS: engineUrl,
+            ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
+            ...secrets,
+            // The customer's TV answer link opens tv-customer-answers through the ingress.
+            TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
+            ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
+          },
+        }),
+      );
     });
     stops.push(() => Promise.all(functions.map((f) => f.stop())).then(() => undefined));
     await Promise.all(
@@ -158,7 +166,13 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       const running = engine;
       stops.push(() => running.stop());
       const rest = await serveEngine(engine, engineDb, config.MESH_ENGINE_PORT);
-      stops.push(() => new Promise<void>((r) => { rest.server.close(() => r()); rest.server.closeAllConnections(); }));
+      stops.push(
+        () =>
+          new Promise<void>((r) => {
+            rest.server.close(() => r());
+            rest.server.closeAllConnections();
+          }),
+      );
     }
 
     const dispatcher = await startDispatcher({
@@ -185,4 +199,3 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
 export function withOverrides(values: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, env[name] || value]));
 }
-

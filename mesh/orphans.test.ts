@@ -31,7 +31,12 @@ beforeAll(async () => {
   bundle = path.join(dir, 'function.cjs');
   await build({
     stdin: { contents: FUNCTION, resolveDir: ROOT, loader: 'ts' },
-    outfile: bundle, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning',
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    logLevel: 'warning',
     external: ['dd-trace', 'pg-native', '@camunda8/sdk'],
   });
 });
@@ -64,7 +69,10 @@ const alive = (pid: number) => {
 
 const connects = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = net.connect({ host, port }, () => { socket.destroy(); resolve(true); });
+    const socket = net.connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 

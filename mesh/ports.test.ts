@@ -29,7 +29,10 @@ describe('a mesh start on ports that are taken', () => {
     await hold(config.MESH_PORT);
     await hold(config.MESH_FUNCTION_BASE_PORT + 2);
 
-    const refused = await startMesh(config, () => undefined).then(() => undefined, (e: unknown) => e);
+    const refused = await startMesh(config, () => undefined).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).toBeInstanceOf(PortsTakenError);
     const message = (refused as Error).message;
     expect(message).toMatch(new RegExp(`^\\s+${config.MESH_PORT}\\s+MESH_PORT\\s+ingress$`, 'm'));
@@ -47,14 +50,22 @@ describe('a mesh start on ports that are taken', () => {
     const other = http.createServer((_req, res) => res.end(JSON.stringify({ functions: [] })));
     await new Promise<void>((r) => other.listen(config.MESH_PORT, '127.0.0.1', () => r()));
     held.push(other);
-    const refused = await startMesh(config, () => undefined).then(() => undefined, (e: unknown) => e);
-    expect((refused as Error).message).toContain(`A mesh is already running on http://127.0.0.1:${config.MESH_PORT} (GET http://127.0.0.1:${config.MESH_PORT}/_mesh)`);
+    const refused = await startMesh(config, () => undefined).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((refused as Error).message).toContain(
+      `A mesh is already running on http://127.0.0.1:${config.MESH_PORT} (GET http://127.0.0.1:${config.MESH_PORT}/_mesh)`,
+    );
   });
 
   it('when two of the mesh parts are given the same port, then the start is refused naming both', async () => {
     const ports = await freeMeshPorts();
     const config = meshConfig({ ...ports, MESH_DATA_DIR: 'memory', MESH_OIDC_PORT: ports.MESH_FUNCTION_BASE_PORT });
-    const refused = await startMesh(config, () => undefined).then(() => undefined, (e: unknown) => e);
+    const refused = await startMesh(config, () => undefined).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((refused as Error).message).toMatch(/MESH_FUNCTION_BASE_PORT\+0\s+function \S+, also given to dev OpenID provider \(MESH_OIDC_PORT\)/);
   });
 
@@ -62,12 +73,24 @@ describe('a mesh start on ports that are taken', () => {
     const ports = await freeMeshPorts();
     await hold(Number(ports.MESH_ENGINE_PORT));
     const run = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, 'mesh', 'start.ts')], {
-        cwd: ROOT, env: { ...process.env, ...ports, MESH_DATA_DIR: 'memory' }, timeout: 30_000,
-      }, (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }));
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'mesh', 'start.ts')],
+        {
+          cwd: ROOT,
+          env: { ...process.env, ...ports, MESH_DATA_DIR: 'memory' },
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+      );
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(new RegExp(`^the mesh cannot start: this port is taken on 127.0.0.1\\n\\s+${ports.MESH_ENGINE_PORT}\\s+MESH_ENGINE_PORT\\s+embedded workflow engine$`, 'm'));
+    expect(run.stderr).toMatch(
+      new RegExp(
+        `^the mesh cannot start: this port is taken on 127.0.0.1\\n\\s+${ports.MESH_ENGINE_PORT}\\s+MESH_ENGINE_PORT\\s+embedded workflow engine$`,
+        'm',
+      ),
+    );
     expect(run.stderr).not.toContain('    at ');
   });
 });

@@ -10,7 +10,11 @@ export interface PlannedPort {
 
 /** Raised before anything starts when ports the mesh needs are taken: the message says what to do. */
 export class PortsTakenError extends Error {
-  constructor(readonly taken: PlannedPort[], readonly functionCount: number, readonly runningMesh?: string) {
+  constructor(
+    readonly taken: PlannedPort[],
+    readonly functionCount: number,
+    readonly runningMesh?: string,
+  ) {
     super(explain(taken, functionCount, runningMesh));
     this.name = 'PortsTakenError';
   }

@@ -26,16 +26,28 @@ async function fakeMesh(status: Record<string, unknown>): Promise<string> {
 
 function cli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(ROOT, script), ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, script), ...args],
+      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 20_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
   });
 }
 
 describe('the CLIs find the running mesh from MESH_PORT alone', () => {
   it('when a mesh answers on MESH_PORT, then its issuer, audience, engine and embedded database come from its /_mesh', async () => {
-    const port = await fakeMesh({ issuer: 'http://127.0.0.1:19400', audience: 'urn:test', engine: 'http://127.0.0.1:19088', embeddedDatabaseUrl: 'postgres://x@127.0.0.1:19329/postgres' });
+    const port = await fakeMesh({
+      issuer: 'http://127.0.0.1:19400',
+      audience: 'urn:test',
+      engine: 'http://127.0.0.1:19088',
+      embeddedDatabaseUrl: 'postgres://x@127.0.0.1:19329/postgres',
+    });
     expect(await findRunningMesh({ MESH_PORT: port })).toEqual({
-      url: `http://127.0.0.1:${port}`, issuer: 'http://127.0.0.1:19400', audience: 'urn:test', engineUrl: 'http://127.0.0.1:19088',
+      url: `http://127.0.0.1:${port}`,
+      issuer: 'http://127.0.0.1:19400',
+      audience: 'urn:test',
+      engineUrl: 'http://127.0.0.1:19088',
       embeddedDatabaseUrl: 'postgres://x@127.0.0.1:19329/postgres',
     });
   });
@@ -44,12 +56,16 @@ describe('the CLIs find the running mesh from MESH_PORT alone', () => {
     const port = await freePort();
     const found = await findRunningMesh({ MESH_PORT: String(port) }).catch((e: unknown) => e);
     expect(found).toBeInstanceOf(MeshNotRunningError);
-    expect((found as Error).message).toBe(`the mesh is not running on http://127.0.0.1:${port}: start it with \`npm start\` (or, if it runs on another port, set MESH_PORT to the port it printed)`);
+    expect((found as Error).message).toBe(
+      `the mesh is not running on http://127.0.0.1:${port}: start it with \`npm start\` (or, if it runs on another port, set MESH_PORT to the port it printed)`,
+    );
   });
 
   it('when the issuer does not answer, then meshToken fails naming the user and the issuer', async () => {
     const issuer = `http://127.0.0.1:${await freePort()}`;
-    const failed = await meshToken({ url: 'http://127.0.0.1:1', issuer, audience: 'urn:test', engineUrl: 'http://127.0.0.1:1' }, 'operator-es').catch((e: unknown) => e);
+    const failed = await meshToken({ url: 'http://127.0.0.1:1', issuer, audience: 'urn:test', engineUrl: 'http://127.0.0.1:1' }, 'operator-es').catch(
+      (e: unknown) => e,
+    );
     expect(failed).toBeInstanceOf(NoTokenError);
     expect((failed as Error).message).toMatch(new RegExp(`^could not get a token for operator-es from ${issuer}: `));
   });
@@ -61,10 +77,12 @@ describe('npm run token', () => {
     const run = await cli('mesh/oidc/get-token.ts', ['operator-es'], { MESH_PORT: String(port) });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr.trim()).toBe(`the mesh is not running on http://127.0.0.1:${port}: start it with \`npm start\` (or, if it runs on another port, set MESH_PORT to the port it printed)`);
+    expect(run.stderr.trim()).toBe(
+      `the mesh is not running on http://127.0.0.1:${port}: start it with \`npm start\` (or, if it runs on another port, set MESH_PORT to the port it printed)`,
+    );
   });
 
-  it('when no token can be had from the mesh\'s issuer, then it exits 1 naming the user and the issuer', async () => {
+  it("when no token can be had from the mesh's issuer, then it exits 1 naming the user and the issuer", async () => {
     const issuer = `http://127.0.0.1:${await freePort()}`;
     const port = await fakeMesh({ issuer, audience: 'urn:test', engine: 'http://127.0.0.1:1' });
     const run = await cli('mesh/oidc/get-token.ts', ['operator-es'], { MESH_PORT: port });

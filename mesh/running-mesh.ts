@@ -56,7 +56,9 @@ export async function findRunningMesh(env: NodeJS.ProcessEnv = process.env): Pro
   const response = await meshFetch(url, `${url}/_mesh`, { signal: AbortSignal.timeout(5000) });
   const status = statusSchema.safeParse(response.ok ? await response.json() : undefined);
   if (!status.success) {
-    throw new Error(`${url}/_mesh answered ${response.status} without what the CLIs need: a mesh started before this version (restart it) or another program on MESH_PORT`);
+    throw new Error(
+      `${url}/_mesh answered ${response.status} without what the CLIs need: a mesh started before this version (restart it) or another program on MESH_PORT`,
+    );
   }
   const { issuer, audience, engine, embeddedDatabaseUrl } = status.data;
   return { url, issuer, audience, engineUrl: engine, ...(embeddedDatabaseUrl ? { embeddedDatabaseUrl } : {}) };

@@ -26,7 +26,13 @@ interface Country {
 }
 const COUNTRIES: Record<string, Country> = {
   ES: { fixture: 'pyxis-created', operator: 'operator-es', providerAdmin: 'provider-admin', technician: 'technician', providerId: DEV_PROVIDER_ID },
-  FR: { fixture: 'pyxis-created-fr-store', operator: 'operator-fr', providerAdmin: 'provider-admin-fr', technician: 'technician-fr', providerId: DEV_PROVIDER_FR_ID },
+  FR: {
+    fixture: 'pyxis-created-fr-store',
+    operator: 'operator-fr',
+    providerAdmin: 'provider-admin-fr',
+    technician: 'technician-fr',
+    providerId: DEV_PROVIDER_FR_ID,
+  },
 };
 
 const started = Date.now();
@@ -85,14 +91,18 @@ async function main() {
   if (!published.ok) throw new Error(`the bus refused the sale: ${published.status} ${await published.text()}`);
   line('Pyxis', `sale ${sale.order.orderNumber} published (${sale.order.storeCode})`);
 
-  const order = await until('the service order', async () => (await call('GET', '/service-orders/?limit=100', country.operator)).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber));
+  const order = await until('the service order', async () =>
+    (await call('GET', '/service-orders/?limit=100', country.operator)).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber),
+  );
   const orderId = String(order.id);
   const needsVisit = order.technicalVisitRequired === true;
   line('order-intake', `service order ${orderId} created${needsVisit ? ', technical visit required' : ''}`);
 
   // 2. The technical visit, when the products need one.
   if (needsVisit) {
-    await until('the visit to be scheduled', async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.status === 'scheduled' ? true : undefined));
+    await until('the visit to be scheduled', async () =>
+      (await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.status === 'scheduled' ? true : undefined,
+    );
     line('technical visit', 'visit scheduled; installation blocked until it is resolved');
     await must('PUT', `/tv-visits/orders/${orderId}/visit/assignment`, country.operator, {
       technician: country.technician === 'technician' ? 'tech-0001' : 'tech-0003',
@@ -102,7 +112,9 @@ async function main() {
     line(country.operator, 'visit assigned to the technician');
     await must('POST', `/tv-visits/orders/${orderId}/visit/outcome`, country.technician, { outcome: 'YES', notes: 'site ready' }, true);
     line(country.technician, 'outcome YES recorded from the app');
-    await until('the installation to be unblocked', async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.installationStatus === 'ready' ? true : undefined));
+    await until('the installation to be unblocked', async () =>
+      (await call('GET', `/tv-visits/orders/${orderId}/visit`, country.operator)).body.installationStatus === 'ready' ? true : undefined,
+    );
     line('technical visit', 'installation unblocked');
   }
 
@@ -141,14 +153,29 @@ async function main() {
   line(country.technician, `day ${day}: ${appointments.length} appointment(s); this one at ${text((visit?.address as Json | undefined)?.city)}`);
   const geo = sale.order.customer.address.geo;
   // The scenario runs now, not on the booked day: the check-in is flagged early against the slot.
-  const checkIn = await must('POST', `/field-visits/appointments/${appointmentId}/check-in`, country.technician, { lat: geo?.lat ?? 0, lon: geo?.lon ?? 0, accuracyM: 12 }, true);
-  line(country.technician, `checked in: ${text(checkIn.distanceM)} m from the address (within geofence: ${text(checkIn.withinGeofence)}), ${text(checkIn.punctuality)} (${text(typeof checkIn.minutesOff === "number" ? Math.abs(checkIn.minutesOff) : checkIn.minutesOff)} min off the slot)`);
-  const checkOut = await must('POST', `/field-visits/appointments/${appointmentId}/check-out`, country.technician, {
-    workSummary: 'Kitchen installed, water and power connected, tested with the customer.',
-    materials: [{ code: 'SIL-310', description: 'Sanitary silicone', quantity: 2, unit: 'cartridge' }],
-    photoRefs: ['photos/scenario/before.jpg', 'photos/scenario/after.jpg'],
-    signaturePng: SIGNATURE,
-  }, true);
+  const checkIn = await must(
+    'POST',
+    `/field-visits/appointments/${appointmentId}/check-in`,
+    country.technician,
+    { lat: geo?.lat ?? 0, lon: geo?.lon ?? 0, accuracyM: 12 },
+    true,
+  );
+  line(
+    country.technician,
+    `checked in: ${text(checkIn.distanceM)} m from the address (within geofence: ${text(checkIn.withinGeofence)}), ${text(checkIn.punctuality)} (${text(typeof checkIn.minutesOff === 'number' ? Math.abs(checkIn.minutesOff) : checkIn.minutesOff)} min off the slot)`,
+  );
+  const checkOut = await must(
+    'POST',
+    `/field-visits/appointments/${appointmentId}/check-out`,
+    country.technician,
+    {
+      workSummary: 'Kitchen installed, water and power connected, tested with the customer.',
+      materials: [{ code: 'SIL-310', description: 'Sanitary silicone', quantity: 2, unit: 'cartridge' }],
+      photoRefs: ['photos/scenario/before.jpg', 'photos/scenario/after.jpg'],
+      signaturePng: SIGNATURE,
+    },
+    true,
+  );
   line(country.technician, `checked out (${text(checkOut.status)}), customer signature kept`);
 
   // 6. The order is worked: the funnel completes the assignment (no longer live, no withdrawal).
@@ -188,7 +215,13 @@ async function bookFirstFreeSlot(orderId: string, country: Country): Promise<{ a
     const startsAt = firstFreeStart(day, busy);
     if (startsAt === undefined) continue;
     const endsAt = startsAt + SLOT_HOURS * HOUR_MS;
-    const answer = await call('POST', '/field-visits/appointments', country.providerAdmin, { serviceOrderId: orderId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() }, true);
+    const answer = await call(
+      'POST',
+      '/field-visits/appointments',
+      country.providerAdmin,
+      { serviceOrderId: orderId, startsAt: new Date(startsAt).toISOString(), endsAt: new Date(endsAt).toISOString() },
+      true,
+    );
     if (answer.status < 300) return { appointment: answer.body, day, slot: `${clock(startsAt)}–${clock(endsAt)}` };
     const reason = text(answer.body.reason);
     if (answer.status !== 409 || !SLOT_TAKEN.has(reason)) {
@@ -213,7 +246,6 @@ function firstFreeStart(day: string, busy: { from: number; to: number }[]): numb
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 16);
 
 /** A 1x1 PNG: the customer's canvas signature as the app sends it. */
-const SIGNATURE =
-  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const SIGNATURE = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 runCli(main);

@@ -15,7 +15,9 @@ async function main() {
   console.log('\nAHS Field Service mesh is running');
   console.log(`  ingress      ${mesh.url}   (GET ${mesh.url}/_mesh for details)`);
   for (const f of mesh.functions) console.log(`  ${f.name.padEnd(14)} ${mesh.url}/${f.name}   (process on :${f.port})`);
-  console.log(`  bus          ${mesh.bus.kind === 'kafka' ? `Kafka ${config.KAFKA_BROKERS?.join(',')}` : 'embedded'}   (publish: POST ${mesh.url}/_bus/topics/{topic})`);
+  console.log(
+    `  bus          ${mesh.bus.kind === 'kafka' ? `Kafka ${config.KAFKA_BROKERS?.join(',')}` : 'embedded'}   (publish: POST ${mesh.url}/_bus/topics/{topic})`,
+  );
   console.log(`  postgres     ${config.DATABASE_URL ? 'DATABASE_URL' : mesh.databaseUrl}`);
   console.log(`  workflows    ${mesh.engineUrl}   (${mesh.engine ? 'embedded engine, Camunda 8 REST API v2 subset' : 'Camunda 8'})`);
   console.log(`  openid       ${mesh.issuer}   (token: npm run token -- operator-es)`);

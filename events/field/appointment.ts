@@ -5,7 +5,7 @@ export const fieldAppointmentBooked = defineEvent({
   topic: 'field.appointment.booked',
   type: 'ahs.field.appointment.booked',
   description:
-    'An appointment slot agreed with the customer was booked for the technician of the order\'s live assignment. The customer\'s address stays in the orders domain.',
+    "An appointment slot agreed with the customer was booked for the technician of the order's live assignment. The customer's address stays in the orders domain.",
   data: z.object({
     appointmentId: z.uuid(),
     serviceOrderId: z.uuid(),

@@ -16,7 +16,7 @@ export const fieldVisitCheckedIn = defineEvent({
   topic: 'field.visit.checked-in',
   type: 'ahs.field.visit.checked-in',
   description:
-    'The technician checked in on site: distance to the customer\'s address and whether it is within the geofence tolerance (null when the address has no coordinates), and punctuality against the booked slot. No coordinates travel in the event.',
+    "The technician checked in on site: distance to the customer's address and whether it is within the geofence tolerance (null when the address has no coordinates), and punctuality against the booked slot. No coordinates travel in the event.",
   data: visitOf.extend({
     /** The time the app reported (device time when it checked in offline). */
     checkedInAt: z.iso.datetime(),
@@ -37,17 +37,19 @@ export const fieldVisitCheckedOut = defineEvent({
   topic: 'field.visit.checked-out',
   type: 'ahs.field.visit.checked-out',
   description:
-    'The technician checked out: materials used, photo references and the fact (size, SHA-256) of the customer\'s canvas signature. The signature image and the work summary stay in the field domain.',
+    "The technician checked out: materials used, photo references and the fact (size, SHA-256) of the customer's canvas signature. The signature image and the work summary stay in the field domain.",
   data: visitOf.extend({
     checkedInAt: z.iso.datetime(),
     checkedOutAt: z.iso.datetime(),
     receivedAt: z.iso.datetime(),
-    materials: z.array(z.object({
-      code: z.string(),
-      description: z.string().nullable(),
-      quantity: z.number(),
-      unit: z.string(),
-    })),
+    materials: z.array(
+      z.object({
+        code: z.string(),
+        description: z.string().nullable(),
+        quantity: z.number(),
+        unit: z.string(),
+      }),
+    ),
     photoRefs: z.array(z.string()),
     signature: z.object({
       bytes: z.number().int().positive(),

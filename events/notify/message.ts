@@ -12,7 +12,7 @@ export type NotifyLocale = (typeof notifyLocales)[number];
 export const notifyMessageRequested = defineEvent({
   topic: 'notify.message.requested',
   type: 'ahs.notify.message.requested',
-  description: 'A domain asks for an SMS or email to be sent to a customer, from a template in the customer\'s locale.',
+  description: "A domain asks for an SMS or email to be sent to a customer, from a template in the customer's locale.",
   data: z.object({
     requestId: z.uuid(),
     channel: z.enum(['sms', 'email']),

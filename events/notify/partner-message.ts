@@ -11,7 +11,7 @@ import { notifyLocales } from './message';
 export const notifyPartnerMessageRequested = defineEvent({
   topic: 'notify.partner-message.requested',
   type: 'ahs.notify.partner-message.requested',
-  description: 'A domain asks for an SMS or email to a provider or one of its technicians, from a template in the country\'s locale.',
+  description: "A domain asks for an SMS or email to a provider or one of its technicians, from a template in the country's locale.",
   data: z.object({
     requestId: z.uuid(),
     channel: z.enum(['sms', 'email']),

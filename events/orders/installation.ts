@@ -9,7 +9,7 @@ export const installationUnblocked = defineEvent({
   topic: 'orders.installation.unblocked',
   type: 'ahs.orders.installation.unblocked',
   description:
-    'The technical visit is resolved: the installation of the service order may be scheduled. Final (an unblocked installation is never blocked or cancelled again), so it carries no revision; it may reach a consumer before the order\'s orders.service-order.* events, which travel on other topics.',
+    "The technical visit is resolved: the installation of the service order may be scheduled. Final (an unblocked installation is never blocked or cancelled again), so it carries no revision; it may reach a consumer before the order's orders.service-order.* events, which travel on other topics.",
   data: z.object({
     serviceOrderId: z.uuid(),
     visitId: z.uuid(),

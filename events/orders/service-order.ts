@@ -52,7 +52,7 @@ export const serviceOrderUpdated = defineEvent({
   topic: 'orders.service-order.updated',
   type: 'ahs.orders.service-order.updated',
   description:
-    'A service order changed: a newer sale revision was applied, or it was cancelled. previousRevision: the revision it replaced. It may reach a consumer before the order\'s orders.service-order.created (another topic): consumers keep the highest revision.',
+    "A service order changed: a newer sale revision was applied, or it was cancelled. previousRevision: the revision it replaced. It may reach a consumer before the order's orders.service-order.created (another topic): consumers keep the highest revision.",
   data: serviceOrderSnapshot.extend({ previousRevision: z.number().int().positive() }),
   partitionKey: (d) => d.serviceOrderId,
 });

@@ -28,7 +28,7 @@ export const salesOrderUpdated = defineEvent({
   topic: 'sales.order.updated',
   type: 'ahs.sales.order.updated',
   description:
-    'A recorded sale changed in Pyxis or Tempo (new revision / version, or cancelled): the whole sale at that revision. It may arrive before the sale\'s sales.order.created (another topic).',
+    "A recorded sale changed in Pyxis or Tempo (new revision / version, or cancelled): the whole sale at that revision. It may arrive before the sale's sales.order.created (another topic).",
   data: salesOrderMessage,
   partitionKey: saleKey,
 });

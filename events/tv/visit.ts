@@ -42,7 +42,7 @@ export const tvVisitCompleted = defineEvent({
   topic: 'tv.visit.completed',
   type: 'ahs.tv.visit.completed',
   description:
-    'The technician recorded the outcome of a technical visit: YES (go), YES_BUT (go once the customer accepts the adjustments, which are given) or NO (no go). The technician\'s notes stay in the tv domain.',
+    "The technician recorded the outcome of a technical visit: YES (go), YES_BUT (go once the customer accepts the adjustments, which are given) or NO (no go). The technician's notes stay in the tv domain.",
   data: z.object({
     visitId: z.uuid(),
     serviceOrderId: z.uuid(),

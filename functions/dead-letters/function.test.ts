@@ -19,7 +19,8 @@ const uniqueType = () => `ahs.test.failed-${unique().toLowerCase()}`;
 
 /** The failed event as Knative's dispatcher delivers it to the dead letter sink. */
 function deadLetter(options: { type?: string; id?: string; destination?: string; errorData?: string | null; code?: string; data?: unknown } = {}) {
-  const errorData = options.errorData === undefined ? JSON.stringify({ error: 'invalid_event', reason: 'unknown store code "ES-XXX-9999"' }) : options.errorData;
+  const errorData =
+    options.errorData === undefined ? JSON.stringify({ error: 'invalid_event', reason: 'unknown store code "ES-XXX-9999"' }) : options.errorData;
   return cloudEvent({
     type: options.type ?? uniqueType(),
     source: '/sales/test',
@@ -45,7 +46,8 @@ interface StoredLetter {
 async function stored(source: string, id: string) {
   const { rows } = await db.query<StoredLetter>(
     'SELECT id, event_type, destination, error_code, error_reason, attributes, data FROM platform.dead_letters WHERE event_source = $1 AND event_id = $2 ORDER BY id',
-    [source, id]);
+    [source, id],
+  );
   return rows;
 }
 
@@ -83,8 +85,7 @@ describe('dead-letters POST / (the dead letter sink)', () => {
     const id = randomUUID();
     const type = uniqueType();
     await postEvent(url, deadLetter({ id, type }));
-    expect((await postEvent(url, deadLetter({ id, type, destination: 'http://notifier.ahs.svc.cluster.local' }))).body)
-      .toEqual({ result: 'recorded' });
+    expect((await postEvent(url, deadLetter({ id, type, destination: 'http://notifier.ahs.svc.cluster.local' }))).body).toEqual({ result: 'recorded' });
     expect((await stored('/sales/test', id)).map((r) => r.destination)).toEqual([DEST, 'http://notifier.ahs.svc.cluster.local']);
   });
 
@@ -134,7 +135,7 @@ describe('dead-letters POST / (the dead letter sink)', () => {
 });
 
 describe('dead-letters GET / (for admins)', () => {
-  it('when an operator lists by type, then that type\'s dead letters come newest first', async () => {
+  it("when an operator lists by type, then that type's dead letters come newest first", async () => {
     const type = uniqueType();
     const first = deadLetter({ type });
     const second = deadLetter({ type, errorData: JSON.stringify({ reason: 'second failure' }), code: '500' });
@@ -147,8 +148,12 @@ describe('dead-letters GET / (for admins)', () => {
     const items = answer.body.items as Record<string, unknown>[];
     expect(items.map((i) => i.event_id)).toEqual([second.id, first.id]);
     expect(items[0]).toMatchObject({
-      id: expect.any(Number) as number, event_source: '/sales/test', event_type: type, destination: DEST,
-      error_code: 500, error_reason: 'second failure',
+      id: expect.any(Number) as number,
+      event_source: '/sales/test',
+      event_type: type,
+      destination: DEST,
+      error_code: 500,
+      error_reason: 'second failure',
     });
     expect(items[1]).toMatchObject({ error_code: 400, error_reason: 'unknown store code "ES-XXX-9999"' });
   });
@@ -189,7 +194,10 @@ describe('dead-letters GET / (for admins)', () => {
     expect((await get('/', 'Bearer garbage')).status).toBe(401);
   });
 
-  it.each(['operator-es', 'operator-fr', 'technician', 'provider-admin'] as const)('when %s lists, then 403 (dead letters span every tenant: admins only)', async (user) => {
-    expect(await get('/', await identity.bearer(user))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-  });
+  it.each(['operator-es', 'operator-fr', 'technician', 'provider-admin'] as const)(
+    'when %s lists, then 403 (dead letters span every tenant: admins only)',
+    async (user) => {
+      expect(await get('/', await identity.bearer(user))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    },
+  );
 });

@@ -51,8 +51,12 @@ export function deadLettersFunction(deps: { db: Db; authenticator: Authenticator
       const letter = toDeadLetter(fromHttp(req.headers, req.rawBody, { keepInvalidData: true }));
       const stored = await saveDeadLetter(deps.db, letter);
       deps.logger.warn('event dead-lettered', {
-        eventId: letter.id, eventType: letter.type, destination: letter.destination, errorCode: letter.errorCode,
-        reason: letter.reason, duplicate: !stored,
+        eventId: letter.id,
+        eventType: letter.type,
+        destination: letter.destination,
+        errorCode: letter.errorCode,
+        reason: letter.reason,
+        duplicate: !stored,
       });
       res.status(200).json({ result: stored ? 'recorded' : 'duplicate' });
     } catch (error) {

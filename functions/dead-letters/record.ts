@@ -48,8 +48,16 @@ export async function saveDeadLetter(db: Queryable, letter: DeadLetter): Promise
     `INSERT INTO platform.dead_letters (event_source, event_id, event_type, destination, error_code, error_reason, attributes, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT (event_source, event_id, destination) DO NOTHING`,
-    [letter.source, letter.id, letter.type, letter.destination ?? '', letter.errorCode, letter.reason,
-     JSON.stringify(letter.attributes), JSON.stringify(letter.data)],
+    [
+      letter.source,
+      letter.id,
+      letter.type,
+      letter.destination ?? '',
+      letter.errorCode,
+      letter.reason,
+      JSON.stringify(letter.attributes),
+      JSON.stringify(letter.data),
+    ],
   );
   return result.rowCount === 1;
 }

@@ -34,14 +34,20 @@ describe('dead-letters POST /{id}/replay', () => {
     const answer = await replay(letter);
     expect(answer).toMatchObject({ status: 202, body: { topic: 'sales.order.created', type: salesOrderCreated.type } });
     const { rows } = await db.query('SELECT topic, type, source, partition_key, data FROM platform.outbox WHERE event_id = $1', [answer.body.replayedAs]);
-    expect(rows).toEqual([{ topic: 'sales.order.created', type: salesOrderCreated.type, source: '/functions/dead-letters', partition_key: sale.order.orderNumber, data: sale }]);
+    expect(rows).toEqual([
+      { topic: 'sales.order.created', type: salesOrderCreated.type, source: '/functions/dead-letters', partition_key: sale.order.orderNumber, data: sale },
+    ]);
 
     expect(await replay(letter)).toMatchObject({ status: 409, body: { reason: 'already-replayed' } });
   });
 
   it('when a raw record wrapped by a KafkaSource was dead-lettered, then its topic tells which event it is', async () => {
     const sale = pyxis('pyxis-created', unique());
-    const letter = await deadLetter({ type: 'dev.knative.kafka.event', source: '/apis/v1/namespaces/ahs/kafkasources/order-intake-sales-orders#sales.order.updated', data: sale });
+    const letter = await deadLetter({
+      type: 'dev.knative.kafka.event',
+      source: '/apis/v1/namespaces/ahs/kafkasources/order-intake-sales-orders#sales.order.updated',
+      data: sale,
+    });
     expect(await replay(letter)).toMatchObject({ status: 202, body: { topic: 'sales.order.updated' } });
   });
 

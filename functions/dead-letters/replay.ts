@@ -17,10 +17,9 @@ interface LetterRow {
  * only come back).
  */
 export async function replay({ tx, outbox }: WriteContext, letterId: number) {
-  const { rows } = await tx.query<LetterRow>(
-    'SELECT event_source, event_type, data, replayed_at FROM platform.dead_letters WHERE id = $1 FOR UPDATE',
-    [letterId],
-  );
+  const { rows } = await tx.query<LetterRow>('SELECT event_source, event_type, data, replayed_at FROM platform.dead_letters WHERE id = $1 FOR UPDATE', [
+    letterId,
+  ]);
   const letter = rows[0];
   if (!letter) throw new NotFoundError(`dead letter ${letterId} not found`);
   if (letter.replayed_at) throw new ConflictError(`dead letter ${letterId} was replayed already`, 'already-replayed');
@@ -30,7 +29,9 @@ export async function replay({ tx, outbox }: WriteContext, letterId: number) {
   }
   const parsed = definition.data.safeParse(letter.data);
   if (!parsed.success) {
-    const problems = issuesFromZod(parsed.error, 'data').map((i) => `${i.field}: ${i.message}`).join('; ');
+    const problems = issuesFromZod(parsed.error, 'data')
+      .map((i) => `${i.field}: ${i.message}`)
+      .join('; ');
     throw new ConflictError(`the event is still invalid (${problems}): fix it at its source instead`, 'still-invalid');
   }
   const eventId = await outbox.add(definition, parsed.data);

@@ -16,9 +16,12 @@ interface OfferRow {
 }
 
 const lockOffer = async (ctx: JobContext, orderId: string, offerId: string) =>
-  (await ctx.tx.query<OfferRow>(
-    'SELECT id, provider_id, dispatch_id, status, expires_at FROM dispatch.offers WHERE id = $1 AND service_order_id = $2 FOR UPDATE',
-    [offerId, orderId])).rows[0];
+  (
+    await ctx.tx.query<OfferRow>(
+      'SELECT id, provider_id, dispatch_id, status, expires_at FROM dispatch.offers WHERE id = $1 AND service_order_id = $2 FOR UPDATE',
+      [offerId, orderId],
+    )
+  ).rows[0];
 
 /**
  * dispatch-expire-offers: the offer deadline passed (the model's timer). The run's open offers
@@ -31,7 +34,9 @@ export function makeExpireOffers(deps: FunnelDeps) {
     const { rows } = await tx.query<{ id: string; provider_id: string }>(
       `UPDATE dispatch.offers SET status = 'expired', answered_at = $3
         WHERE dispatch_id = $1 AND service_order_id = $2 AND status = 'open' AND expires_at <= $3
-        RETURNING id, provider_id`, [dispatchId, orderId, now]);
+        RETURNING id, provider_id`,
+      [dispatchId, orderId, now],
+    );
     for (const o of rows.sort((a, b) => a.id.localeCompare(b.id))) {
       await outbox.add(offerExpired, { offerId: o.id, serviceOrderId: orderId, providerId: o.provider_id, expiredAt: now.toISOString() }, { subject: orderId });
     }
@@ -51,11 +56,16 @@ export function makeDeclineOffer(deps: FunnelDeps) {
     const now = clock();
     if (offer.status === 'open') {
       await ctx.tx.query(`UPDATE dispatch.offers SET status = 'declined', answered_at = $2, answered_by = 'workflow' WHERE id = $1`, [offerId, now]);
-      await ctx.outbox.add(offerDeclined, { offerId, serviceOrderId: orderId, providerId: offer.provider_id, answeredBy: 'workflow', at: now.toISOString() }, { subject: orderId });
+      await ctx.outbox.add(
+        offerDeclined,
+        { offerId, serviceOrderId: orderId, providerId: offer.provider_id, answeredBy: 'workflow', at: now.toISOString() },
+        { subject: orderId },
+      );
     }
     await ctx.tx.query(
       `INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason, created_at) VALUES ($1, $2, 'declined', $3) ON CONFLICT DO NOTHING`,
-      [orderId, offer.provider_id, now]);
+      [orderId, offer.provider_id, now],
+    );
     return { kind: 'complete', variables: {} };
   };
 }
@@ -83,9 +93,21 @@ export function makeConfirmAssignment(deps: FunnelDeps) {
     }
     if (offer.status === 'open') {
       await ctx.tx.query(`UPDATE dispatch.offers SET status = 'accepted', answered_at = $2, answered_by = 'workflow' WHERE id = $1`, [offerId, now]);
-      await ctx.outbox.add(offerAccepted, { offerId, serviceOrderId: orderId, providerId: offer.provider_id, answeredBy: 'workflow', at: now.toISOString() }, { subject: orderId });
+      await ctx.outbox.add(
+        offerAccepted,
+        { offerId, serviceOrderId: orderId, providerId: offer.provider_id, answeredBy: 'workflow', at: now.toISOString() },
+        { subject: orderId },
+      );
     }
-    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, countryCode: order.countryCode, providerId: offer.provider_id, source: 'offer', offerId, dispatchId: offer.dispatch_id, at: now });
+    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, {
+      orderId,
+      countryCode: order.countryCode,
+      providerId: offer.provider_id,
+      source: 'offer',
+      offerId,
+      dispatchId: offer.dispatch_id,
+      at: now,
+    });
     return { kind: 'complete', variables: { assignmentId, providerId: offer.provider_id } };
   };
 }

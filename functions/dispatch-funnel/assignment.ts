@@ -22,11 +22,21 @@ export function makeAssignManually(deps: FunnelDeps) {
     if (live?.provider_id === providerId) return { kind: 'complete', variables: { assignmentId: live.id } };
     const { rows } = await ctx.tx.query(
       `SELECT 1 FROM dispatch.providers p JOIN dispatch.provider_business_units b ON b.provider_id = p.id
-        WHERE p.id = $1 AND p.status = 'active' AND b.business_unit_id = $2`, [providerId, order.businessUnitId]);
+        WHERE p.id = $1 AND p.status = 'active' AND b.business_unit_id = $2`,
+      [providerId, order.businessUnitId],
+    );
     if (rows.length === 0 || live) {
       return { kind: 'bpmn-error', errorCode: bpmnErrors.providerNotEligible, message: `provider ${providerId} cannot be assigned service order ${orderId}` };
     }
-    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, { orderId, countryCode: order.countryCode, providerId, source: 'manual', offerId: null, dispatchId: dispatchId ?? null, at: clock() });
+    const assignmentId = await confirmAssignment(ctx.tx, ctx.outbox, {
+      orderId,
+      countryCode: order.countryCode,
+      providerId,
+      source: 'manual',
+      offerId: null,
+      dispatchId: dispatchId ?? null,
+      at: clock(),
+    });
     return { kind: 'complete', variables: { assignmentId } };
   };
 }
@@ -42,12 +52,17 @@ export function makeCancelAssignment(deps: FunnelDeps) {
     await lockOrder(ctx.tx, orderId);
     const now = clock();
     await cancelLiveAssignment(ctx.tx, ctx.outbox, { orderId, reason: 'provider-withdrew', at: now, releaseOrder: true });
-    const { rows: [last] } = await ctx.tx.query<{ provider_id: string }>(
-      `SELECT provider_id FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'cancelled' ORDER BY cancelled_at DESC LIMIT 1`, [orderId]);
+    const {
+      rows: [last],
+    } = await ctx.tx.query<{ provider_id: string }>(
+      `SELECT provider_id FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'cancelled' ORDER BY cancelled_at DESC LIMIT 1`,
+      [orderId],
+    );
     if (last) {
       await ctx.tx.query(
         `INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason, created_at) VALUES ($1, $2, 'withdrew', $3) ON CONFLICT DO NOTHING`,
-        [orderId, last.provider_id, now]);
+        [orderId, last.provider_id, now],
+      );
     }
     return { kind: 'complete', variables: {} };
   };

@@ -28,7 +28,10 @@ export function makeCloseDispatch(deps: FunnelDeps) {
     }
     const withdrawn = await withdrawOpenOffers(tx, outbox, { orderId, reason: 'order-cancelled', at: now });
     const cancelled = (await cancelLiveAssignment(tx, outbox, { orderId, reason: 'order-cancelled', at: now, releaseOrder: false })) !== undefined;
-    await tx.query(`UPDATE dispatch.dispatches SET status = 'cancelled', updated_at = $2 WHERE service_order_id = $1 AND status <> 'cancelled'`, [orderId, now]);
+    await tx.query(`UPDATE dispatch.dispatches SET status = 'cancelled', updated_at = $2 WHERE service_order_id = $1 AND status <> 'cancelled'`, [
+      orderId,
+      now,
+    ]);
     return { kind: 'complete', variables: { closure, offersWithdrawn: withdrawn, assignmentCancelled: cancelled } };
   };
 }
@@ -37,6 +40,10 @@ async function completeAssignment(tx: DbClient, outbox: Outbox, orderId: string,
   const live = await liveAssignment(tx, orderId);
   if (!live) return false;
   await tx.query(`UPDATE dispatch.assignments SET status = 'completed', completed_at = $2 WHERE id = $1`, [live.id, now]);
-  await outbox.add(assignmentCompleted, { assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, completedAt: now.toISOString() }, { subject: orderId });
+  await outbox.add(
+    assignmentCompleted,
+    { assignmentId: live.id, serviceOrderId: orderId, providerId: live.provider_id, completedAt: now.toISOString() },
+    { subject: orderId },
+  );
   return true;
 }

@@ -26,7 +26,12 @@ export interface FunnelSettings {
 
 export function funnelSettings(config: FunnelConfig): FunnelSettings {
   return {
-    weights: { zone: config.DISPATCH_WEIGHT_ZONE, quality: config.DISPATCH_WEIGHT_QUALITY, load: config.DISPATCH_WEIGHT_LOAD, cost: config.DISPATCH_WEIGHT_COST },
+    weights: {
+      zone: config.DISPATCH_WEIGHT_ZONE,
+      quality: config.DISPATCH_WEIGHT_QUALITY,
+      load: config.DISPATCH_WEIGHT_LOAD,
+      cost: config.DISPATCH_WEIGHT_COST,
+    },
     horizonDays: config.DISPATCH_HORIZON_DAYS,
     ...(config.DISPATCH_OFFER_TIMEOUT ? { offerTimeout: config.DISPATCH_OFFER_TIMEOUT } : {}),
   };

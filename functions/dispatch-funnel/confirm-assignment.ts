@@ -31,10 +31,25 @@ export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssi
   await tx.query('UPDATE orders.service_orders SET provider_id = $2, updated_at = NOW() WHERE id = $1', [a.orderId, a.providerId]);
   await withdrawOpenOffers(tx, outbox, { orderId: a.orderId, reason: 'superseded', at: a.at, keep: a.offerId });
   if (a.dispatchId) await tx.query(`UPDATE dispatch.dispatches SET status = 'assigned', updated_at = $2 WHERE id = $1`, [a.dispatchId, a.at]);
-  await outbox.add(assignmentConfirmed, {
-    assignmentId: id, serviceOrderId: a.orderId, providerId: a.providerId, source: a.source,
-    offerId: a.offerId, dispatchId: a.dispatchId, confirmedAt: a.at.toISOString(),
-  }, { subject: a.orderId });
-  await informPartner(outbox, { serviceOrderId: a.orderId, countryCode: a.countryCode, providerId: a.providerId, templateId: 'dispatch.assignment-confirmed', parameters: { assignmentId: id, source: a.source } });
+  await outbox.add(
+    assignmentConfirmed,
+    {
+      assignmentId: id,
+      serviceOrderId: a.orderId,
+      providerId: a.providerId,
+      source: a.source,
+      offerId: a.offerId,
+      dispatchId: a.dispatchId,
+      confirmedAt: a.at.toISOString(),
+    },
+    { subject: a.orderId },
+  );
+  await informPartner(outbox, {
+    serviceOrderId: a.orderId,
+    countryCode: a.countryCode,
+    providerId: a.providerId,
+    templateId: 'dispatch.assignment-confirmed',
+    parameters: { assignmentId: id, source: a.source },
+  });
   return id;
 }

@@ -25,10 +25,13 @@ export function makeFindCandidates(deps: FunnelDeps) {
       [dispatchId, orderId, job.processInstanceKey, ranked.length > 0 ? 'offering' : 'manual', now()],
     );
     for (const c of ranked) {
-      await tx.query(
-        'INSERT INTO dispatch.candidates (dispatch_id, provider_id, rank, score, explanation) VALUES ($1, $2, $3, $4, $5)',
-        [dispatchId, c.providerId, c.rank, c.score, JSON.stringify(c.explanation)],
-      );
+      await tx.query('INSERT INTO dispatch.candidates (dispatch_id, provider_id, rank, score, explanation) VALUES ($1, $2, $3, $4, $5)', [
+        dispatchId,
+        c.providerId,
+        c.rank,
+        c.score,
+        JSON.stringify(c.explanation),
+      ]);
     }
     return { kind: 'complete', variables: { dispatchId, candidateCount: ranked.length } };
   };

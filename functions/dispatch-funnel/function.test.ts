@@ -13,10 +13,15 @@ const now = new Date();
 const url = await startFunction('dispatch-funnel', dispatchFunnelFunction({ db, logger: memoryLogger(), settings, clock: () => now }));
 
 const job = (type: string, variables: Record<string, unknown>) => tvJob(type, variables, { bpmnProcessId: 'assignment' });
-const find = async (orderId: string) => (await postJob(url, job('dispatch-find-candidates', { orderId }))).body.variables as { dispatchId: string; candidateCount: number };
+const find = async (orderId: string) =>
+  (await postJob(url, job('dispatch-find-candidates', { orderId }))).body.variables as { dispatchId: string; candidateCount: number };
 const candidatesOf = async (dispatchId: string) =>
-  (await db.query<{ provider_id: string; rank: number; explanation: { parts: Record<string, number> } }>(
-    'SELECT provider_id, rank, explanation FROM dispatch.candidates WHERE dispatch_id = $1 ORDER BY rank', [dispatchId])).rows;
+  (
+    await db.query<{ provider_id: string; rank: number; explanation: { parts: Record<string, number> } }>(
+      'SELECT provider_id, rank, explanation FROM dispatch.candidates WHERE dispatch_id = $1 ORDER BY rank',
+      [dispatchId],
+    )
+  ).rows;
 const dispatchEvents = async (orderId: string) => (await outboxOf(db, orderId)).filter((e) => e.type.startsWith('ahs.dispatch.'));
 
 describe('dispatch-funnel: finding candidates', () => {
@@ -33,7 +38,10 @@ describe('dispatch-funnel: finding candidates', () => {
 
     const { dispatchId, candidateCount } = await find(order.id);
     const ranked = await candidatesOf(dispatchId);
-    expect(ranked.map((c) => [c.provider_id, c.rank])).toEqual([[best.id, 1], [second.id, 2]]);
+    expect(ranked.map((c) => [c.provider_id, c.rank])).toEqual([
+      [best.id, 1],
+      [second.id, 2],
+    ]);
     expect(candidateCount).toBe(2);
     expect(ranked[0]?.explanation.parts).toMatchObject({ zone: 1, quality: 0.9, load: 1, cost: 1 });
   });
@@ -57,10 +65,14 @@ describe('dispatch-funnel: finding candidates', () => {
     const free = await world.provider(order.postal, { quality: 0.5 });
     const other = await world.order();
     const assignment = randomUUID();
-    await db.query(`INSERT INTO dispatch.assignments (id, service_order_id, provider_id, source, status, confirmed_at) VALUES ($1, $2, $3, 'manual', 'cancelled', NOW())`, [assignment, other.id, booked.id]);
+    await db.query(
+      `INSERT INTO dispatch.assignments (id, service_order_id, provider_id, source, status, confirmed_at) VALUES ($1, $2, $3, 'manual', 'cancelled', NOW())`,
+      [assignment, other.id, booked.id],
+    );
     await db.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status) VALUES ($1, $2, $3, $4, $5, $6, 'booked')`,
-      [randomUUID(), other.id, assignment, booked.technicianId, new Date(day.getTime() + 8 * 3600_000), new Date(day.getTime() + 16 * 3600_000)]);
+      [randomUUID(), other.id, assignment, booked.technicianId, new Date(day.getTime() + 8 * 3600_000), new Date(day.getTime() + 16 * 3600_000)],
+    );
     const ranked = await candidatesOf((await find(order.id)).dispatchId);
     expect(ranked.map((c) => c.provider_id)).toEqual([free.id]);
   });
@@ -103,10 +115,16 @@ describe('dispatch-funnel: offers and assignments', () => {
     const [created] = await dispatchEvents(order.id);
     expect(created?.data).toMatchObject({ providerId: first.id, autoAccepted: false, expiresAt: new Date(now.getTime() + 4 * 3600_000).toISOString() });
     const offerId = String(created?.data.offerId);
-    expect(await postJob(url, job('dispatch-offer-job', { orderId: order.id, dispatchId }))).toMatchObject({ body: { variables: { offerOutcome: 'offered', openOffers: 1 } } });
+    expect(await postJob(url, job('dispatch-offer-job', { orderId: order.id, dispatchId }))).toMatchObject({
+      body: { variables: { offerOutcome: 'offered', openOffers: 1 } },
+    });
     const confirmed = await postJob(url, job('dispatch-confirm-assignment', { orderId: order.id, dispatchId, offerId }));
     expect(confirmed.body.variables).toMatchObject({ providerId: first.id });
-    expect((await dispatchEvents(order.id)).map((e) => e.type)).toEqual(['ahs.dispatch.offer.created', 'ahs.dispatch.offer.accepted', 'ahs.dispatch.assignment.confirmed']);
+    expect((await dispatchEvents(order.id)).map((e) => e.type)).toEqual([
+      'ahs.dispatch.offer.created',
+      'ahs.dispatch.offer.accepted',
+      'ahs.dispatch.assignment.confirmed',
+    ]);
     expect(second.id).not.toBe(first.id);
     // The provider is told of the offer, then of the assignment (SMS, by reference, in French).
     const { rows } = await db.query<{ data: { templateId: string; recipient: unknown; locale: string } }>(
@@ -127,9 +145,14 @@ describe('dispatch-funnel: offers and assignments', () => {
     await postJob(url, job('dispatch-offer-job', { orderId: order.id, dispatchId }));
     const offerId = String((await dispatchEvents(order.id))[0]?.data.offerId);
     await db.query(`UPDATE dispatch.offers SET expires_at = $2 WHERE id = $1`, [offerId, new Date(now.getTime() - 1000)]);
-    expect(await postJob(url, job('dispatch-confirm-assignment', { orderId: order.id, dispatchId, offerId }))).toMatchObject({ status: 422, body: { errorCode: 'OFFER_NOT_OPEN' } });
+    expect(await postJob(url, job('dispatch-confirm-assignment', { orderId: order.id, dispatchId, offerId }))).toMatchObject({
+      status: 422,
+      body: { errorCode: 'OFFER_NOT_OPEN' },
+    });
     expect((await postJob(url, job('dispatch-decline-offer', { orderId: order.id, dispatchId, offerId }))).status).toBe(200);
-    expect((await db.query('SELECT reason FROM dispatch.exclusions WHERE service_order_id = $1 AND provider_id = $2', [order.id, first.id])).rows).toEqual([{ reason: 'declined' }]);
+    expect((await db.query('SELECT reason FROM dispatch.exclusions WHERE service_order_id = $1 AND provider_id = $2', [order.id, first.id])).rows).toEqual([
+      { reason: 'declined' },
+    ]);
     await postJob(url, job('dispatch-offer-job', { orderId: order.id, dispatchId }));
     const offers = (await dispatchEvents(order.id)).filter((e) => e.type === 'ahs.dispatch.offer.created');
     expect(offers.map((e) => e.data.providerId)).toEqual([first.id, second.id]);
@@ -150,7 +173,10 @@ describe('dispatch-funnel: offers and assignments', () => {
     const order = await world.order();
     const chosen = await world.provider(order.postal);
     const onboarding = await world.provider(order.postal, { status: 'onboarding' });
-    expect(await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: onboarding.id }))).toMatchObject({ status: 422, body: { errorCode: 'PROVIDER_NOT_ELIGIBLE' } });
+    expect(await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: onboarding.id }))).toMatchObject({
+      status: 422,
+      body: { errorCode: 'PROVIDER_NOT_ELIGIBLE' },
+    });
     const manual = await postJob(url, job('dispatch-assign-manually', { orderId: order.id, providerId: chosen.id }));
     expect(manual.status).toBe(200);
     const assignmentId = String((manual.body.variables as { assignmentId: string }).assignmentId);
@@ -163,7 +189,8 @@ describe('dispatch-funnel: offers and assignments', () => {
     expect((await postJob(url, job('dispatch-cancel-assignment', { orderId: order.id }))).status).toBe(200);
     expect((await db.query('SELECT status FROM field.appointments WHERE assignment_id = $1', [assignmentId])).rows).toEqual([{ status: 'cancelled' }]);
     expect((await dispatchEvents(order.id)).map((e) => [e.type, e.data.providerId])).toEqual([
-      ['ahs.dispatch.assignment.confirmed', chosen.id], ['ahs.dispatch.assignment.cancelled', chosen.id],
+      ['ahs.dispatch.assignment.confirmed', chosen.id],
+      ['ahs.dispatch.assignment.cancelled', chosen.id],
     ]);
     expect((await db.query('SELECT reason FROM dispatch.exclusions WHERE service_order_id = $1', [order.id])).rows).toEqual([{ reason: 'withdrew' }]);
     expect((await find(order.id)).candidateCount).toBe(0);

@@ -38,7 +38,12 @@ let engine: EmbeddedEngine;
 
 beforeAll(async () => {
   engine = await EmbeddedEngine.start({
-    db, models: loadModels(), logger, clock, tickMs: 25, dispatchTimeoutMs: 5_000,
+    db,
+    models: loadModels(),
+    logger,
+    clock,
+    tickMs: 25,
+    dispatchTimeoutMs: 5_000,
     workerUrl: (type) => (jobWorkers[type as TaskType] === 'dispatch-funnel' ? funnelUrl : undefined),
   });
 });
@@ -51,44 +56,95 @@ async function relayMessages(orderId: string) {
   for (const m of await requestedMessages(db, orderId)) {
     if (!m.messageId || relayed.has(m.messageId)) continue;
     relayed.add(m.messageId);
-    await engine.publishMessage({ name: m.name, correlationKey: m.correlationKey, variables: m.variables, messageId: m.messageId, timeToLiveMs: durationMs(messages.dispatchRequested.timeToLive) });
+    await engine.publishMessage({
+      name: m.name,
+      correlationKey: m.correlationKey,
+      variables: m.variables,
+      messageId: m.messageId,
+      timeToLiveMs: durationMs(messages.dispatchRequested.timeToLive),
+    });
   }
 }
 /** The installation gate announced orders.installation.unblocked; dispatch-start hears it. */
 async function unblocked(orderId: string) {
-  const answer = await postEvent(startUrl, cloudEvent({ type: installationUnblocked.type, source: '/functions/orders-installation-gate', data: { serviceOrderId: orderId, visitId: orderId, unblockedAt: now().toISOString() } }));
+  const answer = await postEvent(
+    startUrl,
+    cloudEvent({
+      type: installationUnblocked.type,
+      source: '/functions/orders-installation-gate',
+      data: { serviceOrderId: orderId, visitId: orderId, unblockedAt: now().toISOString() },
+    }),
+  );
   await relayMessages(orderId);
   return answer.body;
 }
 const answer = (orderId: string, offerId: string, verdict: 'accepted' | 'declined') =>
-  engine.publishMessage({ name: messages.dispatchOfferAnswered.name, correlationKey: orderId, variables: { offerId, answer: verdict }, messageId: `offer-answer:${offerId}`, timeToLiveMs: 3_600_000 });
+  engine.publishMessage({
+    name: messages.dispatchOfferAnswered.name,
+    correlationKey: orderId,
+    variables: { offerId, answer: verdict },
+    messageId: `offer-answer:${offerId}`,
+    timeToLiveMs: 3_600_000,
+  });
 const withdraw = (orderId: string, assignmentId: string) =>
-  engine.publishMessage({ name: messages.dispatchAssignmentWithdrawn.name, correlationKey: orderId, variables: { assignmentId }, messageId: `withdrawn:${assignmentId}`, timeToLiveMs: 3_600_000 });
+  engine.publishMessage({
+    name: messages.dispatchAssignmentWithdrawn.name,
+    correlationKey: orderId,
+    variables: { assignmentId },
+    messageId: `withdrawn:${assignmentId}`,
+    timeToLiveMs: 3_600_000,
+  });
 const closeOrder = (orderId: string, closure: 'cancelled' | 'worked') =>
-  engine.publishMessage({ name: messages.dispatchOrderClosed.name, correlationKey: orderId, variables: { closure }, messageId: `order-closed:${orderId}`, timeToLiveMs: 3_600_000 });
+  engine.publishMessage({
+    name: messages.dispatchOrderClosed.name,
+    correlationKey: orderId,
+    variables: { closure },
+    messageId: `order-closed:${orderId}`,
+    timeToLiveMs: 3_600_000,
+  });
 /** The funnel instance of an order, once it has ended. */
 const ended = (orderId: string) => eventually(async () => ((await waitingFor(orderId)) === 'COMPLETED' ? 'COMPLETED' : undefined), 10_000, 25);
 /** The events of `type` the funnel's workers announced for an order. */
 const announced = async (orderId: string, type: string) =>
-  (await db.query<{ data: Record<string, unknown> }>('SELECT data FROM platform.outbox WHERE type = $1 AND partition_key = $2 ORDER BY id', [type, orderId])).rows.map((r) => r.data);
+  (
+    await db.query<{ data: Record<string, unknown> }>('SELECT data FROM platform.outbox WHERE type = $1 AND partition_key = $2 ORDER BY id', [type, orderId])
+  ).rows.map((r) => r.data);
 
 /** The offers of an order (oldest first), once there are `count`. */
-const offers = (orderId: string, count: number) => eventually(async () => {
-  await engine.idle();
-  const { rows } = await db.query<{ id: string; provider_id: string; status: string }>(
-    'SELECT id, provider_id, status FROM dispatch.offers WHERE service_order_id = $1 ORDER BY created_at, id', [orderId]);
-  return rows.length >= count ? rows : undefined;
-}, 10_000, 25);
+const offers = (orderId: string, count: number) =>
+  eventually(
+    async () => {
+      await engine.idle();
+      const { rows } = await db.query<{ id: string; provider_id: string; status: string }>(
+        'SELECT id, provider_id, status FROM dispatch.offers WHERE service_order_id = $1 ORDER BY created_at, id',
+        [orderId],
+      );
+      return rows.length >= count ? rows : undefined;
+    },
+    10_000,
+    25,
+  );
 /** The live assignment of an order, once there is one (for `providerId` when given). */
-const assignment = (orderId: string, providerId?: string) => eventually(async () => {
-  await engine.idle();
-  const { rows: [row] } = await db.query<{ id: string; provider_id: string; source: string }>(
-    `SELECT id, provider_id, source FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'confirmed'`, [orderId]);
-  return row && (!providerId || row.provider_id === providerId) ? row : undefined;
-}, 10_000, 25);
+const assignment = (orderId: string, providerId?: string) =>
+  eventually(
+    async () => {
+      await engine.idle();
+      const {
+        rows: [row],
+      } = await db.query<{ id: string; provider_id: string; source: string }>(
+        `SELECT id, provider_id, source FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'confirmed'`,
+        [orderId],
+      );
+      return row && (!providerId || row.provider_id === providerId) ? row : undefined;
+    },
+    10_000,
+    25,
+  );
 const waitingFor = async (orderId: string) => {
   await engine.idle();
-  const { rows: [row] } = await db.query<{ state: string }>('SELECT state FROM engine.instances WHERE correlation_key = $1', [orderId]);
+  const {
+    rows: [row],
+  } = await db.query<{ state: string }>('SELECT state FROM engine.instances WHERE correlation_key = $1', [orderId]);
   return row?.state;
 };
 const frOrder = () => world.order('pyxis-created-fr-phone', { skills: ['KITCHEN'] });
@@ -143,15 +199,24 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     clock.pin(clock.now() + 3_601_000);
     await offers(order.id, 2);
     clock.pin(clock.now() + 3_601_000);
-    const task = await eventually(async () => {
-      await engine.idle();
-      const { rows } = await db.query<{ user_task_key: string; candidate_groups: string[]; name: string }>(
-        `SELECT t.user_task_key::text, t.candidate_groups, t.name FROM engine.user_tasks t
-           JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1 AND t.state = 'CREATED'`, [order.id]);
-      return rows[0];
-    }, 10_000, 25);
+    const task = await eventually(
+      async () => {
+        await engine.idle();
+        const { rows } = await db.query<{ user_task_key: string; candidate_groups: string[]; name: string }>(
+          `SELECT t.user_task_key::text, t.candidate_groups, t.name FROM engine.user_tasks t
+           JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1 AND t.state = 'CREATED'`,
+          [order.id],
+        );
+        return rows[0];
+      },
+      10_000,
+      25,
+    );
     expect(task).toMatchObject({ name: 'Dispatch by hand', candidate_groups: ['operators', 'country:FR', 'bu:FR-RHONE-ALPES', 'store:FR-LYS-0318'] });
-    expect((await offers(order.id, 2)).map((o) => [o.provider_id, o.status])).toEqual([[a.id, 'expired'], [b.id, 'expired']]);
+    expect((await offers(order.id, 2)).map((o) => [o.provider_id, o.status])).toEqual([
+      [a.id, 'expired'],
+      [b.id, 'expired'],
+    ]);
     await engine.completeUserTask(task.user_task_key, { providerId: b.id });
     expect(await assignment(order.id)).toMatchObject({ provider_id: b.id, source: 'manual' });
   });
@@ -173,8 +238,15 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const live = await assignment(order.id, first.id);
     await withdraw(order.id, live.id);
     expect(await assignment(order.id, second.id)).toMatchObject({ source: 'auto-accept' });
-    const { rows } = await db.query(`SELECT provider_id, status FROM dispatch.assignments WHERE service_order_id = $1 ORDER BY confirmed_at, status`, [order.id]);
-    expect(rows).toEqual(expect.arrayContaining([{ provider_id: first.id, status: 'cancelled' }, { provider_id: second.id, status: 'confirmed' }]));
+    const { rows } = await db.query(`SELECT provider_id, status FROM dispatch.assignments WHERE service_order_id = $1 ORDER BY confirmed_at, status`, [
+      order.id,
+    ]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { provider_id: first.id, status: 'cancelled' },
+        { provider_id: second.id, status: 'confirmed' },
+      ]),
+    );
   });
 
   it('when the installation awaits its TV, then nothing is dispatched; once unblocked, the order is dispatched', async () => {
@@ -199,7 +271,9 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
       { offerId: offer!.id, serviceOrderId: order.id, providerId: provider.id, reason: 'order-cancelled', withdrawnAt: expect.any(String) as string },
     ]);
-    const { rows: [run] } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
+    const {
+      rows: [run],
+    } = await db.query('SELECT status FROM dispatch.dispatches WHERE service_order_id = $1', [order.id]);
     expect(run).toEqual({ status: 'cancelled' });
   });
 
@@ -212,11 +286,14 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     await db.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status)
        SELECT gen_random_uuid(), $1, $2, t.id, $3, $4, 'booked' FROM dispatch.technicians t WHERE t.provider_id = $5 LIMIT 1`,
-      [order.id, live.id, starts, new Date(starts.getTime() + 3_600_000), provider.id]);
+      [order.id, live.id, starts, new Date(starts.getTime() + 3_600_000), provider.id],
+    );
     await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
     await closeOrder(order.id, 'cancelled');
     expect(await ended(order.id)).toBe('COMPLETED');
-    const { rows: [cancelled] } = await db.query('SELECT status, cancel_reason FROM dispatch.assignments WHERE id = $1', [live.id]);
+    const {
+      rows: [cancelled],
+    } = await db.query('SELECT status, cancel_reason FROM dispatch.assignments WHERE id = $1', [live.id]);
     expect(cancelled).toEqual({ status: 'cancelled', cancel_reason: 'order-cancelled' });
     const { rows: appointments } = await db.query('SELECT status FROM field.appointments WHERE assignment_id = $1', [live.id]);
     expect(appointments).toEqual([{ status: 'cancelled' }]);
@@ -232,7 +309,9 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const live = await assignment(order.id, provider.id);
     await closeOrder(order.id, 'worked');
     expect(await ended(order.id)).toBe('COMPLETED');
-    const { rows: [completed] } = await db.query<{ status: string; completed_at: Date | null }>('SELECT status, completed_at FROM dispatch.assignments WHERE id = $1', [live.id]);
+    const {
+      rows: [completed],
+    } = await db.query<{ status: string; completed_at: Date | null }>('SELECT status, completed_at FROM dispatch.assignments WHERE id = $1', [live.id]);
     expect(completed).toMatchObject({ status: 'completed', completed_at: expect.any(Date) as Date });
     expect(await announced(order.id, 'ahs.dispatch.assignment.completed')).toEqual([
       { assignmentId: live.id, serviceOrderId: order.id, providerId: provider.id, completedAt: expect.any(String) as string },
@@ -257,7 +336,6 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     });
   });
 
-
   it('when the order is cancelled while an operator is to dispatch it by hand, then the operator task is withdrawn and the funnel ends', async () => {
     const order = await frOrder();
     await frProvider(order.postal, 0.9);
@@ -267,7 +345,9 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const taskState = async () => {
       await engine.idle();
       const { rows } = await db.query<{ state: string }>(
-        `SELECT t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`, [order.id]);
+        `SELECT t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`,
+        [order.id],
+      );
       return rows.map((r) => r.state);
     };
     await eventually(async () => ((await taskState()).includes('CREATED') ? true : undefined), 10_000, 25);
@@ -294,5 +374,4 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
       expect(rows).toEqual([{ status: 'cancelled' }]);
     });
   });
-
 });

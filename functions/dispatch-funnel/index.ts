@@ -7,4 +7,9 @@ import { NAME, dispatchFunnelFunction } from './function';
 const { config, logger } = boot(NAME, databaseConfigSchema.extend(funnelConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
 
-void serve(NAME, dispatchFunnelFunction({ db, logger, settings: funnelSettings(config) }), { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() });
+void serve(NAME, dispatchFunnelFunction({ db, logger, settings: funnelSettings(config) }), {
+  port: config.PORT,
+  host: config.LISTEN_HOST,
+  logger,
+  onShutdown: () => db.end(),
+});

@@ -18,11 +18,15 @@ interface Policy {
 
 /** The business unit's policy, else the country's; none: manual accept, PT4H, one offer at a time. */
 async function policyOf(tx: DbClient, countryCode: string, businessUnitId: string): Promise<Policy> {
-  const { rows: [row] } = await tx.query<Policy>(
+  const {
+    rows: [row],
+  } = await tx.query<Policy>(
     `SELECT auto_accept AS "autoAccept", offer_timeout AS "offerTimeout", parallel_offers AS "parallelOffers"
        FROM dispatch.auto_accept_policies
       WHERE country_code = $1 AND (business_unit_id = $2 OR business_unit_id IS NULL)
-      ORDER BY business_unit_id NULLS LAST LIMIT 1`, [countryCode, businessUnitId]);
+      ORDER BY business_unit_id NULLS LAST LIMIT 1`,
+    [countryCode, businessUnitId],
+  );
   return row ?? { autoAccept: false, offerTimeout: 'PT4H', parallelOffers: 1 };
 }
 
@@ -41,7 +45,9 @@ async function nextCandidates(tx: DbClient, orderId: string, dispatchId: string,
       WHERE c.dispatch_id = $1
         AND NOT EXISTS (SELECT 1 FROM dispatch.offers o WHERE o.dispatch_id = c.dispatch_id AND o.provider_id = c.provider_id)
         AND NOT EXISTS (SELECT 1 FROM dispatch.exclusions e WHERE e.service_order_id = $2 AND e.provider_id = c.provider_id)
-      ORDER BY c.rank LIMIT $3`, [dispatchId, orderId, count]);
+      ORDER BY c.rank LIMIT $3`,
+    [dispatchId, orderId, count],
+  );
   return rows;
 }
 
@@ -65,8 +71,9 @@ export function makeOfferJob(deps: FunnelDeps) {
     const policy = await policyOf(tx, order.countryCode, order.businessUnitId);
     const timeoutMs = durationMs(deps.settings.offerTimeout ?? policy.offerTimeout);
     const expiresAt = new Date(now.getTime() + timeoutMs);
-    const { rows: open } = await tx.query<{ expires_at: Date }>(
-      `SELECT expires_at FROM dispatch.offers WHERE dispatch_id = $1 AND status = 'open'`, [dispatchId]);
+    const { rows: open } = await tx.query<{ expires_at: Date }>(`SELECT expires_at FROM dispatch.offers WHERE dispatch_id = $1 AND status = 'open'`, [
+      dispatchId,
+    ]);
     const wanted = policy.autoAccept ? 1 : policy.parallelOffers - open.length;
     const next = await nextCandidates(tx, orderId, dispatchId, wanted);
 
@@ -76,19 +83,59 @@ export function makeOfferJob(deps: FunnelDeps) {
       await tx.query(
         `INSERT INTO dispatch.offers (id, dispatch_id, service_order_id, provider_id, status, expires_at, score, explanation, created_at, answered_at, answered_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [offerId, dispatchId, orderId, c.provider_id, status, expiresAt, c.score, JSON.stringify(c.explanation), now,
-         policy.autoAccept ? now : null, policy.autoAccept ? 'auto-accept' : null],
+        [
+          offerId,
+          dispatchId,
+          orderId,
+          c.provider_id,
+          status,
+          expiresAt,
+          c.score,
+          JSON.stringify(c.explanation),
+          now,
+          policy.autoAccept ? now : null,
+          policy.autoAccept ? 'auto-accept' : null,
+        ],
       );
-      await outbox.add(offerCreated, {
-        offerId, dispatchId, serviceOrderId: orderId, providerId: c.provider_id, rank: c.rank, score: c.score,
-        expiresAt: expiresAt.toISOString(), autoAccepted: policy.autoAccept, createdAt: now.toISOString(),
-      }, { subject: orderId });
+      await outbox.add(
+        offerCreated,
+        {
+          offerId,
+          dispatchId,
+          serviceOrderId: orderId,
+          providerId: c.provider_id,
+          rank: c.rank,
+          score: c.score,
+          expiresAt: expiresAt.toISOString(),
+          autoAccepted: policy.autoAccept,
+          createdAt: now.toISOString(),
+        },
+        { subject: orderId },
+      );
       if (!policy.autoAccept) {
-        await informPartner(outbox, { serviceOrderId: orderId, countryCode: order.countryCode, providerId: c.provider_id, templateId: 'dispatch.offer-received', parameters: { offerId, expiresAt: expiresAt.toISOString() } });
+        await informPartner(outbox, {
+          serviceOrderId: orderId,
+          countryCode: order.countryCode,
+          providerId: c.provider_id,
+          templateId: 'dispatch.offer-received',
+          parameters: { offerId, expiresAt: expiresAt.toISOString() },
+        });
       }
       if (policy.autoAccept) {
-        await outbox.add(offerAccepted, { offerId, serviceOrderId: orderId, providerId: c.provider_id, answeredBy: 'auto-accept', at: now.toISOString() }, { subject: orderId });
-        const assignmentId = await confirmAssignment(tx, outbox, { orderId, countryCode: order.countryCode, providerId: c.provider_id, source: 'auto-accept', offerId, dispatchId, at: now });
+        await outbox.add(
+          offerAccepted,
+          { offerId, serviceOrderId: orderId, providerId: c.provider_id, answeredBy: 'auto-accept', at: now.toISOString() },
+          { subject: orderId },
+        );
+        const assignmentId = await confirmAssignment(tx, outbox, {
+          orderId,
+          countryCode: order.countryCode,
+          providerId: c.provider_id,
+          source: 'auto-accept',
+          offerId,
+          dispatchId,
+          at: now,
+        });
         return { kind: 'complete', variables: { offerOutcome: 'assigned', assignmentId, providerId: c.provider_id } };
       }
     }

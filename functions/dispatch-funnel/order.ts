@@ -18,12 +18,16 @@ export interface FunnelOrder {
 
 /** The order the funnel works on, locked for the step (one step of one order at a time). */
 export async function lockOrder(tx: DbClient, orderId: string): Promise<FunnelOrder> {
-  const { rows: [row] } = await tx.query<FunnelOrder>(
+  const {
+    rows: [row],
+  } = await tx.query<FunnelOrder>(
     `SELECT o.id, o.status, o.installation_status AS "installationStatus", o.country_code AS "countryCode",
             o.business_unit_id AS "businessUnitId", o.store_id AS "storeId", c.postal_code AS "postalCode", o.skills,
             to_char(o.requested_from, 'YYYY-MM-DD') AS "requestedFrom", to_char(o.requested_to, 'YYYY-MM-DD') AS "requestedTo"
        FROM orders.service_orders o JOIN orders.customers c ON c.id = o.customer_id
-      WHERE o.id = $1 FOR UPDATE OF o`, [orderId]);
+      WHERE o.id = $1 FOR UPDATE OF o`,
+    [orderId],
+  );
   if (!row) throw new PermanentError(`service order ${orderId} not found`, 'unknown-service-order');
   return row;
 }
@@ -43,7 +47,11 @@ export function notDispatchable(order: FunnelOrder): JobOutcome | undefined {
 }
 
 export async function liveAssignment(tx: DbClient, orderId: string) {
-  const { rows: [row] } = await tx.query<{ id: string; provider_id: string }>(
-    `SELECT id, provider_id FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'confirmed' FOR UPDATE`, [orderId]);
+  const {
+    rows: [row],
+  } = await tx.query<{ id: string; provider_id: string }>(
+    `SELECT id, provider_id FROM dispatch.assignments WHERE service_order_id = $1 AND status = 'confirmed' FOR UPDATE`,
+    [orderId],
+  );
   return row;
 }

@@ -3,7 +3,14 @@ import { capacityWindow } from './candidates';
 import { defaultWeights, rank, scoreOf, type ProviderFacts } from './ranking';
 
 const facts = (over: Partial<ProviderFacts> = {}): ProviderFacts => ({
-  providerId: 'p', zonePrefix: '28', zonePriority: 1, qualityScore: 0.8, liveAssignments: 0, costIndex: 1, technicianIds: ['t'], ...over,
+  providerId: 'p',
+  zonePrefix: '28',
+  zonePriority: 1,
+  qualityScore: 0.8,
+  liveAssignments: 0,
+  costIndex: 1,
+  technicianIds: ['t'],
+  ...over,
 });
 
 describe('ranking', () => {
@@ -24,7 +31,10 @@ describe('ranking', () => {
     ];
     for (const [better, worse] of pairs) {
       const ranked = rank([facts({ providerId: 'b', ...worse }), facts({ providerId: 'a', ...better })], defaultWeights);
-      expect(ranked.map((r) => [r.providerId, r.rank])).toEqual([['a', 1], ['b', 2]]);
+      expect(ranked.map((r) => [r.providerId, r.rank])).toEqual([
+        ['a', 1],
+        ['b', 2],
+      ]);
     }
   });
 

@@ -37,11 +37,16 @@ export function useDispatchWorld(db: Db) {
       const sold = await sell(fixture);
       const postal = `T${unique().slice(-8)}`;
       await db.query('UPDATE orders.customers SET postal_code = $2 WHERE id = $1', [sold.customerId, postal]);
-      await db.query(
-        `UPDATE orders.service_orders SET installation_status = $2, skills = COALESCE($3, skills) WHERE id = $1`,
-        [sold.id, over.ready === false ? 'awaiting-tv' : 'ready', over.skills ?? null]);
-      const { rows: [o] } = await db.query<{ store_id: string; business_unit_id: string }>(
-        'SELECT store_id, business_unit_id FROM orders.service_orders WHERE id = $1', [sold.id]);
+      await db.query(`UPDATE orders.service_orders SET installation_status = $2, skills = COALESCE($3, skills) WHERE id = $1`, [
+        sold.id,
+        over.ready === false ? 'awaiting-tv' : 'ready',
+        over.skills ?? null,
+      ]);
+      const {
+        rows: [o],
+      } = await db.query<{ store_id: string; business_unit_id: string }>('SELECT store_id, business_unit_id FROM orders.service_orders WHERE id = $1', [
+        sold.id,
+      ]);
       return { ...sold, postal, storeId: o!.store_id, businessUnitId: o!.business_unit_id };
     },
     /** A provider serving `postal` with one technician. */
@@ -49,18 +54,33 @@ export function useDispatchWorld(db: Db) {
       const id = randomUUID();
       const technicianId = randomUUID();
       const country = seed.country ?? 'ES';
-      await db.query(
-        `INSERT INTO dispatch.providers (id, name, country_code, status, quality_score, cost_index) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [id, `Provider ${unique()}`, country, seed.status ?? 'active', seed.quality ?? 0.8, seed.cost ?? 1]);
-      await db.query('INSERT INTO dispatch.provider_business_units (provider_id, business_unit_id) VALUES ($1, $2)',
-        [id, seed.businessUnitId ?? (country === 'ES' ? ES_CENTRO : FR_RHONE_ALPES)]);
+      await db.query(`INSERT INTO dispatch.providers (id, name, country_code, status, quality_score, cost_index) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        id,
+        `Provider ${unique()}`,
+        country,
+        seed.status ?? 'active',
+        seed.quality ?? 0.8,
+        seed.cost ?? 1,
+      ]);
+      await db.query('INSERT INTO dispatch.provider_business_units (provider_id, business_unit_id) VALUES ($1, $2)', [
+        id,
+        seed.businessUnitId ?? (country === 'ES' ? ES_CENTRO : FR_RHONE_ALPES),
+      ]);
       for (const store of seed.storeIds ?? []) await db.query('INSERT INTO dispatch.provider_stores (provider_id, store_id) VALUES ($1, $2)', [id, store]);
       await db.query('INSERT INTO dispatch.provider_zones (provider_id, postal_code_prefix, priority) VALUES ($1, $2, $3)', [id, postal, seed.priority ?? 1]);
       await db.query(
         `INSERT INTO dispatch.technicians (id, provider_id, subject, display_name, skills, zones, working_days, daily_capacity_hours)
          VALUES ($1, $2, $3, 'Test technician', $4, $5, $6, $7)`,
-        [technicianId, id, `tech-${unique()}`, seed.skills ?? ['KITCHEN', 'PLUMBING_BASIC', 'ELECTRICAL_BASIC'], [postal],
-         seed.workingDays ?? [1, 2, 3, 4, 5, 6, 7], seed.capacityHours ?? 8]);
+        [
+          technicianId,
+          id,
+          `tech-${unique()}`,
+          seed.skills ?? ['KITCHEN', 'PLUMBING_BASIC', 'ELECTRICAL_BASIC'],
+          [postal],
+          seed.workingDays ?? [1, 2, 3, 4, 5, 6, 7],
+          seed.capacityHours ?? 8,
+        ],
+      );
       return { id, technicianId };
     },
   };

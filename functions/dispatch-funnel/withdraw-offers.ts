@@ -20,7 +20,11 @@ export async function withdrawOpenOffers(
     [w.orderId, w.keep ?? null, w.at, status],
   );
   for (const offer of rows.sort((a, b) => a.id.localeCompare(b.id))) {
-    await outbox.add(offerWithdrawn, { offerId: offer.id, serviceOrderId: w.orderId, providerId: offer.provider_id, reason: w.reason, withdrawnAt: w.at.toISOString() }, { subject: w.orderId });
+    await outbox.add(
+      offerWithdrawn,
+      { offerId: offer.id, serviceOrderId: w.orderId, providerId: offer.provider_id, reason: w.reason, withdrawnAt: w.at.toISOString() },
+      { subject: w.orderId },
+    );
   }
   return rows.length;
 }

@@ -25,23 +25,33 @@ export async function answerOffer({ tx, outbox, now }: WriteContext, principal: 
   const providerId = providerOf(principal);
   const offer = await lockOffer(tx, providerId, offerId);
   refuseStale(offer, now);
-  await tx.query(
-    `UPDATE dispatch.offers SET status = $2, decline_reason = $3, decline_comment = $4, answered_at = $5, answered_by = $6 WHERE id = $1`,
-    [offerId, answer.answer, answer.answer === 'declined' ? answer.reasonCode : null,
-     answer.answer === 'declined' ? (answer.comment ?? null) : null, now, principal.subject],
-  );
+  await tx.query(`UPDATE dispatch.offers SET status = $2, decline_reason = $3, decline_comment = $4, answered_at = $5, answered_by = $6 WHERE id = $1`, [
+    offerId,
+    answer.answer,
+    answer.answer === 'declined' ? answer.reasonCode : null,
+    answer.answer === 'declined' ? (answer.comment ?? null) : null,
+    now,
+    principal.subject,
+  ]);
   const common = { offerId, serviceOrderId: offer.service_order_id, providerId, answeredBy: principal.subject, at: now.toISOString() };
   if (answer.answer === 'accepted') {
     await outbox.add(offerAccepted, common, { subject: offer.service_order_id });
   } else {
     // Not offered this order again, whichever run comes next.
-    await tx.query(
-      `INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [offer.service_order_id, providerId, `declined:${answer.reasonCode}`],
-    );
+    await tx.query(`INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+      offer.service_order_id,
+      providerId,
+      `declined:${answer.reasonCode}`,
+    ]);
     await outbox.add(offerDeclined, { ...common, reason: answer.reasonCode }, { subject: offer.service_order_id });
   }
-  await requestWorkflowMessage(outbox, messages.dispatchOfferAnswered, offer.service_order_id, { offerId, answer: answer.answer }, { messageId: `offer-answer:${offerId}` });
+  await requestWorkflowMessage(
+    outbox,
+    messages.dispatchOfferAnswered,
+    offer.service_order_id,
+    { offerId, answer: answer.answer },
+    { messageId: `offer-answer:${offerId}` },
+  );
   return { offerId, serviceOrderId: offer.service_order_id, status: answer.answer, answeredAt: now.toISOString(), answeredBy: principal.subject };
 }
 

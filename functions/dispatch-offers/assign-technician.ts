@@ -15,7 +15,16 @@ import type { TechnicianBody } from './schema';
  */
 export async function assignTechnician({ tx, outbox }: WriteContext, principal: Principal, assignmentId: string, { technicianId }: TechnicianBody) {
   const providerId = providerOf(principal);
-  const { rows: [assignment] } = await tx.query<{ status: string; skills: string[]; booked_with: string | null; service_order_id: string; technician_id: string | null; country_code: string }>(
+  const {
+    rows: [assignment],
+  } = await tx.query<{
+    status: string;
+    skills: string[];
+    booked_with: string | null;
+    service_order_id: string;
+    technician_id: string | null;
+    country_code: string;
+  }>(
     `SELECT a.status, o.skills, a.service_order_id, a.technician_id, o.country_code,
             (SELECT ap.technician_id FROM field.appointments ap
               WHERE ap.assignment_id = a.id AND ap.status IN ('booked', 'checked-in') LIMIT 1) AS booked_with
@@ -28,10 +37,12 @@ export async function assignTechnician({ tx, outbox }: WriteContext, principal: 
   if (assignment.status !== 'confirmed') {
     throw new ConflictError(`assignment ${assignmentId} is ${assignment.status}, not live`, 'assignment-not-live');
   }
-  const { rows: [technician] } = await tx.query<{ active: boolean; skills: string[] }>(
-    `SELECT active, skills FROM dispatch.technicians WHERE id = $1 AND provider_id = $2`,
-    [technicianId, providerId],
-  );
+  const {
+    rows: [technician],
+  } = await tx.query<{ active: boolean; skills: string[] }>(`SELECT active, skills FROM dispatch.technicians WHERE id = $1 AND provider_id = $2`, [
+    technicianId,
+    providerId,
+  ]);
   if (!technician) throw new NotFoundError(`technicianId: no technician ${technicianId} in your provider`);
   if (!technician.active) throw new ConflictError(`technician ${technicianId} is not active`, 'technician-inactive');
   const missing = assignment.skills.filter((skill) => !technician.skills.includes(skill));
@@ -43,7 +54,14 @@ export async function assignTechnician({ tx, outbox }: WriteContext, principal: 
   }
   await tx.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, technicianId]);
   if (assignment.technician_id !== technicianId) {
-    await informPartner(outbox, { serviceOrderId: assignment.service_order_id, countryCode: assignment.country_code, providerId, technicianId, templateId: 'dispatch.job-assigned', parameters: { assignmentId } });
+    await informPartner(outbox, {
+      serviceOrderId: assignment.service_order_id,
+      countryCode: assignment.country_code,
+      providerId,
+      technicianId,
+      templateId: 'dispatch.job-assigned',
+      parameters: { assignmentId },
+    });
   }
   return findAssignment(tx, providerId, assignmentId);
 }

@@ -16,7 +16,7 @@ const listed = async (user: DevUserName, path: string, key: string, id: string) 
 
 describe('dispatch-offers authorization matrix', () => {
   it.each(['provider-admin-b', 'technician-b', 'provider-admin-fr', 'technician-fr'] as const)(
-    'when %s (another provider) reads, accepts, declines or withdraws provider 1111\'s work, then it is invisible (404) and nothing changes',
+    "when %s (another provider) reads, accepts, declines or withdraws provider 1111's work, then it is invisible (404) and nothing changes",
     async (user) => {
       const w = await provider1111Work();
       expect(await listed(user, '/offers', 'offers', w.offerId)).toBe(false);
@@ -36,7 +36,7 @@ describe('dispatch-offers authorization matrix', () => {
     },
   );
 
-  it('when provider 1111\'s own technician tries to accept, withdraw or assign, then 403; they may read', async () => {
+  it("when provider 1111's own technician tries to accept, withdraw or assign, then 403; they may read", async () => {
     const w = await provider1111Work();
     expect(await call('POST', `/offers/${w.offerId}/accept`, 'technician')).toMatchObject({ status: 403, body: { error: 'forbidden' } });
     expect((await call('POST', `/assignments/${w.assignmentId}/withdraw`, 'technician', { reasonCode: 'OTHER' })).status).toBe(403);

@@ -12,7 +12,7 @@ async function openOffer(providerId = DEV_PROVIDER_ID, over: Parameters<typeof s
 }
 
 describe('dispatch-offers GET /offers', () => {
-  it('when provider staff list open offers, then they get their provider\'s offers with the order summary and no customer PII', async () => {
+  it("when provider staff list open offers, then they get their provider's offers with the order summary and no customer PII", async () => {
     const { orderId, offerId } = await openOffer();
     const other = await openOffer(DEV_PROVIDER_B_ID);
     for (const user of ['provider-admin', 'technician'] as const) {
@@ -23,20 +23,33 @@ describe('dispatch-offers GET /offers', () => {
       expect(offers.map((o) => o.offerId)).not.toContain(other.offerId);
       const mine = offers.find((o) => o.offerId === offerId);
       expect(mine).toMatchObject({
-        status: 'open', score: 0.8125, expiresAt: expect.stringMatching(/Z$/) as unknown,
-        order: { serviceOrderId: orderId, countryCode: 'ES', store: { code: expect.any(String) as unknown }, postalCode: expect.any(String) as unknown, skills: expect.any(Array) as unknown },
+        status: 'open',
+        score: 0.8125,
+        expiresAt: expect.stringMatching(/Z$/) as unknown,
+        order: {
+          serviceOrderId: orderId,
+          countryCode: 'ES',
+          store: { code: expect.any(String) as unknown },
+          postalCode: expect.any(String) as unknown,
+          skills: expect.any(Array) as unknown,
+        },
       });
       expect(mine?.order.products.length).toBeGreaterThan(0);
     }
-    const { rows: [customer] } = await db.query<{ full_name: string; phone: string | null; email: string | null; street: string }>(
-      'SELECT c.full_name, c.phone, c.email, c.street FROM orders.customers c JOIN orders.service_orders o ON o.customer_id = c.id WHERE o.id = $1', [orderId]);
+    const {
+      rows: [customer],
+    } = await db.query<{ full_name: string; phone: string | null; email: string | null; street: string }>(
+      'SELECT c.full_name, c.phone, c.email, c.street FROM orders.customers c JOIN orders.service_orders o ON o.customer_id = c.id WHERE o.id = $1',
+      [orderId],
+    );
     const text = JSON.stringify((await call('GET', '/offers', 'provider-admin')).body);
     for (const pii of [customer!.full_name, customer!.phone, customer!.email, customer!.street].filter(Boolean)) expect(text).not.toContain(pii);
   });
 
-  it('when an open offer\'s deadline has passed, then it is listed as expired, not open', async () => {
+  it("when an open offer's deadline has passed, then it is listed as expired, not open", async () => {
     const { offerId } = await openOffer(DEV_PROVIDER_ID, { expiresIn: -60_000 });
-    const ids = async (status: string) => ((await call('GET', `/offers?status=${status}`, 'provider-admin')).body.offers as { offerId: string }[]).map((o) => o.offerId);
+    const ids = async (status: string) =>
+      ((await call('GET', `/offers?status=${status}`, 'provider-admin')).body.offers as { offerId: string }[]).map((o) => o.offerId);
     expect(await ids('open')).not.toContain(offerId);
     expect(await ids('expired')).toContain(offerId);
   });
@@ -54,10 +67,13 @@ describe('dispatch-offers POST /offers/:offerId/accept', () => {
     expect(answer).toMatchObject({ status: 200, body: { offerId, serviceOrderId: orderId, status: 'accepted', answeredBy: 'padmin-0001' } });
     expect(answer.headers.get('idempotent-replayed')).toBeNull();
     expect(await offerRow(db, offerId)).toMatchObject({ status: 'accepted', answered_by: 'padmin-0001' });
-    expect(await events(orderId, 'ahs.dispatch.offer.accepted')).toEqual([{
-      type: 'ahs.dispatch.offer.accepted', partition_key: orderId,
-      data: { offerId, serviceOrderId: orderId, providerId: DEV_PROVIDER_ID, answeredBy: 'padmin-0001', at: expect.any(String) as unknown },
-    }]);
+    expect(await events(orderId, 'ahs.dispatch.offer.accepted')).toEqual([
+      {
+        type: 'ahs.dispatch.offer.accepted',
+        partition_key: orderId,
+        data: { offerId, serviceOrderId: orderId, providerId: DEV_PROVIDER_ID, answeredBy: 'padmin-0001', at: expect.any(String) as unknown },
+      },
+    ]);
     expect(await messagesFor(orderId)).toEqual([
       { name: 'dispatch-offer-answered', correlationKey: orderId, messageId: `offer-answer:${offerId}`, variables: { offerId, answer: 'accepted' } },
     ]);
@@ -76,7 +92,7 @@ describe('dispatch-offers POST /offers/:offerId/accept', () => {
     expect(await messagesFor(orderId)).toEqual([]);
   });
 
-  it('when another provider\'s parallel offer was accepted first, then 409 offer-taken', async () => {
+  it("when another provider's parallel offer was accepted first, then 409 offer-taken", async () => {
     const order = await sell();
     const dispatchId = await seedDispatch(db, order.id);
     const mine = await seedOffer(db, order.id, { providerId: DEV_PROVIDER_ID, dispatchId });
@@ -125,9 +141,17 @@ describe('dispatch-offers POST /offers/:offerId/accept', () => {
 describe('dispatch-offers POST /offers/:offerId/decline', () => {
   it('when the provider declines with a reason code, then the offer is declined, the provider excluded, announced and the workflow told', async () => {
     const { orderId, offerId } = await openOffer();
-    const answer = await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'TOO_FAR', comment: 'Outside our area, call Juan 600 111 222' });
+    const answer = await call('POST', `/offers/${offerId}/decline`, 'provider-admin', {
+      reasonCode: 'TOO_FAR',
+      comment: 'Outside our area, call Juan 600 111 222',
+    });
     expect(answer).toMatchObject({ status: 200, body: { offerId, status: 'declined' } });
-    expect(await offerRow(db, offerId)).toEqual({ status: 'declined', answered_by: 'padmin-0001', decline_reason: 'TOO_FAR', decline_comment: 'Outside our area, call Juan 600 111 222' });
+    expect(await offerRow(db, offerId)).toEqual({
+      status: 'declined',
+      answered_by: 'padmin-0001',
+      decline_reason: 'TOO_FAR',
+      decline_comment: 'Outside our area, call Juan 600 111 222',
+    });
     const { rows } = await db.query('SELECT provider_id, reason FROM dispatch.exclusions WHERE service_order_id = $1', [orderId]);
     expect(rows).toEqual([{ provider_id: DEV_PROVIDER_ID, reason: 'declined:TOO_FAR' }]);
     const declined = await events(orderId, 'ahs.dispatch.offer.declined');
@@ -152,7 +176,10 @@ describe('dispatch-offers POST /offers/:offerId/decline', () => {
 
   it('when the offer expired, then 409 offer-expired and the provider is not excluded', async () => {
     const { orderId, offerId } = await openOffer(DEV_PROVIDER_ID, { expiresIn: -1000 });
-    expect(await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'NO_CAPACITY' })).toMatchObject({ status: 409, body: { reason: 'offer-expired' } });
+    expect(await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'NO_CAPACITY' })).toMatchObject({
+      status: 409,
+      body: { reason: 'offer-expired' },
+    });
     expect((await db.query('SELECT 1 FROM dispatch.exclusions WHERE service_order_id = $1', [orderId])).rows).toEqual([]);
   });
 });

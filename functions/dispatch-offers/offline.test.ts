@@ -4,8 +4,7 @@ import { newKey, offerRow, seedAssignment, seedOffer, startDispatchOffersHarness
 
 const { db, sell, call, events, messagesFor } = await startDispatchOffersHarness();
 
-const idempotencyRows = async (key: string) =>
-  (await db.query('SELECT scope, status FROM platform.idempotency_keys WHERE key = $1', [key])).rows;
+const idempotencyRows = async (key: string) => (await db.query('SELECT scope, status FROM platform.idempotency_keys WHERE key = $1', [key])).rows;
 
 describe('dispatch-offers offline retries (Idempotency-Key)', () => {
   it('when the app sends the same accept twice with one key, then the same answer, one event, one message', async () => {
@@ -48,16 +47,21 @@ describe('dispatch-offers offline retries (Idempotency-Key)', () => {
     const order = await sell();
     const offerId = await seedOffer(db, order.id, { providerId: DEV_PROVIDER_ID });
     const declineKey = newKey();
-    for (let i = 0; i < 2; i++) expect((await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'PRICE' }, declineKey)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'PRICE' }, declineKey)).status).toBe(200);
     expect(await events(order.id, 'ahs.dispatch.offer.declined')).toHaveLength(1);
 
     const other = await sell();
     const assignmentId = await seedAssignment(db, other.id, { providerId: DEV_PROVIDER_ID });
     const assignKey = newKey();
     const assigned = await call('PUT', `/assignments/${assignmentId}/technician`, 'provider-admin', { technicianId: TECH_0001 }, assignKey);
-    expect(await call('PUT', `/assignments/${assignmentId}/technician`, 'provider-admin', { technicianId: TECH_0001 }, assignKey)).toMatchObject({ status: 200, body: assigned.body });
+    expect(await call('PUT', `/assignments/${assignmentId}/technician`, 'provider-admin', { technicianId: TECH_0001 }, assignKey)).toMatchObject({
+      status: 200,
+      body: assigned.body,
+    });
     const withdrawKey = newKey();
-    for (let i = 0; i < 2; i++) expect((await call('POST', `/assignments/${assignmentId}/withdraw`, 'provider-admin', { reasonCode: 'OTHER' }, withdrawKey)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await call('POST', `/assignments/${assignmentId}/withdraw`, 'provider-admin', { reasonCode: 'OTHER' }, withdrawKey)).status).toBe(200);
     expect(await messagesFor(other.id)).toHaveLength(1);
   });
 
@@ -66,9 +70,15 @@ describe('dispatch-offers offline retries (Idempotency-Key)', () => {
     const offerId = await seedOffer(db, order.id, { providerId: DEV_PROVIDER_ID });
     const key = newKey();
     expect((await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'PRICE' }, key)).status).toBe(200);
-    expect(await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'OTHER' }, key)).toMatchObject({ status: 400, body: { issues: [{ field: 'Idempotency-Key' }] } });
+    expect(await call('POST', `/offers/${offerId}/decline`, 'provider-admin', { reasonCode: 'OTHER' }, key)).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'Idempotency-Key' }] },
+    });
     const fresh = await seedOffer(db, order.id, { providerId: DEV_PROVIDER_ID });
-    expect(await call('POST', `/offers/${fresh}/accept`, 'provider-admin', undefined, null)).toMatchObject({ status: 400, body: { issues: [{ field: 'Idempotency-Key' }] } });
+    expect(await call('POST', `/offers/${fresh}/accept`, 'provider-admin', undefined, null)).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'Idempotency-Key' }] },
+    });
     expect((await offerRow(db, fresh))?.status).toBe('open');
   });
 });

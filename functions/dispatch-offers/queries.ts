@@ -49,13 +49,17 @@ export interface OfferRow {
  * answers 404, as one that does not exist.
  */
 export async function lockOffer(tx: Queryable, providerId: string, offerId: string): Promise<OfferRow> {
-  const { rows: [dispatch] } = await tx.query<{ dispatch_id: string }>(
+  const {
+    rows: [dispatch],
+  } = await tx.query<{ dispatch_id: string }>(
     `SELECT d.id AS dispatch_id FROM dispatch.offers x JOIN dispatch.dispatches d ON d.id = x.dispatch_id
       WHERE x.id = $1 AND x.provider_id = $2 FOR UPDATE OF d`,
     [offerId, providerId],
   );
   if (!dispatch) throw new NotFoundError(`no offer ${offerId} for your provider`);
-  const { rows: [row] } = await tx.query<OfferRow>(
+  const {
+    rows: [row],
+  } = await tx.query<OfferRow>(
     `SELECT x.id, x.dispatch_id, x.service_order_id, x.provider_id, x.status, x.expires_at,
             o.status AS order_status, o.installation_status,
             (EXISTS (SELECT 1 FROM dispatch.offers other
@@ -105,7 +109,9 @@ export async function listAssignments(db: Queryable, providerId: string) {
 
 /** One assignment of the caller's provider, as the API shows it (404 for anyone else's). */
 export async function findAssignment(db: Queryable, providerId: string, assignmentId: string) {
-  const { rows: [row] } = await db.query<{ assignment: Record<string, unknown> }>(
+  const {
+    rows: [row],
+  } = await db.query<{ assignment: Record<string, unknown> }>(
     `SELECT ${ASSIGNMENT} AS assignment
        FROM dispatch.assignments x ${ORDER_JOINS}
        LEFT JOIN dispatch.technicians t ON t.id = x.technician_id

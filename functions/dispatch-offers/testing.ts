@@ -9,7 +9,11 @@ import { outboxOf, requestedMessages, useOrderSeller } from '../../test/support/
 import { dispatchOffersFunction } from './function';
 
 export type Json = Record<string, unknown>;
-export interface Answer { status: number; body: Json; headers: Headers }
+export interface Answer {
+  status: number;
+  body: Json;
+  headers: Headers;
+}
 
 /** The dev technician tech-0001 of provider 1111 (every skill of the seeded catalogue). */
 export const TECH_0001 = '7e000000-0000-4000-8000-000000000001';
@@ -25,7 +29,13 @@ export async function startDispatchOffersHarness() {
   const url = await startFunction('dispatch-offers', dispatchOffersFunction({ db, authenticator: identity.authenticator, logger }));
 
   /** Calls the function as a dev user; writes get a fresh Idempotency-Key unless one is given (null: none). */
-  async function call(method: string, path: string, user: DevUserName, body?: unknown, key: string | null = method === 'GET' ? null : newKey()): Promise<Answer> {
+  async function call(
+    method: string,
+    path: string,
+    user: DevUserName,
+    body?: unknown,
+    key: string | null = method === 'GET' ? null : newKey(),
+  ): Promise<Answer> {
     const headers: Record<string, string> = { authorization: await identity.bearer(user) };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key !== null) headers['idempotency-key'] = key;
@@ -68,7 +78,11 @@ export async function seedOffer(db: Db, orderId: string, seed: OfferSeed): Promi
 }
 
 /** A live (or cancelled) assignment of the order to a provider. */
-export async function seedAssignment(db: Db, orderId: string, seed: { providerId: string; status?: 'confirmed' | 'cancelled'; technicianId?: string }): Promise<string> {
+export async function seedAssignment(
+  db: Db,
+  orderId: string,
+  seed: { providerId: string; status?: 'confirmed' | 'cancelled'; technicianId?: string },
+): Promise<string> {
   const id = randomUUID();
   await db.query(
     `INSERT INTO dispatch.assignments (id, service_order_id, provider_id, technician_id, source, status, confirmed_at, cancelled_at)
@@ -89,7 +103,11 @@ export async function seedTechnician(db: Db, providerId: string, seed: { skills:
 }
 
 export async function offerRow(db: Db, offerId: string) {
-  const { rows: [row] } = await db.query<{ status: string; answered_by: string | null; decline_reason: string | null; decline_comment: string | null }>(
-    'SELECT status, answered_by, decline_reason, decline_comment FROM dispatch.offers WHERE id = $1', [offerId]);
+  const {
+    rows: [row],
+  } = await db.query<{ status: string; answered_by: string | null; decline_reason: string | null; decline_comment: string | null }>(
+    'SELECT status, answered_by, decline_reason, decline_comment FROM dispatch.offers WHERE id = $1',
+    [offerId],
+  );
   return row;
 }

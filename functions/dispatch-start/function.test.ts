@@ -25,7 +25,9 @@ const saleRef = (m: Sale) => ('header' in m ? { system: 'PYXIS', ref: m.order.or
 
 async function orderIdOf(m: Sale): Promise<string> {
   const { system, ref } = saleRef(m);
-  const { rows: [row] } = await db.query<{ id: string }>('SELECT id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [system, ref]);
+  const {
+    rows: [row],
+  } = await db.query<{ id: string }>('SELECT id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [system, ref]);
   return row!.id;
 }
 
@@ -33,17 +35,24 @@ async function orderIdOf(m: Sale): Promise<string> {
 async function intake(type: string, m: Sale): Promise<CloudEvent<unknown>> {
   const answer = await postEvent(intakeUrl, cloudEvent({ type, source: '/sales/test', id: randomUUID(), data: m }));
   expect(answer.body).toMatchObject({ result: 'applied' });
-  const { rows: [row] } = await db.query<{ event_id: string; type: string; data: unknown }>(
+  const {
+    rows: [row],
+  } = await db.query<{ event_id: string; type: string; data: unknown }>(
     `SELECT event_id, type, data FROM platform.outbox WHERE partition_key = $1 AND type = ANY($2) ORDER BY id DESC LIMIT 1`,
-    [await orderIdOf(m), [serviceOrderCreated.type, serviceOrderUpdated.type]]);
+    [await orderIdOf(m), [serviceOrderCreated.type, serviceOrderUpdated.type]],
+  );
   return cloudEvent({ type: row!.type, source: '/functions/order-intake', id: row!.event_id, data: row!.data });
 }
 
 /** What the installation gate does when the technical visit says go. */
 async function unblock(orderId: string): Promise<CloudEvent<unknown>> {
   await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [orderId]);
-  return cloudEvent({ type: installationUnblocked.type, source: '/functions/orders-installation-gate', id: randomUUID(),
-    data: { serviceOrderId: orderId, visitId: randomUUID(), unblockedAt: new Date().toISOString() } });
+  return cloudEvent({
+    type: installationUnblocked.type,
+    source: '/functions/orders-installation-gate',
+    id: randomUUID(),
+    data: { serviceOrderId: orderId, visitId: randomUUID(), unblockedAt: new Date().toISOString() },
+  });
 }
 
 const deliver = (event: CloudEvent<unknown>) => postEvent(url, event);
@@ -70,10 +79,14 @@ describe('dispatch-start', () => {
     const created = await intake(salesOrderCreated.type, door(unique()));
     const orderId = (created.data as { serviceOrderId: string }).serviceOrderId;
     expect(await deliver(created)).toMatchObject({ status: 200, body: { result: 'applied' } });
-    expect(await requestedMessages(db, orderId)).toEqual([{
-      name: 'dispatch-requested', correlationKey: orderId, messageId: `dispatch-requested:${orderId}`,
-      variables: { orderId, country: 'PL', businessUnit: 'PL-MAZOWIECKIE', store: 'PL-WAW-0021' },
-    }]);
+    expect(await requestedMessages(db, orderId)).toEqual([
+      {
+        name: 'dispatch-requested',
+        correlationKey: orderId,
+        messageId: `dispatch-requested:${orderId}`,
+        variables: { orderId, country: 'PL', businessUnit: 'PL-MAZOWIECKIE', store: 'PL-WAW-0021' },
+      },
+    ]);
     const { rows } = await db.query('SELECT closed_at FROM dispatch.funnel_requests WHERE service_order_id = $1', [orderId]);
     expect(rows).toEqual([{ closed_at: null }]);
   });
@@ -122,7 +135,10 @@ describe('dispatch-start', () => {
     const unknown = created.cloneWith({ id: randomUUID(), data: { ...data, serviceOrderId: randomUUID() } });
     expect(await deliver(unknown)).toMatchObject({ status: 503, body: { reason: expect.stringContaining('is not known yet') as unknown } });
     const ahead = created.cloneWith({ id: randomUUID(), data: { ...data, revision: 2 } });
-    expect(await deliver(ahead)).toMatchObject({ status: 503, body: { reason: `service order ${data.serviceOrderId} is at revision 1, older than the event's 2` } });
+    expect(await deliver(ahead)).toMatchObject({
+      status: 503,
+      body: { reason: `service order ${data.serviceOrderId} is at revision 1, older than the event's 2` },
+    });
     const { rows } = await db.query('SELECT 1 FROM platform.inbox WHERE consumer = $1 AND event_id = ANY($2)', ['dispatch-start', [unknown.id, ahead.id]]);
     expect(rows).toEqual([]);
     expect(await requestedMessages(db, data.serviceOrderId)).toEqual([]);
@@ -131,7 +147,7 @@ describe('dispatch-start', () => {
     expect((await deliver(ahead)).body).toMatchObject({ result: 'applied' });
   });
 
-  it('decides from the order\'s state alone', () => {
+  it("decides from the order's state alone", () => {
     const order = { status: 'CREATED', installationStatus: 'ready', funnelRequested: false, funnelClosed: false } as const;
     expect(decide(order)).toEqual({ action: 'start' });
     expect(decide({ ...order, funnelRequested: true })).toEqual({ action: 'none', reason: 'dispatch already requested' });
@@ -142,11 +158,15 @@ describe('dispatch-start', () => {
     expect(decide({ ...order, funnelClosed: true })).toEqual({ action: 'none', reason: 'dispatch closed' });
   });
 
-  describe('arrival order: created, updated and unblocked travel on three topics, so one order\'s events arrive in any order', () => {
+  describe("arrival order: created, updated and unblocked travel on three topics, so one order's events arrive in any order", () => {
     /** One step of the order's life in production, in order: it changes the order and yields the event that announces it. */
     type Step = (suffix: string, orderId: () => Promise<string>) => Promise<CloudEvent<unknown>>;
     /** A delivery of the event of step `step`: once more under the same id (a redelivery) or a new one (a replay). */
-    interface Delivery { label: string; step: number; again?: 'same-id' | 'new-id' }
+    interface Delivery {
+      label: string;
+      step: number;
+      again?: 'same-id' | 'new-id';
+    }
 
     /** Where the order's funnel ends, from the messages requested: live or not, the last message, the live funnel's variables. */
     function funnelEnd(requested: PublishedMessage[], orderId: string, name: string) {
@@ -157,11 +177,13 @@ describe('dispatch-start', () => {
       expect(closedAt === -1 || !names.slice(closedAt).includes('dispatch-requested'), `${name}: no start after the closure`).toBe(true);
       expect(names.filter((n) => n === 'dispatch-order-closed').length, `${name}: one closure at most`).toBeLessThanOrEqual(1);
       const start = requested.find((m) => m.name === 'dispatch-requested');
-      return JSON.parse(JSON.stringify({
-        live: starts === 1 && closedAt === -1,
-        last: names.at(-1) ?? null,
-        startVariables: starts === 1 && closedAt === -1 ? start?.variables : null,
-      }).replaceAll(orderId, '<order>')) as unknown;
+      return JSON.parse(
+        JSON.stringify({
+          live: starts === 1 && closedAt === -1,
+          last: names.at(-1) ?? null,
+          startVariables: starts === 1 && closedAt === -1 ? start?.variables : null,
+        }).replaceAll(orderId, '<order>'),
+      ) as unknown;
     }
 
     /**
@@ -206,31 +228,66 @@ describe('dispatch-start', () => {
     const kitchenCancel: Step = (s) => intake(salesOrderUpdated.type, kitchenCancelled(s));
 
     it('when an order that needs no TV is created, updated and cancelled, and its creation replayed, in every order, then its funnel ends closed and none is left live', async () => {
-      const end = await deliverEveryOrder(door, [doorCreated, doorUpdated, doorVoided], [
-        { label: 'created', step: 0 }, { label: 'updated', step: 1 }, { label: 'cancelled', step: 2 }, { label: 'created replayed', step: 0, again: 'new-id' },
-      ]);
+      const end = await deliverEveryOrder(
+        door,
+        [doorCreated, doorUpdated, doorVoided],
+        [
+          { label: 'created', step: 0 },
+          { label: 'updated', step: 1 },
+          { label: 'cancelled', step: 2 },
+          { label: 'created replayed', step: 0, again: 'new-id' },
+        ],
+      );
       expect(end).toEqual({ live: false, last: 'dispatch-order-closed', startVariables: null });
     }, 120_000);
 
     it('when an order that needs no TV is created and updated, and its update redelivered, in every order, then one funnel is started, with its scope', async () => {
-      const end = await deliverEveryOrder(door, [doorCreated, doorUpdated], [
-        { label: 'created', step: 0 }, { label: 'updated', step: 1 }, { label: 'updated redelivered', step: 1, again: 'same-id' },
-      ]);
-      expect(end).toEqual({ live: true, last: 'dispatch-requested', startVariables: { orderId: '<order>', country: 'PL', businessUnit: 'PL-MAZOWIECKIE', store: 'PL-WAW-0021' } });
+      const end = await deliverEveryOrder(
+        door,
+        [doorCreated, doorUpdated],
+        [
+          { label: 'created', step: 0 },
+          { label: 'updated', step: 1 },
+          { label: 'updated redelivered', step: 1, again: 'same-id' },
+        ],
+      );
+      expect(end).toEqual({
+        live: true,
+        last: 'dispatch-requested',
+        startVariables: { orderId: '<order>', country: 'PL', businessUnit: 'PL-MAZOWIECKIE', store: 'PL-WAW-0021' },
+      });
     }, 120_000);
 
     it('when an order with a TV is created, unblocked and cancelled, and its unblocking redelivered, in every order, then no funnel is left live and its closure is requested', async () => {
-      const end = await deliverEveryOrder(kitchen, [kitchenCreated, kitchenUnblocked, kitchenCancel], [
-        { label: 'created', step: 0 }, { label: 'unblocked', step: 1 }, { label: 'cancelled', step: 2 }, { label: 'unblocked redelivered', step: 1, again: 'same-id' },
-      ]);
+      const end = await deliverEveryOrder(
+        kitchen,
+        [kitchenCreated, kitchenUnblocked, kitchenCancel],
+        [
+          { label: 'created', step: 0 },
+          { label: 'unblocked', step: 1 },
+          { label: 'cancelled', step: 2 },
+          { label: 'unblocked redelivered', step: 1, again: 'same-id' },
+        ],
+      );
       expect(end).toEqual({ live: false, last: 'dispatch-order-closed', startVariables: null });
     }, 120_000);
 
     it('when an order with a TV is created, unblocked and updated, and its unblocking replayed, in every order, then one funnel is started, with its scope', async () => {
-      const end = await deliverEveryOrder(kitchen, [kitchenCreated, kitchenUnblocked, kitchenUpdated], [
-        { label: 'created', step: 0 }, { label: 'unblocked', step: 1 }, { label: 'updated', step: 2 }, { label: 'unblocked replayed', step: 1, again: 'new-id' },
-      ]);
-      expect(end).toEqual({ live: true, last: 'dispatch-requested', startVariables: { orderId: '<order>', country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042' } });
+      const end = await deliverEveryOrder(
+        kitchen,
+        [kitchenCreated, kitchenUnblocked, kitchenUpdated],
+        [
+          { label: 'created', step: 0 },
+          { label: 'unblocked', step: 1 },
+          { label: 'updated', step: 2 },
+          { label: 'unblocked replayed', step: 1, again: 'new-id' },
+        ],
+      );
+      expect(end).toEqual({
+        live: true,
+        last: 'dispatch-requested',
+        startVariables: { orderId: '<order>', country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042' },
+      });
     }, 120_000);
   });
 });

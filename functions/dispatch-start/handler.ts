@@ -60,7 +60,9 @@ interface OrderRow {
  * on two topics are decided one after the other.
  */
 async function lockOrder(tx: DbClient, orderId: string): Promise<OrderRow | undefined> {
-  const { rows: [row] } = await tx.query<OrderRow>(
+  const {
+    rows: [row],
+  } = await tx.query<OrderRow>(
     `SELECT o.status, o.installation_status, o.revision, o.country_code AS country, bu.code AS business_unit, s.code AS store,
             f.requested_at IS NOT NULL AS requested, f.closed_at IS NOT NULL AS closed
        FROM orders.service_orders o
@@ -68,7 +70,9 @@ async function lockOrder(tx: DbClient, orderId: string): Promise<OrderRow | unde
        JOIN org.stores s ON s.id = o.store_id
        LEFT JOIN dispatch.funnel_requests f ON f.service_order_id = o.id
       WHERE o.id = $1
-        FOR NO KEY UPDATE OF o`, [orderId]);
+        FOR NO KEY UPDATE OF o`,
+    [orderId],
+  );
   return row;
 }
 
@@ -84,22 +88,30 @@ async function reconcile(ctx: EventContext, orderId: string, revision?: number):
     throw new RetryableError(`service order ${orderId} is at revision ${order.revision}, older than the event's ${revision}`);
   }
   const decision = decide({
-    status: order.status, installationStatus: order.installation_status,
-    funnelRequested: order.requested, funnelClosed: order.closed,
+    status: order.status,
+    installationStatus: order.installation_status,
+    funnelRequested: order.requested,
+    funnelClosed: order.closed,
   });
   switch (decision.action) {
     case 'none':
       return { result: 'ignored', reason: decision.reason };
     case 'start':
       await ctx.tx.query('INSERT INTO dispatch.funnel_requests (service_order_id, requested_at) VALUES ($1, NOW())', [orderId]);
-      await requestWorkflowMessage(ctx.outbox, messages.dispatchRequested, orderId,
+      await requestWorkflowMessage(
+        ctx.outbox,
+        messages.dispatchRequested,
+        orderId,
         { orderId, country: order.country, businessUnit: order.business_unit, store: order.store },
-        { messageId: `dispatch-requested:${orderId}` });
+        { messageId: `dispatch-requested:${orderId}` },
+      );
       return { result: 'applied', detail: { serviceOrderId: orderId } };
     case 'close':
       await ctx.tx.query(
         `INSERT INTO dispatch.funnel_requests (service_order_id, requested_at, closed_at) VALUES ($1, NULL, NOW())
-         ON CONFLICT (service_order_id) DO UPDATE SET closed_at = NOW()`, [orderId]);
+         ON CONFLICT (service_order_id) DO UPDATE SET closed_at = NOW()`,
+        [orderId],
+      );
       await requestWorkflowMessage(ctx.outbox, messages.dispatchOrderClosed, orderId, { closure: 'cancelled' }, { messageId: `order-closed:${orderId}` });
       return { result: 'applied', detail: { serviceOrderId: orderId, closure: 'cancelled' } };
   }

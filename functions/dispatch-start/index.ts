@@ -7,7 +7,8 @@ const { config, logger } = boot(NAME, databaseConfigSchema);
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, dispatchStartFunction({ db, logger }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

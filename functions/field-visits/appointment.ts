@@ -24,7 +24,9 @@ export interface AppointmentRow {
  * token); otherwise NotFoundError — another technician's appointment answers like none.
  */
 export async function myAppointment(tx: DbClient, principal: Principal, id: string): Promise<AppointmentRow> {
-  const { rows: [row] } = await tx.query<AppointmentRow>(
+  const {
+    rows: [row],
+  } = await tx.query<AppointmentRow>(
     `SELECT ap.id, ap.service_order_id, ap.status, ap.starts_at, ap.technician_id, t.provider_id,
             o.status AS order_status, asg.status AS assignment_status,
             c.latitude AS customer_lat, c.longitude AS customer_lon, v.checked_in_at

@@ -33,7 +33,9 @@ interface OrderForBooking {
  */
 export async function bookAppointment({ tx, outbox, now }: WriteContext, principal: Principal, body: BookBody) {
   const orderId = body.serviceOrderId;
-  const { rows: [order] } = await tx.query<OrderForBooking>(
+  const {
+    rows: [order],
+  } = await tx.query<OrderForBooking>(
     `SELECT o.status, o.country_code, o.customer_id, o.sales_order_id, (c.email IS NOT NULL) AS has_email,
             a.id AS assignment_id, a.provider_id, a.technician_id, t.subject AS technician_subject
        FROM orders.service_orders o
@@ -52,11 +54,15 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
   await assertInstallationSchedulable(tx, orderId);
   // The order is now locked (FOR SHARE): no cancellation of its assignment can start, and one
   // that committed since the read above is seen here.
-  const { rows: [assignment] } = await tx.query<{ status: string }>('SELECT status FROM dispatch.assignments WHERE id = $1', [order.assignment_id]);
+  const {
+    rows: [assignment],
+  } = await tx.query<{ status: string }>('SELECT status FROM dispatch.assignments WHERE id = $1', [order.assignment_id]);
   if (assignment?.status === 'cancelled') throw new ConflictError(`the assignment of service order ${orderId} was cancelled`, 'assignment-cancelled');
 
   // One booking at a time per technician: their day's capacity is read and used under this lock.
-  const { rows: [tech] } = await tx.query<{ working_days: number[]; capacity_hours: number; timezone: string }>(
+  const {
+    rows: [tech],
+  } = await tx.query<{ working_days: number[]; capacity_hours: number; timezone: string }>(
     `SELECT t.working_days, t.daily_capacity_hours::float8 AS capacity_hours, c.timezone
        FROM dispatch.technicians t
        JOIN dispatch.providers p ON p.id = t.provider_id
@@ -67,8 +73,9 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
   );
   if (!tech) throw new NotFoundError(`no service order ${orderId} assigned to your provider`);
 
-  const { rows: [live] } = await tx.query<{ id: string }>(
-    `SELECT id FROM field.appointments WHERE service_order_id = $1 AND status IN ('booked', 'checked-in') LIMIT 1`, [orderId]);
+  const {
+    rows: [live],
+  } = await tx.query<{ id: string }>(`SELECT id FROM field.appointments WHERE service_order_id = $1 AND status IN ('booked', 'checked-in') LIMIT 1`, [orderId]);
   if (live) throw new ConflictError(`service order ${orderId} already has appointment ${live.id}`, 'appointment-already-booked');
 
   const startsAt = new Date(body.startsAt);
@@ -77,7 +84,9 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     : { ms: Math.min(await productHours(tx, orderId), tech.capacity_hours) * HOUR_MS, source: 'products' as const };
   const endsAt = new Date(startsAt.getTime() + duration.ms);
 
-  const { rows: [day] } = await tx.query<{ iso_weekday: number; local_day: string; day_ends_at: Date; booked_hours: number; overlaps: boolean }>(
+  const {
+    rows: [day],
+  } = await tx.query<{ iso_weekday: number; local_day: string; day_ends_at: Date; booked_hours: number; overlaps: boolean }>(
     `WITH d AS (SELECT date_trunc('day', $2::timestamptz AT TIME ZONE $4) AS local_midnight)
      SELECT EXTRACT(ISODOW FROM d.local_midnight)::int AS iso_weekday,
             to_char(d.local_midnight, 'YYYY-MM-DD') AS local_day,
@@ -102,7 +111,8 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
   if (day.booked_hours + hours > tech.capacity_hours + 1e-9) {
     throw new ConflictError(
       `the technician has ${Math.max(0, tech.capacity_hours - day.booked_hours)} of ${tech.capacity_hours} hours left on ${day.local_day}; the slot takes ${round2(hours)}`,
-      'slot-outside-capacity');
+      'slot-outside-capacity',
+    );
   }
   if (day.overlaps) throw new ConflictError('the slot overlaps another appointment of the technician', 'slot-overlaps-appointment');
 
@@ -111,7 +121,8 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     await tx.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status, booked_by, duration_source)
        VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8)`,
-      [appointmentId, orderId, order.assignment_id, order.technician_id, startsAt, endsAt, principal.subject, duration.source]);
+      [appointmentId, orderId, order.assignment_id, order.technician_id, startsAt, endsAt, principal.subject, duration.source],
+    );
   } catch (error) {
     const blocked = installationBlockedError(error);
     if (blocked) throw blocked;
@@ -122,32 +133,46 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
   }
 
   const appointment = {
-    appointmentId, serviceOrderId: orderId, assignmentId: order.assignment_id, providerId: order.provider_id,
-    technicianId: order.technician_id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(),
+    appointmentId,
+    serviceOrderId: orderId,
+    assignmentId: order.assignment_id,
+    providerId: order.provider_id,
+    technicianId: order.technician_id,
+    startsAt: startsAt.toISOString(),
+    endsAt: endsAt.toISOString(),
   };
   await outbox.add(fieldAppointmentBooked, { ...appointment, durationSource: duration.source, bookedAt: now.toISOString() }, { subject: orderId });
   await informCustomer(outbox, {
-    serviceOrderId: orderId, customerId: order.customer_id, hasEmail: order.has_email, countryCode: order.country_code,
+    serviceOrderId: orderId,
+    customerId: order.customer_id,
+    hasEmail: order.has_email,
+    countryCode: order.country_code,
     templateId: 'field.appointment-booked',
     parameters: { orderRef: order.sales_order_id ?? orderId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, timeZone: tech.timezone },
   });
   await informPartner(outbox, {
-    serviceOrderId: orderId, countryCode: order.country_code, providerId: appointment.providerId, technicianId: appointment.technicianId,
-    templateId: 'field.appointment-booked', parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
+    serviceOrderId: orderId,
+    countryCode: order.country_code,
+    providerId: appointment.providerId,
+    technicianId: appointment.technicianId,
+    templateId: 'field.appointment-booked',
+    parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
   return { ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source };
 }
 
 /** Hours the order's products take (per unit, times the quantity). */
 async function productHours(tx: DbClient, orderId: string): Promise<number> {
-  const { rows: [row] } = await tx.query<{ hours: number | null }>(
+  const {
+    rows: [row],
+  } = await tx.query<{ hours: number | null }>(
     `SELECT SUM(p.duration_hours * l.quantity)::float8 AS hours
        FROM orders.service_order_lines l JOIN orders.service_products p ON p.code = l.service_product_code
       WHERE l.service_order_id = $1`,
     [orderId],
   );
   if (!row?.hours || row.hours <= 0) {
-    throw new InvalidInputError('the order\'s products give no duration: send endsAt', [{ field: 'endsAt', message: 'required for this order' }]);
+    throw new InvalidInputError("the order's products give no duration: send endsAt", [{ field: 'endsAt', message: 'required for this order' }]);
   }
   return row.hours;
 }

@@ -6,7 +6,8 @@ afterEach(() => setNow(undefined));
 
 const home = { lat: 40.4237, lon: -3.6741 }; // the Madrid customer of pyxis-created
 const statusOf = async (id: string) => (await db.query<{ status: string }>('SELECT status FROM field.appointments WHERE id = $1', [id])).rows[0]?.status;
-const visitOf = async (id: string) => (await db.query('SELECT * FROM field.visits WHERE appointment_id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
+const visitOf = async (id: string) =>
+  (await db.query('SELECT * FROM field.visits WHERE appointment_id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
 
 /** A booked slot at 08:00 UTC; the server's clock set to `minutes` after its start. */
 async function slot(minutes = 5, fixture?: 'tempo-created-pl') {
@@ -19,11 +20,26 @@ describe('field-visits POST /appointments/:id/check-in', () => {
   it('when the technician checks in at the address on time, then the visit is within the geofence, stored, and announced without coordinates', async () => {
     const a = await slot(5);
     const answer = await call('POST', `/appointments/${a.id}/check-in`, 'technician', { lat: home.lat + 0.001, lon: home.lon, accuracyM: 12 });
-    expect(answer).toMatchObject({ status: 200, body: { appointmentId: a.id, status: 'checked-in', distanceM: 111, withinGeofence: true, toleranceM: 262, punctuality: 'on-time', minutesOff: 5 } });
+    expect(answer).toMatchObject({
+      status: 200,
+      body: { appointmentId: a.id, status: 'checked-in', distanceM: 111, withinGeofence: true, toleranceM: 262, punctuality: 'on-time', minutesOff: 5 },
+    });
     expect(await statusOf(a.id)).toBe('checked-in');
-    expect(await visitOf(a.id)).toMatchObject({ distance_m: 111, within_geofence: true, punctuality: 'on-time', minutes_off: 5, checked_in_by: 'tech-0001', check_in_accuracy_m: 12 });
+    expect(await visitOf(a.id)).toMatchObject({
+      distance_m: 111,
+      within_geofence: true,
+      punctuality: 'on-time',
+      minutes_off: 5,
+      checked_in_by: 'tech-0001',
+      check_in_accuracy_m: 12,
+    });
     const events = await eventsOf(a.orderId, 'ahs.field.visit.checked-in');
-    expect(events).toEqual([expect.objectContaining({ partition_key: a.orderId, data: expect.objectContaining({ appointmentId: a.id, withinGeofence: true, distanceM: 111 }) as unknown })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        partition_key: a.orderId,
+        data: expect.objectContaining({ appointmentId: a.id, withinGeofence: true, distanceM: 111 }) as unknown,
+      }),
+    ]);
     expect(JSON.stringify(events)).not.toMatch(/40\.42|3\.67/);
   });
 
@@ -36,17 +52,24 @@ describe('field-visits POST /appointments/:id/check-in', () => {
 
   it('when the device time is 40 minutes before the slot, then early; 30 minutes after, then late', async () => {
     const early = await slot(60);
-    expect((await call('POST', `/appointments/${early.id}/check-in`, 'technician', { ...home, at: new Date(early.startsAt.getTime() - 40 * 60_000).toISOString() })).body)
-      .toMatchObject({ punctuality: 'early', minutesOff: -40 });
+    expect(
+      (await call('POST', `/appointments/${early.id}/check-in`, 'technician', { ...home, at: new Date(early.startsAt.getTime() - 40 * 60_000).toISOString() }))
+        .body,
+    ).toMatchObject({ punctuality: 'early', minutesOff: -40 });
     const late = await slot(60);
-    expect((await call('POST', `/appointments/${late.id}/check-in`, 'technician', { ...home, at: new Date(late.startsAt.getTime() + 30 * 60_000).toISOString() })).body)
-      .toMatchObject({ punctuality: 'late', minutesOff: 30 });
+    expect(
+      (await call('POST', `/appointments/${late.id}/check-in`, 'technician', { ...home, at: new Date(late.startsAt.getTime() + 30 * 60_000).toISOString() }))
+        .body,
+    ).toMatchObject({ punctuality: 'late', minutesOff: 30 });
     expect(await visitOf(late.id)).toMatchObject({ punctuality: 'late', minutes_off: 30 });
   });
 
-  it('when the customer\'s address has no coordinates, then distance and geofence are null', async () => {
+  it("when the customer's address has no coordinates, then distance and geofence are null", async () => {
     const a = await slot(0, 'tempo-created-pl');
-    expect(await call('POST', `/appointments/${a.id}/check-in`, 'technician', home)).toMatchObject({ status: 200, body: { distanceM: null, withinGeofence: null } });
+    expect(await call('POST', `/appointments/${a.id}/check-in`, 'technician', home)).toMatchObject({
+      status: 200,
+      body: { distanceM: null, withinGeofence: null },
+    });
   });
 
   it.each([
@@ -64,7 +87,10 @@ describe('field-visits POST /appointments/:id/check-in', () => {
 
   it('when the device time is in the future, then 400 naming at', async () => {
     const a = await slot(0);
-    const answer = await call('POST', `/appointments/${a.id}/check-in`, 'technician', { ...home, at: new Date(a.startsAt.getTime() + 3_600_000).toISOString() });
+    const answer = await call('POST', `/appointments/${a.id}/check-in`, 'technician', {
+      ...home,
+      at: new Date(a.startsAt.getTime() + 3_600_000).toISOString(),
+    });
     expect(answer.body.issues).toEqual([expect.objectContaining({ field: 'at' })]);
   });
 
@@ -91,7 +117,7 @@ describe('field-visits POST /appointments/:id/check-in', () => {
     expect(await eventsOf(a.orderId, 'ahs.field.visit.checked-in')).toHaveLength(1);
   });
 
-  it('when the appointment\'s assignment was cancelled, then 409 assignment-cancelled', async () => {
+  it("when the appointment's assignment was cancelled, then 409 assignment-cancelled", async () => {
     const a = await slot(0);
     await db.query(`UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = NOW() WHERE service_order_id = $1`, [a.orderId]);
     expect(await call('POST', `/appointments/${a.id}/check-in`, 'technician', home)).toMatchObject({ status: 409, body: { reason: 'assignment-cancelled' } });

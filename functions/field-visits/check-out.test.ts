@@ -9,11 +9,15 @@ afterEach(() => setNow(undefined));
 const home = { lat: 40.4237, lon: -3.6741 };
 const checkOutBody = {
   workSummary: 'Kitchen fitted; worktop cut on site.',
-  materials: [{ code: 'SIL-100', description: 'Sanitary silicone', quantity: 2, unit: 'pcs' }, { code: 'CABLE-2.5', quantity: 3.5, unit: 'm' }],
+  materials: [
+    { code: 'SIL-100', description: 'Sanitary silicone', quantity: 2, unit: 'pcs' },
+    { code: 'CABLE-2.5', quantity: 3.5, unit: 'm' },
+  ],
   photoRefs: ['photos/2030/ab12.jpg', 'photos/2030/ab13.jpg'],
   signaturePng: SIGNATURE,
 };
-const visitOf = async (id: string) => (await db.query('SELECT * FROM field.visits WHERE appointment_id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
+const visitOf = async (id: string) =>
+  (await db.query('SELECT * FROM field.visits WHERE appointment_id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
 const statusOf = async (id: string) => (await db.query<{ status: string }>('SELECT status FROM field.appointments WHERE id = $1', [id])).rows[0]?.status;
 
 async function slot() {
@@ -30,13 +34,16 @@ async function checkedIn() {
 describe('field-visits POST /appointments/:id/check-out', () => {
   it('when the technician checks out before checking in, then 409 not-checked-in and nothing changes', async () => {
     const a = await slot();
-    expect(await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody)).toMatchObject({ status: 409, body: { reason: 'not-checked-in' } });
+    expect(await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody)).toMatchObject({
+      status: 409,
+      body: { reason: 'not-checked-in' },
+    });
     expect(await statusOf(a.id)).toBe('booked');
     expect(await eventsOf(a.orderId, 'ahs.field.visit.checked-out')).toEqual([]);
     expect(await requestedMessages(db, a.orderId)).toEqual([]);
   });
 
-  it('when the technician checks out after checking in, then the visit is done and announced with the signature\'s size and SHA-256 only', async () => {
+  it("when the technician checks out after checking in, then the visit is done and announced with the signature's size and SHA-256 only", async () => {
     const a = await checkedIn();
     const answer = await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody);
     const png = Buffer.from(SIGNATURE.split(',')[1]!, 'base64');
@@ -44,12 +51,20 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     expect(answer).toMatchObject({ status: 200, body: { status: 'done', signature, photoRefs: checkOutBody.photoRefs } });
     expect(await statusOf(a.id)).toBe('done');
     expect(await visitOf(a.id)).toMatchObject({
-      work_summary: checkOutBody.workSummary, signature_png: SIGNATURE, signature_bytes: png.length, signature_sha256: signature.sha256,
-      materials: [{ code: 'SIL-100', description: 'Sanitary silicone', quantity: 2, unit: 'pcs' }, { code: 'CABLE-2.5', description: null, quantity: 3.5, unit: 'm' }],
+      work_summary: checkOutBody.workSummary,
+      signature_png: SIGNATURE,
+      signature_bytes: png.length,
+      signature_sha256: signature.sha256,
+      materials: [
+        { code: 'SIL-100', description: 'Sanitary silicone', quantity: 2, unit: 'pcs' },
+        { code: 'CABLE-2.5', description: null, quantity: 3.5, unit: 'm' },
+      ],
       checked_out_by: 'tech-0001',
     });
     const events = await eventsOf(a.orderId, 'ahs.field.visit.checked-out');
-    expect(events).toEqual([expect.objectContaining({ partition_key: a.orderId, data: expect.objectContaining({ appointmentId: a.id, signature }) as unknown })]);
+    expect(events).toEqual([
+      expect.objectContaining({ partition_key: a.orderId, data: expect.objectContaining({ appointmentId: a.id, signature }) as unknown }),
+    ]);
     expect(JSON.stringify(events)).not.toContain(SIGNATURE.split(',')[1]!.slice(0, 20));
     expect(JSON.stringify(events)).not.toContain(checkOutBody.workSummary);
     // The order is worked: its dispatch funnel is told to settle the assignment.
@@ -65,13 +80,22 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     expect(first.status).toBe(200);
     expect(retry).toEqual({ ...first, replayed: true });
     expect(await eventsOf(a.orderId, 'ahs.field.visit.checked-out')).toHaveLength(1);
-    expect(await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody)).toMatchObject({ status: 409, body: { reason: 'already-checked-out' } });
+    expect(await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody)).toMatchObject({
+      status: 409,
+      body: { reason: 'already-checked-out' },
+    });
   });
 
   it.each([
     ['a JPEG as the signature', { signaturePng: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==' }, 'signaturePng'],
     ['base64 that is not a PNG', { signaturePng: `data:image/png;base64,${Buffer.from('GIF89a-not-a-png').toString('base64')}` }, 'signaturePng'],
-    ['a signature over 200 KiB', { signaturePng: `data:image/png;base64,${Buffer.concat([Buffer.from(SIGNATURE.split(',')[1]!, 'base64'), Buffer.alloc(205 * 1024)]).toString('base64')}` }, 'signaturePng'],
+    [
+      'a signature over 200 KiB',
+      {
+        signaturePng: `data:image/png;base64,${Buffer.concat([Buffer.from(SIGNATURE.split(',')[1]!, 'base64'), Buffer.alloc(205 * 1024)]).toString('base64')}`,
+      },
+      'signaturePng',
+    ],
     ['an empty work summary', { workSummary: '  ' }, 'workSummary'],
     ['21 photos', { photoRefs: Array.from({ length: 21 }, (_, i) => `p/${i}.jpg`) }, 'photoRefs'],
     ['a material without unit', { materials: [{ code: 'X', quantity: 1 }] }, 'materials.0.unit'],

@@ -21,10 +21,13 @@ export async function checkOut({ tx, outbox, now }: WriteContext, principal: Pri
   refuseStale(a);
   if (a.status !== 'checked-in' || !a.checked_in_at) throw new ConflictError(`appointment ${id} is not checked in`, 'not-checked-in');
   if (at.getTime() < a.checked_in_at.getTime()) {
-    throw new InvalidInputError('invalid body: at: is before the check-in', [{ field: 'at', message: `is before the check-in (${a.checked_in_at.toISOString()})` }]);
+    throw new InvalidInputError('invalid body: at: is before the check-in', [
+      { field: 'at', message: `is before the check-in (${a.checked_in_at.toISOString()})` },
+    ]);
   }
   const decoded = decodeSignature(body.signaturePng);
-  if ('problem' in decoded) throw new InvalidInputError(`invalid body: signaturePng: ${decoded.problem}`, [{ field: 'signaturePng', message: decoded.problem }]);
+  if ('problem' in decoded)
+    throw new InvalidInputError(`invalid body: signaturePng: ${decoded.problem}`, [{ field: 'signaturePng', message: decoded.problem }]);
   const signature = { bytes: decoded.png.length, sha256: createHash('sha256').update(decoded.png).digest('hex') };
   const materials = body.materials.map((m) => ({ code: m.code, description: m.description ?? null, quantity: m.quantity, unit: m.unit }));
   await tx.query(
@@ -33,14 +36,38 @@ export async function checkOut({ tx, outbox, now }: WriteContext, principal: Pri
                                signature_bytes = $7, signature_sha256 = $8, checked_out_by = $9, check_out_received_at = $10
         WHERE appointment_id = $1 RETURNING appointment_id)
      UPDATE field.appointments SET status = 'done' WHERE id = (SELECT appointment_id FROM visit)`,
-    [id, at, body.workSummary, JSON.stringify(materials), JSON.stringify(body.photoRefs), body.signaturePng,
-     signature.bytes, signature.sha256, principal.subject, now]);
+    [
+      id,
+      at,
+      body.workSummary,
+      JSON.stringify(materials),
+      JSON.stringify(body.photoRefs),
+      body.signaturePng,
+      signature.bytes,
+      signature.sha256,
+      principal.subject,
+      now,
+    ],
+  );
   const visit = {
-    appointmentId: id, serviceOrderId: a.service_order_id, providerId: a.provider_id, technicianId: a.technician_id,
-    checkedInAt: a.checked_in_at.toISOString(), checkedOutAt: at.toISOString(), receivedAt: now.toISOString(),
-    materials, photoRefs: body.photoRefs, signature,
+    appointmentId: id,
+    serviceOrderId: a.service_order_id,
+    providerId: a.provider_id,
+    technicianId: a.technician_id,
+    checkedInAt: a.checked_in_at.toISOString(),
+    checkedOutAt: at.toISOString(),
+    receivedAt: now.toISOString(),
+    materials,
+    photoRefs: body.photoRefs,
+    signature,
   };
   await outbox.add(fieldVisitCheckedOut, visit, { subject: a.service_order_id });
-  await requestWorkflowMessage(outbox, messages.dispatchOrderClosed, a.service_order_id, { closure: 'worked' }, { messageId: `order-worked:${a.service_order_id}` });
+  await requestWorkflowMessage(
+    outbox,
+    messages.dispatchOrderClosed,
+    a.service_order_id,
+    { closure: 'worked' },
+    { messageId: `order-worked:${a.service_order_id}` },
+  );
   return { ...visit, status: 'done' };
 }

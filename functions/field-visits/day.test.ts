@@ -14,8 +14,18 @@ describe('field-visits GET /day', () => {
     expect(answer.body).toMatchObject({ date: dateOf(day), timeZone: 'Europe/Madrid' });
     expect(answer.body.appointments).toEqual([
       expect.objectContaining({
-        appointmentId: first.id, serviceOrderId: first.orderId, status: 'booked', startsAt: at(day, 8).toISOString(), endsAt: at(day, 10).toISOString(),
-        address: { street: expect.stringMatching(/^Calle de Alcalá 123, 4º B/) as unknown, postalCode: '28009', city: 'Madrid', latitude: 40.4237, longitude: -3.6741 },
+        appointmentId: first.id,
+        serviceOrderId: first.orderId,
+        status: 'booked',
+        startsAt: at(day, 8).toISOString(),
+        endsAt: at(day, 10).toISOString(),
+        address: {
+          street: expect.stringMatching(/^Calle de Alcalá 123, 4º B/) as unknown,
+          postalCode: '28009',
+          city: 'Madrid',
+          latitude: 40.4237,
+          longitude: -3.6741,
+        },
         products: [
           expect.objectContaining({ code: 'KITCHEN_INSTALL_STD', quantity: 1, durationHours: 16 }),
           expect.objectContaining({ code: 'WORKTOP_INSTALL', quantity: 1, durationHours: 3 }),

@@ -28,7 +28,9 @@ interface DayRow {
  * technician only: they have to get there.
  */
 export async function myDay(db: Queryable, principal: Principal, date: string) {
-  const { rows: [tech] } = await db.query<{ id: string; timezone: string }>(
+  const {
+    rows: [tech],
+  } = await db.query<{ id: string; timezone: string }>(
     `SELECT t.id, c.timezone FROM dispatch.technicians t
        JOIN dispatch.providers p ON p.id = t.provider_id JOIN org.countries c ON c.code = p.country_code
       WHERE t.subject = $1 AND t.provider_id = $2`,
@@ -67,7 +69,12 @@ export async function myDay(db: Queryable, principal: Principal, date: string) {
       products: r.products,
       notes: r.notes,
       visit: r.checked_in_at
-        ? { checkedInAt: r.checked_in_at.toISOString(), punctuality: r.punctuality, withinGeofence: r.within_geofence, checkedOutAt: r.checked_out_at?.toISOString() ?? null }
+        ? {
+            checkedInAt: r.checked_in_at.toISOString(),
+            punctuality: r.punctuality,
+            withinGeofence: r.within_geofence,
+            checkedOutAt: r.checked_out_at?.toISOString() ?? null,
+          }
         : null,
     })),
   };

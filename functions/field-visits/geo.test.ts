@@ -26,7 +26,7 @@ describe('geofence and punctuality', () => {
     expect(geofence(home, { lat: null, lon: null }, rules)).toEqual({ distanceM: null, withinGeofence: null, toleranceM: 250 });
   });
 
-  it('when the check-in is within the grace of the slot\'s start, then on time; before it early, after it late', () => {
+  it("when the check-in is within the grace of the slot's start, then on time; before it early, after it late", () => {
     const start = new Date('2030-03-04T08:00:00Z');
     const after = (min: number) => new Date(start.getTime() + min * 60_000);
     expect(punctuality(after(-15), start, 15)).toEqual({ punctuality: 'on-time', minutesOff: -15 });

@@ -10,7 +10,8 @@ const db = poolFromConfig(NAME, config);
 const authenticator = authenticatorFromEnv(process.env);
 
 void serve(NAME, fieldVisitsFunction({ db, authenticator, logger, config }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

@@ -62,7 +62,13 @@ export const checkOutBody = z.object({
     .max(200),
   /** References to photos the app uploaded (storage keys or URLs), never the images. */
   photoRefs: z
-    .array(z.string().min(1).max(500).regex(/^(?!data:)\S+$/, 'a reference (no spaces, not a data URL)'))
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(500)
+        .regex(/^(?!data:)\S+$/, 'a reference (no spaces, not a data URL)'),
+    )
     .max(20, 'at most 20 photos'),
   /** The customer's canvas signature: `data:image/png;base64,...`, at most 200 KiB of PNG. */
   signaturePng: z

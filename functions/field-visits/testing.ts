@@ -10,7 +10,11 @@ import { outboxOf, useOrderSeller } from '../../test/support/tv';
 import { fieldVisitsFunction } from './function';
 
 export type Json = Record<string, unknown>;
-export interface Answer { status: number; body: Json; replayed: boolean }
+export interface Answer {
+  status: number;
+  body: Json;
+  replayed: boolean;
+}
 
 /** The dev technicians (dispatch.technicians, seeded). */
 export const TECH_1 = '7e000000-0000-4000-8000-000000000001';
@@ -59,14 +63,17 @@ export async function startFieldVisitsHarness() {
    * would) to a provider and, unless null, one of its technicians. A Pyxis ES kitchen needs a
    * TV: `ready` (default) lifts the block as a positive TV would.
    */
-  async function assignedOrder(options: { fixture?: PyxisFixture | TempoFixture; providerId?: string; technicianId?: string | null; ready?: boolean; cancelled?: boolean } = {}) {
+  async function assignedOrder(
+    options: { fixture?: PyxisFixture | TempoFixture; providerId?: string; technicianId?: string | null; ready?: boolean; cancelled?: boolean } = {},
+  ) {
     const order = await sell(options.fixture ?? 'tempo-created-pl', options.cancelled ?? false);
     if (options.ready ?? true) await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
     const assignmentId = randomUUID();
     await db.query(
       `INSERT INTO dispatch.assignments (id, service_order_id, provider_id, technician_id, source, status, confirmed_at)
        VALUES ($1, $2, $3, $4, 'manual', 'confirmed', NOW())`,
-      [assignmentId, order.id, options.providerId ?? DEV_PROVIDER_ID, options.technicianId === undefined ? TECH_1 : options.technicianId]);
+      [assignmentId, order.id, options.providerId ?? DEV_PROVIDER_ID, options.technicianId === undefined ? TECH_1 : options.technicianId],
+    );
     return { ...order, assignmentId };
   }
 
@@ -77,7 +84,8 @@ export async function startFieldVisitsHarness() {
     await db.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status)
        VALUES ($1, $2, $3, $4, $5, $6, 'booked')`,
-      [id, order.id, order.assignmentId, TECH_1, startsAt, new Date(startsAt.getTime() + (options.hours ?? 2) * 3_600_000)]);
+      [id, order.id, order.assignmentId, TECH_1, startsAt, new Date(startsAt.getTime() + (options.hours ?? 2) * 3_600_000)],
+    );
     return { id, orderId: order.id, customerId: order.customerId };
   }
 
@@ -85,7 +93,15 @@ export async function startFieldVisitsHarness() {
   const eventsOf = async (orderId: string, type: string) => (await outboxOf(db, orderId)).filter((e) => e.type === type);
 
   return {
-    db, identity, logger, call, assignedOrder, bookedAppointment, eventsOf,
-    setNow: (date: Date | undefined) => { now = date; },
+    db,
+    identity,
+    logger,
+    call,
+    assignedOrder,
+    bookedAppointment,
+    eventsOf,
+    setNow: (date: Date | undefined) => {
+      now = date;
+    },
   };
 }

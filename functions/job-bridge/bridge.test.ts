@@ -43,8 +43,7 @@ async function startBridge(template: string, env: Record<string, string> = {}) {
 }
 
 const commandsOf = (gateway: ZeebeGatewayDouble, jobKey: string) => gateway.commands.filter((c) => c.jobKey === jobKey);
-const nthCommand = (gateway: ZeebeGatewayDouble, jobKey: string, n = 1) =>
-  eventually(() => Promise.resolve(commandsOf(gateway, jobKey)[n - 1]), 15_000, 20);
+const nthCommand = (gateway: ZeebeGatewayDouble, jobKey: string, n = 1) => eventually(() => Promise.resolve(commandsOf(gateway, jobKey)[n - 1]), 15_000, 20);
 
 describe('job bridge → worker function (real gRPC, real HTTP, test database)', () => {
   const db = useTestDb();
@@ -65,7 +64,10 @@ describe('job bridge → worker function (real gRPC, real HTTP, test database)',
         return { kind: 'complete', variables: { visitId: randomUUID(), scheduledFor: variables.orderId } };
       },
     );
-    const worker = await startFunction('tv-schedule-visit', makeWorkerFunction({ name: 'tv-schedule-visit', db, jobs: [scheduleVisit], logger: memoryLogger() }));
+    const worker = await startFunction(
+      'tv-schedule-visit',
+      makeWorkerFunction({ name: 'tv-schedule-visit', db, jobs: [scheduleVisit], logger: memoryLogger() }),
+    );
     ({ gateway, logger } = await startBridge(`${worker}/{worker}`));
   });
 
@@ -81,7 +83,13 @@ describe('job bridge → worker function (real gRPC, real HTTP, test database)',
 
   it('when the worker answers 422 with an error code, then ThrowError carries the code and message', async () => {
     const key = gateway.enqueue({ type: 'tv-schedule-visit', variables: { orderId: 'o-error', mode: 'bpmn-error' } });
-    expect(await nthCommand(gateway, key)).toEqual({ kind: 'error', jobKey: key, errorCode: 'ORDER_NOT_ACTIVE', errorMessage: 'the order was cancelled', variables: {} });
+    expect(await nthCommand(gateway, key)).toEqual({
+      kind: 'error',
+      jobKey: key,
+      errorCode: 'ORDER_NOT_ACTIVE',
+      errorMessage: 'the order was cancelled',
+      variables: {},
+    });
     expect(gateway.stateOf(key)).toMatchObject({ state: 'errored' });
   });
 
@@ -101,8 +109,15 @@ describe('job bridge → worker function (real gRPC, real HTTP, test database)',
   it('when the worker refuses the job (400, invalid variables), then FailJob has 0 retries and the double records an incident', async () => {
     const key = gateway.enqueue({ type: 'tv-schedule-visit', variables: { mode: 'complete' } });
     const command = await nthCommand(gateway, key);
-    expect(command).toMatchObject({ kind: 'fail', retries: 0, retryBackOff: 0, errorMessage: expect.stringContaining('worker refused the job (400)') as string });
-    expect(gateway.incidents).toContainEqual(expect.objectContaining({ jobKey: key, errorMessage: (command as GatewayCommand & { errorMessage: string }).errorMessage }));
+    expect(command).toMatchObject({
+      kind: 'fail',
+      retries: 0,
+      retryBackOff: 0,
+      errorMessage: expect.stringContaining('worker refused the job (400)') as string,
+    });
+    expect(gateway.incidents).toContainEqual(
+      expect.objectContaining({ jobKey: key, errorMessage: (command as GatewayCommand & { errorMessage: string }).errorMessage }),
+    );
     expect(gateway.stateOf(key)).toEqual({ state: 'incident', retries: 0 });
     expect(runs.has(key)).toBe(false);
   });
@@ -137,10 +152,13 @@ async function startRecordingWorker(delayMs: number) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  afterAll(() => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  }));
+  afterAll(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
@@ -149,17 +167,31 @@ describe('job bridge when the worker is slow, down, or traced', () => {
     const worker = await startRecordingWorker(2_500);
     const { gateway } = await startBridge(`${worker.url}/{worker}`, { JOB_DISPATCH_TIMEOUT_MS: '300' });
     const key = gateway.enqueue({ type: 'tv-request-adjustment-approval', variables: {} });
-    expect(await nthCommand(gateway, key)).toEqual({ kind: 'fail', jobKey: key, retries: 2, retryBackOff: 300, errorMessage: 'worker timeout: no answer within 300 ms', variables: {} });
+    expect(await nthCommand(gateway, key)).toEqual({
+      kind: 'fail',
+      jobKey: key,
+      retries: 2,
+      retryBackOff: 300,
+      errorMessage: 'worker timeout: no answer within 300 ms',
+      variables: {},
+    });
   });
 
-  it('when the worker is down on a job\'s last retry, then FailJob leaves 0 retries (backoff of a third attempt) and an incident', async () => {
+  it("when the worker is down on a job's last retry, then FailJob leaves 0 retries (backoff of a third attempt) and an incident", async () => {
     const closed = http.createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { gateway } = await startBridge(`http://127.0.0.1:${port}/{worker}`);
     const key = gateway.enqueue({ type: 'orders-unblock-installation', variables: {}, retries: 1 });
-    expect(await nthCommand(gateway, key)).toEqual({ kind: 'fail', jobKey: key, retries: 0, retryBackOff: 1200, errorMessage: 'worker unreachable: ECONNREFUSED', variables: {} });
+    expect(await nthCommand(gateway, key)).toEqual({
+      kind: 'fail',
+      jobKey: key,
+      retries: 0,
+      retryBackOff: 1200,
+      errorMessage: 'worker unreachable: ECONNREFUSED',
+      variables: {},
+    });
     expect(gateway.incidents.map((i) => i.jobKey)).toEqual([key]);
   });
 

@@ -51,9 +51,12 @@ describe('job bridge configuration', () => {
     expect(problems({})).toEqual([]);
   });
 
-  it.each(['zeebe:26500', 'http://zeebe:26500', 'grpc://zeebe', 'grpc://zeebe:26500/path'])('when the address is %s, then it is refused (scheme grpc or grpcs and a port)', (address) => {
-    expect(problems({ ZEEBE_GRPC_ADDRESS: address, CAMUNDA_AUTH_STRATEGY: 'NONE' })).toEqual([expect.stringMatching(/^ZEEBE_GRPC_ADDRESS is invalid/)]);
-  });
+  it.each(['zeebe:26500', 'http://zeebe:26500', 'grpc://zeebe', 'grpc://zeebe:26500/path'])(
+    'when the address is %s, then it is refused (scheme grpc or grpcs and a port)',
+    (address) => {
+      expect(problems({ ZEEBE_GRPC_ADDRESS: address, CAMUNDA_AUTH_STRATEGY: 'NONE' })).toEqual([expect.stringMatching(/^ZEEBE_GRPC_ADDRESS is invalid/)]);
+    },
+  );
 
   it('when the worker URL template has no {worker} or is no URL, then it is refused', () => {
     expect(problems({ JOB_WORKER_URL_TEMPLATE: 'http://one-worker.svc' })).toEqual([expect.stringMatching(/^JOB_WORKER_URL_TEMPLATE is invalid/)]);
@@ -61,7 +64,9 @@ describe('job bridge configuration', () => {
   });
 
   it('when the dispatch timeout is not shorter than the job timeout, then it is refused', () => {
-    expect(problems({ JOB_TIMEOUT_MS: '30000', JOB_DISPATCH_TIMEOUT_MS: '30000' })).toEqual([expect.stringMatching(/^JOB_DISPATCH_TIMEOUT_MS must be shorter than JOB_TIMEOUT_MS/)]);
+    expect(problems({ JOB_TIMEOUT_MS: '30000', JOB_DISPATCH_TIMEOUT_MS: '30000' })).toEqual([
+      expect.stringMatching(/^JOB_DISPATCH_TIMEOUT_MS must be shorter than JOB_TIMEOUT_MS/),
+    ]);
     expect(problems({ JOB_RETRY_BASE_BACKOFF_MS: '9000', JOB_RETRY_MAX_BACKOFF_MS: '1000' })).toEqual([expect.stringMatching(/^JOB_RETRY_BASE_BACKOFF_MS/)]);
   });
 
@@ -71,7 +76,9 @@ describe('job bridge configuration', () => {
   });
 
   it('when a worker name fills the template, then every {worker} is replaced', () => {
-    expect(workerUrlFrom('http://{worker}.ns.svc.cluster.local/{worker}')('tv-schedule-visit')).toBe('http://tv-schedule-visit.ns.svc.cluster.local/tv-schedule-visit');
+    expect(workerUrlFrom('http://{worker}.ns.svc.cluster.local/{worker}')('tv-schedule-visit')).toBe(
+      'http://tv-schedule-visit.ns.svc.cluster.local/tv-schedule-visit',
+    );
   });
 });
 
@@ -90,12 +97,19 @@ describe('the SDK configuration', () => {
       CAMUNDA_TENANT_ID: '<default>',
       CAMUNDA_TOKEN_DISK_CACHE_DISABLE: true,
       CAMUNDA_SUPPORT_LOG_ENABLED: false,
-      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'ERROR', ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 20, ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 250, ZEEBE_GRPC_CLIENT_MAX_RETRIES: 5 },
+      zeebeGrpcSettings: {
+        ZEEBE_CLIENT_LOG_LEVEL: 'ERROR',
+        ZEEBE_GRPC_WORKER_LONGPOLL_SECONDS: 20,
+        ZEEBE_GRPC_WORKER_POLL_INTERVAL_MS: 250,
+        ZEEBE_GRPC_CLIENT_MAX_RETRIES: 5,
+      },
     });
   });
 
   it('when the strategy is NONE, then OAuth is disabled outright and no credential is passed', () => {
-    const sdk = camundaSdkConfig(parseConfig(zeebeConfigSchema, { ZEEBE_GRPC_ADDRESS: 'grpc://zeebe:26500', CAMUNDA_AUTH_STRATEGY: 'NONE', ZEEBE_CLIENT_SECRET: 'ignored' }));
+    const sdk = camundaSdkConfig(
+      parseConfig(zeebeConfigSchema, { ZEEBE_GRPC_ADDRESS: 'grpc://zeebe:26500', CAMUNDA_AUTH_STRATEGY: 'NONE', ZEEBE_CLIENT_SECRET: 'ignored' }),
+    );
     expect(sdk).toMatchObject({ CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_OAUTH_DISABLED: true });
     expect(sdk).not.toHaveProperty('ZEEBE_CLIENT_SECRET');
   });

@@ -96,7 +96,9 @@ describe('the job bridge handler', () => {
   it('when the worker refuses the job (400), then it fails with 0 retries', async () => {
     const t = setup({ status: 400, body: { reason: 'variables.orderId: required' } });
     await t.bridge.handle(activated(), t.jobActions);
-    expect(t.actions).toEqual([{ kind: 'fail', args: { errorMessage: 'worker refused the job (400): variables.orderId: required', retries: 0, retryBackOff: 0 } }]);
+    expect(t.actions).toEqual([
+      { kind: 'fail', args: { errorMessage: 'worker refused the job (400): variables.orderId: required', retries: 0, retryBackOff: 0 } },
+    ]);
   });
 
   it('when a task type has no worker in the contract, then the job fails with 0 retries without any dispatch', async () => {
@@ -113,7 +115,7 @@ describe('the job bridge handler', () => {
     expect(t.dispatched[0]?.job.traceparent).toBe(TRACEPARENT);
   });
 
-  it('when tracing is on, then the job carries the bridge\'s own span, child of the workflow\'s trace', async () => {
+  it("when tracing is on, then the job carries the bridge's own span, child of the workflow's trace", async () => {
     const own = '00-4bf92f3577b34da6a3ce929d0e0e4736-1111111111111111-01';
     const t = setup({ status: 200, body: {} }, { currentTraceparent: () => own });
     await t.bridge.handle(activated({ variables: { traceparent: TRACEPARENT } }), t.jobActions);
@@ -146,7 +148,12 @@ describe('the job bridge handler', () => {
       await t.bridge.handle(activated(), t.jobActions);
       const text = JSON.stringify(t.logger.lines);
       for (const secret of ['600 000 001', 'Calle Mayor', 'o-1', 'ana@example.com']) expect(text).not.toContain(secret);
-      expect(t.logger.lines.at(-1)).toMatchObject({ jobKey: '2251799813685249', taskType: 'tv-schedule-visit', worker: 'tv-schedule-visit', answer: answer.status });
+      expect(t.logger.lines.at(-1)).toMatchObject({
+        jobKey: '2251799813685249',
+        taskType: 'tv-schedule-visit',
+        worker: 'tv-schedule-visit',
+        answer: answer.status,
+      });
     }
   });
 });

@@ -60,10 +60,20 @@ export function makeJobBridge(deps: JobBridgeDeps) {
   const stats: JobBridgeStats = { dispatched: 0, completed: 0, errored: 0, failed: 0, rejected: 0, lastFailure: null };
 
   async function handle(activated: ActivatedJob, actions: JobActions): Promise<JobCommand> {
-    const logger = deps.logger.child({ jobKey: activated.key, taskType: activated.type, processInstanceKey: activated.processInstanceKey, elementId: activated.elementId });
+    const logger = deps.logger.child({
+      jobKey: activated.key,
+      taskType: activated.type,
+      processInstanceKey: activated.processInstanceKey,
+      elementId: activated.elementId,
+    });
     const worker = workerOf(activated.type);
     if (!worker) {
-      const command: JobCommand = { kind: 'fail', errorMessage: `no worker function is declared for task type "${activated.type}" (bpmn/contract.ts)`, retries: 0, retryBackOffMs: 0 };
+      const command: JobCommand = {
+        kind: 'fail',
+        errorMessage: `no worker function is declared for task type "${activated.type}" (bpmn/contract.ts)`,
+        retries: 0,
+        retryBackOffMs: 0,
+      };
       await execute(command, actions, logger);
       return command;
     }
@@ -75,7 +85,13 @@ export function makeJobBridge(deps: JobBridgeDeps) {
       const answer = await deps.dispatch(job, deps.workerUrl(worker));
       const command = answerToJobCommand(job, answer, deps.policy);
       const fields = { worker, retries: job.retries, answer: answer.status, command: command.kind, durationMs: clock() - started };
-      if (command.kind === 'fail') logger.warn('job failed by its worker', { ...fields, retriesLeft: command.retries, retryBackOffMs: command.retryBackOffMs, reason: command.errorMessage });
+      if (command.kind === 'fail')
+        logger.warn('job failed by its worker', {
+          ...fields,
+          retriesLeft: command.retries,
+          retryBackOffMs: command.retryBackOffMs,
+          reason: command.errorMessage,
+        });
       else logger.info('job answered', { ...fields, ...(command.kind === 'error' ? { errorCode: command.errorCode } : {}) });
       await execute(command, actions, logger);
       return command;
@@ -110,7 +126,6 @@ export function makeJobBridge(deps: JobBridgeDeps) {
 
   return { handle, stats: (): JobBridgeStats => ({ ...stats }) };
 }
-
 
 function workerOf(type: string): WorkerFunctionName | undefined {
   return Object.prototype.hasOwnProperty.call(jobWorkers, type) ? jobWorkers[type as TaskType] : undefined;

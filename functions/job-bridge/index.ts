@@ -8,12 +8,19 @@ const { config, logger } = boot(NAME, bridgeConfigSchema, bridgeConfigProblems);
 let bridge: ReturnType<typeof startJobBridge> | undefined;
 
 // The workers start once the function answers its readiness probe: nothing delays readiness.
-void serve(NAME, jobBridgeFunction(() => bridge?.status() ?? { engine: 'none', taskTypes: [], dispatched: 0, completed: 0, errored: 0, failed: 0, rejected: 0, lastFailure: null }), {
-  port: config.PORT, host: config.LISTEN_HOST,
-  logger,
-  onShutdown: async () => {
-    await bridge?.close();
+void serve(
+  NAME,
+  jobBridgeFunction(
+    () => bridge?.status() ?? { engine: 'none', taskTypes: [], dispatched: 0, completed: 0, errored: 0, failed: 0, rejected: 0, lastFailure: null },
+  ),
+  {
+    port: config.PORT,
+    host: config.LISTEN_HOST,
+    logger,
+    onShutdown: async () => {
+      await bridge?.close();
+    },
   },
-}).then(() => {
+).then(() => {
   bridge = startJobBridge(config, logger);
 });

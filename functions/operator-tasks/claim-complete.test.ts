@@ -24,11 +24,14 @@ describe('operator-tasks POST /tasks/:key/claim', () => {
     const key = fake.addTask(LYON);
     expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone')).status).toBe(200);
     const answer = await call('POST', `/tasks/${key}/claim`, 'operator-fr');
-    expect(answer).toMatchObject({ status: 409, body: { error: 'conflict', reason: 'task-claimed', message: `user task ${key} is claimed by ${SUBJECT['operator-fr-rhone']}` } });
+    expect(answer).toMatchObject({
+      status: 409,
+      body: { error: 'conflict', reason: 'task-claimed', message: `user task ${key} is claimed by ${SUBJECT['operator-fr-rhone']}` },
+    });
     expect(fake.tasks.get(key)?.assignee).toBe(SUBJECT['operator-fr-rhone']);
   });
 
-  it('when another user claims it between the read and the assignment, then the engine\'s refusal is 409 naming them', async () => {
+  it("when another user claims it between the read and the assignment, then the engine's refusal is 409 naming them", async () => {
     const key = fake.addTask(LYON);
     fake.raceBefore('assign', (task) => {
       task.assignee = SUBJECT['operator-fr-rhone'];
@@ -91,7 +94,8 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
   it('when nobody claimed the task, then 409 "claim it first"', async () => {
     const key = fake.addTask(MADRID);
     expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({
-      status: 409, body: { reason: 'task-not-claimed', message: expect.stringContaining('claim it first') as unknown },
+      status: 409,
+      body: { reason: 'task-not-claimed', message: expect.stringContaining('claim it first') as unknown },
     });
     expect(fake.tasks.get(key)?.state).toBe('CREATED');
   });
@@ -100,7 +104,8 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
     const key = fake.addTask(LYON);
     await call('POST', `/tasks/${key}/claim`, 'operator-fr-rhone');
     expect(await call('POST', `/tasks/${key}/complete`, 'operator-fr')).toMatchObject({
-      status: 403, body: { error: 'forbidden', message: expect.stringContaining(SUBJECT['operator-fr-rhone']) as unknown },
+      status: 403,
+      body: { error: 'forbidden', message: expect.stringContaining(SUBJECT['operator-fr-rhone']) as unknown },
     });
     expect(fake.tasks.get(key)?.state).toBe('CREATED');
   });
@@ -109,7 +114,10 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
     const key = fake.addTask(MADRID);
     await call('POST', `/tasks/${key}/claim`, 'operator-es');
     expect((await call('POST', `/tasks/${key}/complete`, 'operator-es')).status).toBe(200);
-    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({ status: 409, body: { reason: 'task-not-open', message: `user task ${key} is already completed` } });
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es')).toMatchObject({
+      status: 409,
+      body: { reason: 'task-not-open', message: `user task ${key} is already completed` },
+    });
   });
 
   it('when the task ends between the read and the completion (the engine answers 404), then 409', async () => {
@@ -154,7 +162,9 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
     const key = fake.addTask(MADRID, dispatchTask);
     expect((await call('GET', `/tasks/${key}`, 'operator-fr')).status).toBe(404);
     expect((await call('POST', `/tasks/${key}/claim`, 'operator-fr')).status).toBe(404);
-    expect((await call('POST', `/tasks/${key}/complete`, 'operator-fr', { variables: { providerId: '33333333-3333-4333-8333-333333333333' } })).status).toBe(404);
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-fr', { variables: { providerId: '33333333-3333-4333-8333-333333333333' } })).status).toBe(
+      404,
+    );
     expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
     expect(fake.tasks.get(key)?.assignee).toBeUndefined();
   });
@@ -170,8 +180,13 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
   it('when the completion would set a variable the task does not take (one the workflow reads), then 400 naming it and the task stays open', async () => {
     const key = fake.addTask(MADRID, dispatchTask);
     expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
-    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { providerId: '22222222-2222-4222-8222-222222222222', offerOutcome: 'offered' } })).toMatchObject({
-      status: 400, body: { issues: [{ field: 'variables.offerOutcome' }] },
+    expect(
+      await call('POST', `/tasks/${key}/complete`, 'operator-es', {
+        variables: { providerId: '22222222-2222-4222-8222-222222222222', offerOutcome: 'offered' },
+      }),
+    ).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'variables.offerOutcome' }] },
     });
     expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
     expect(fake.calls.some((c) => c.method === 'userTasks.complete' && c.args[0] === key)).toBe(false);

@@ -36,7 +36,8 @@ export function makeOperatorTasks({ workflows }: OperatorTasksDeps) {
       const assignee = query.assignee === 'me' ? principal.subject : query.assignee;
       const pages = await Promise.all(
         searchGroups(principal).map((candidateGroup) =>
-          tasks.search({ state: query.state, candidateGroup, ...(assignee ? { assignee } : {}), limit: query.limit })),
+          tasks.search({ state: query.state, candidateGroup, ...(assignee ? { assignee } : {}), limit: query.limit }),
+        ),
       );
       const found = new Map<string, UserTask>();
       for (const task of pages.flat()) if (isVisible(principal, task)) found.set(task.userTaskKey, task);
@@ -155,4 +156,3 @@ function refuseForeignVariables(task: UserTask, variables: Record<string, unknow
     foreign.map((name) => ({ field: `variables.${name}`, message: `is not a variable of this task (${takes})` })),
   );
 }
-

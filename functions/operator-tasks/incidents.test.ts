@@ -29,7 +29,7 @@ describe('operator-tasks GET /incidents', () => {
     expect(await keys('operator-fr-rhone')).toEqual([incidents.lyon]);
   });
 
-  it('when admin lists, then every active incident, an unplaced instance\'s included', async () => {
+  it("when admin lists, then every active incident, an unplaced instance's included", async () => {
     expect(await keys('admin')).toEqual([incidents.madrid, incidents.lyon, incidents.paris, incidents.milan, incidents.unplaced]);
   });
 
@@ -37,20 +37,22 @@ describe('operator-tasks GET /incidents', () => {
     expect(await keys('operator-es', '?state=RESOLVED')).toEqual([incidents.resolved]);
   });
 
-  it('when an incident is listed, then it carries its error, element, instance and the instance\'s scope', async () => {
+  it("when an incident is listed, then it carries its error, element, instance and the instance's scope", async () => {
     const answer = await call('GET', '/incidents', 'operator-fr-rhone');
-    expect(answer.body.items).toEqual([{
-      key: incidents.lyon,
-      state: 'ACTIVE',
-      process: 'technical-visit',
-      processInstanceKey: expect.stringMatching(/^\d+$/) as unknown,
-      element: 'schedule-visit',
-      errorType: 'UNHANDLED_ERROR_EVENT',
-      errorMessage: 'no catch for tv-refused',
-      created: expect.stringMatching(/^2026-11-28T11:/) as unknown,
-      jobKey: expect.stringMatching(/^\d+$/) as unknown,
-      scope: LYON,
-    }]);
+    expect(answer.body.items).toEqual([
+      {
+        key: incidents.lyon,
+        state: 'ACTIVE',
+        process: 'technical-visit',
+        processInstanceKey: expect.stringMatching(/^\d+$/) as unknown,
+        element: 'schedule-visit',
+        errorType: 'UNHANDLED_ERROR_EVENT',
+        errorMessage: 'no catch for tv-refused',
+        created: expect.stringMatching(/^2026-11-28T11:/) as unknown,
+        jobKey: expect.stringMatching(/^\d+$/) as unknown,
+        scope: LYON,
+      },
+    ]);
   });
 
   it('when a scoped operator lists, then only the instance variables that place it are read', async () => {
@@ -61,7 +63,10 @@ describe('operator-tasks GET /incidents', () => {
     for (const names of read) expect(names).toEqual(['country', 'businessUnit', 'store']);
   });
 
-  it.each([['state=OPEN', 'query.state'], ['limit=0', 'query.limit']])('when %s, then 400 names %s', async (query, field) => {
+  it.each([
+    ['state=OPEN', 'query.state'],
+    ['limit=0', 'query.limit'],
+  ])('when %s, then 400 names %s', async (query, field) => {
     const answer = await call('GET', `/incidents?${query}`, 'operator-es');
     expect(answer).toMatchObject({ status: 400, body: { issues: [expect.objectContaining({ field })] } });
   });

@@ -10,6 +10,7 @@ const workflows = camundaWorkflows(camundaRestClient(config), { timeoutMs: confi
 const authenticator = authenticatorFromEnv(process.env);
 
 void serve(NAME, operatorTasksFunction({ operatorTasks: makeOperatorTasks({ workflows }), authenticator, logger }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
 });

@@ -28,17 +28,17 @@ export const RESERVED_VARIABLES = ['country', 'businessUnit', 'store', 'orderId'
 
 const variableName = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
-const variables = z
-  .record(z.string(), z.json())
-  .superRefine((vars, ctx) => {
-    for (const name of Object.keys(vars)) {
-      if (!variableName.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'must be a variable name (a letter, then letters, digits or _; at most 100)' });
-      else if ((RESERVED_VARIABLES as readonly string[]).includes(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the workflow and cannot be changed by a task' });
-    }
-    if (Buffer.byteLength(JSON.stringify(vars)) > MAX_VARIABLES_BYTES) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_VARIABLES_BYTES} bytes of JSON` });
-    }
-  });
+const variables = z.record(z.string(), z.json()).superRefine((vars, ctx) => {
+  for (const name of Object.keys(vars)) {
+    if (!variableName.test(name))
+      ctx.addIssue({ code: 'custom', path: [name], message: 'must be a variable name (a letter, then letters, digits or _; at most 100)' });
+    else if ((RESERVED_VARIABLES as readonly string[]).includes(name))
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is set by the workflow and cannot be changed by a task' });
+  }
+  if (Buffer.byteLength(JSON.stringify(vars)) > MAX_VARIABLES_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_VARIABLES_BYTES} bytes of JSON` });
+  }
+});
 
 export const completeBody = z.strictObject({ variables: variables.optional() }).optional();
 export type CompleteBody = z.infer<typeof completeBody>;

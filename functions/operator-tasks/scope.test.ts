@@ -3,12 +3,18 @@ import type { Principal } from '../../shared/auth/principal';
 import { scopeFromGroups, searchGroups, withinScope } from './scope';
 
 const principal = (scope: Partial<Principal['scope']>): Principal => ({
-  subject: 's', roles: ['operator'], scope: { countries: [], businessUnits: [], stores: [], providerId: null, ...scope },
+  subject: 's',
+  roles: ['operator'],
+  scope: { countries: [], businessUnits: [], stores: [], providerId: null, ...scope },
 });
 
 describe('operator-tasks scope', () => {
   it('when groups carry country, bu and store, then each is read; a missing one is null', () => {
-    expect(scopeFromGroups(['operators', 'country:FR', 'bu:FR-IDF', 'store:FR-PAR-0101'])).toEqual({ country: 'FR', businessUnit: 'FR-IDF', store: 'FR-PAR-0101' });
+    expect(scopeFromGroups(['operators', 'country:FR', 'bu:FR-IDF', 'store:FR-PAR-0101'])).toEqual({
+      country: 'FR',
+      businessUnit: 'FR-IDF',
+      store: 'FR-PAR-0101',
+    });
     expect(scopeFromGroups(['operators', 'country:FR'])).toEqual({ country: 'FR', businessUnit: null, store: null });
     expect(scopeFromGroups(['operators', 'country:'])).toEqual({ country: null, businessUnit: null, store: null });
   });

@@ -4,7 +4,7 @@ import { LYON, MADRID, MILAN, PARIS, SUBJECT, WARSAW, startOperatorTasksHarness,
 const { fake, call, listKeys } = await startOperatorTasksHarness();
 
 describe('operator-tasks GET /tasks', () => {
-  it('when each country operator lists, then only that country\'s open tasks are there', async () => {
+  it("when each country operator lists, then only that country's open tasks are there", async () => {
     const tasks = { es: fake.addTask(MADRID), fr: fake.addTask(LYON), it: fake.addTask(MILAN), pl: fake.addTask(WARSAW) };
     const lists = {
       es: await listKeys('operator-es'),
@@ -20,7 +20,7 @@ describe('operator-tasks GET /tasks', () => {
     }
   });
 
-  it('when a country operator lists, then the search asks for that country\'s candidate group', async () => {
+  it("when a country operator lists, then the search asks for that country's candidate group", async () => {
     fake.calls.length = 0;
     await listKeys('operator-es');
     expect(fake.calls).toEqual([{ method: 'userTasks.search', args: [{ state: 'CREATED', candidateGroup: 'country:ES', limit: 50 }] }]);
@@ -66,7 +66,7 @@ describe('operator-tasks GET /tasks', () => {
     });
   });
 
-  it('when assignee=me, then only the caller\'s claimed tasks are listed; assignee=<subject> lists that user\'s', async () => {
+  it("when assignee=me, then only the caller's claimed tasks are listed; assignee=<subject> lists that user's", async () => {
     const mine = fake.addTask(MADRID);
     const free = fake.addTask(MADRID);
     expect((await call('POST', `/tasks/${mine}/claim`, 'operator-es')).status).toBe(200);
@@ -151,7 +151,13 @@ describe('operator-tasks authorization', () => {
   it('when a technician or a provider admin calls, then 403 on every route', async () => {
     const key = fake.addTask(MADRID);
     for (const user of ['technician', 'provider-admin'] as const) {
-      for (const [method, path] of [['GET', '/tasks'], ['GET', `/tasks/${key}`], ['POST', `/tasks/${key}/claim`], ['POST', `/tasks/${key}/complete`], ['GET', '/incidents']] as const) {
+      for (const [method, path] of [
+        ['GET', '/tasks'],
+        ['GET', `/tasks/${key}`],
+        ['POST', `/tasks/${key}/claim`],
+        ['POST', `/tasks/${key}/complete`],
+        ['GET', '/incidents'],
+      ] as const) {
         expect(await call(method, path, user)).toMatchObject({ status: 403, body: { error: 'forbidden' } });
       }
     }
@@ -160,7 +166,12 @@ describe('operator-tasks authorization', () => {
 
   it('when there is no token, then 401', async () => {
     const key = fake.addTask(MADRID);
-    for (const [method, path] of [['GET', '/tasks'], ['GET', `/tasks/${key}`], ['POST', `/tasks/${key}/claim`], ['GET', '/incidents']] as const) {
+    for (const [method, path] of [
+      ['GET', '/tasks'],
+      ['GET', `/tasks/${key}`],
+      ['POST', `/tasks/${key}/claim`],
+      ['GET', '/incidents'],
+    ] as const) {
       expect(await call(method, path)).toMatchObject({ status: 401, body: { error: 'unauthenticated' } });
     }
   });

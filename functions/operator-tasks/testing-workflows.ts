@@ -116,7 +116,11 @@ export function fakeWorkflows() {
   }
 
   /** A user task of the TV model's shape, open, in the given tenant; returns its key. */
-  function addTask(scope: { country: string; businessUnit: string; store: string }, overrides: Partial<UserTask> = {}, variables: Record<string, unknown> = {}) {
+  function addTask(
+    scope: { country: string; businessUnit: string; store: string },
+    overrides: Partial<UserTask> = {},
+    variables: Record<string, unknown> = {},
+  ) {
     const userTaskKey = key();
     tasks.set(userTaskKey, {
       userTaskKey,

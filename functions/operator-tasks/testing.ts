@@ -26,11 +26,14 @@ export async function startOperatorTasksHarness() {
   const fake = fakeWorkflows();
   const identity = await useDevIdentity();
   const logger = memoryLogger();
-  const url = await startFunction('operator-tasks', operatorTasksFunction({
-    operatorTasks: makeOperatorTasks({ workflows: fake.workflows }),
-    authenticator: identity.authenticator,
-    logger,
-  }));
+  const url = await startFunction(
+    'operator-tasks',
+    operatorTasksFunction({
+      operatorTasks: makeOperatorTasks({ workflows: fake.workflows }),
+      authenticator: identity.authenticator,
+      logger,
+    }),
+  );
 
   async function call(method: 'GET' | 'POST', path: string, user?: DevUserName, body?: unknown) {
     const headers: Record<string, string> = user ? { authorization: await identity.bearer(user) } : {};

@@ -20,7 +20,9 @@ async function orderOf(system: string, salesOrderId: string) {
 
 async function outboxFor(orderId: string) {
   const { rows } = await db.query<{ type: string; partition_key: string; data: Record<string, unknown> }>(
-    'SELECT type, partition_key, data FROM platform.outbox WHERE partition_key = $1 ORDER BY id', [orderId]);
+    'SELECT type, partition_key, data FROM platform.outbox WHERE partition_key = $1 ORDER BY id',
+    [orderId],
+  );
   return rows;
 }
 
@@ -34,7 +36,10 @@ describe('order-intake', () => {
     expect(order).toMatchObject({ status: 'CREATED', sales_channel: 'IN_STORE', country_code: 'ES', revision: 1, technical_visit_required: true });
     expect(order.sales_order_metadata).toMatchObject({ messageId: message.header.messageId, sellerId: 'V-10442' });
     expect(order.contact_deadline.toISOString()).toBe('2026-11-30T10:12:41.000Z'); // IN_STORE: 48 h
-    const { rows: lines } = await db.query('SELECT line_no, service_product_code, unit_price_minor FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no', [order.id]);
+    const { rows: lines } = await db.query(
+      'SELECT line_no, service_product_code, unit_price_minor FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no',
+      [order.id],
+    );
     expect(lines).toEqual([
       { line_no: 1, service_product_code: 'KITCHEN_INSTALL_STD', unit_price_minor: '129000' },
       { line_no: 2, service_product_code: 'WORKTOP_INSTALL', unit_price_minor: '24000' },
@@ -71,7 +76,9 @@ describe('order-intake', () => {
     const [order] = await orderOf('PYXIS', created.order.orderNumber);
     expect(order.revision).toBe(2);
     expect(order.requested_from.toISOString().slice(0, 10)).toBe('2027-01-11');
-    const { rows: [customer] } = await db.query('SELECT phone FROM orders.customers WHERE id = $1', [order.customer_id]);
+    const {
+      rows: [customer],
+    } = await db.query('SELECT phone FROM orders.customers WHERE id = $1', [order.customer_id]);
     expect(customer.phone).toBe('+34699111222');
 
     const stale = await postEvent(url, sale(salesOrderCreated.type, created));
@@ -97,7 +104,10 @@ describe('order-intake', () => {
     const [order] = await orderOf('TEMPO', message.sale.sale_ref);
     expect(order).toMatchObject({ sales_channel: 'ONLINE', country_code: 'IT', technical_visit_required: true });
     expect(order.contact_deadline.toISOString()).toBe('2026-11-28T04:00:00.000Z'); // ONLINE: 4 h
-    const { rows } = await db.query('SELECT service_product_code, unit_price_minor, currency FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no', [order.id]);
+    const { rows } = await db.query(
+      'SELECT service_product_code, unit_price_minor, currency FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no',
+      [order.id],
+    );
     expect(rows).toEqual([
       { service_product_code: 'BOILER_REPLACEMENT', unit_price_minor: '89000', currency: 'EUR' },
       { service_product_code: 'FLUE_KIT', unit_price_minor: '12000', currency: 'EUR' },
@@ -125,7 +135,10 @@ describe('order-intake', () => {
     const [store] = await orderOf('PYXIS', `FR-0318-221045-${suffix}`);
     const [phone] = await orderOf('PYXIS', `FR-0318-229310-${suffix}`);
     expect(phone.sales_channel).toBe('PHONE');
-    const { rows } = await db.query('SELECT service_order_id, linked_service_order_id, reason FROM orders.service_order_links WHERE service_order_id = ANY($1) ORDER BY service_order_id = $2 DESC', [[store.id, phone.id], store.id]);
+    const { rows } = await db.query(
+      'SELECT service_order_id, linked_service_order_id, reason FROM orders.service_order_links WHERE service_order_id = ANY($1) ORDER BY service_order_id = $2 DESC',
+      [[store.id, phone.id], store.id],
+    );
     expect(rows).toEqual([
       { service_order_id: store.id, linked_service_order_id: phone.id, reason: 'same-contact-same-address' },
       { service_order_id: phone.id, linked_service_order_id: store.id, reason: 'same-contact-same-address' },
@@ -145,8 +158,13 @@ describe('order-intake', () => {
     expect(rows).toHaveLength(0);
   });
 
-  describe('arrival order: created and updated travel on two topics, so a sale\'s messages arrive in any order', () => {
-    interface Delivery { label: string; type: string; id: ReturnType<typeof randomUUID>; message: unknown }
+  describe("arrival order: created and updated travel on two topics, so a sale's messages arrive in any order", () => {
+    interface Delivery {
+      label: string;
+      type: string;
+      id: ReturnType<typeof randomUUID>;
+      message: unknown;
+    }
 
     /** One sale's messages as the sales system published them, in order; `suffix` makes the sale this run's own. */
     function pyxisHistory(suffix: string): Delivery[] {
@@ -158,7 +176,9 @@ describe('order-intake', () => {
       const c = { label: 'created r1', type: salesOrderCreated.type, id: randomUUID(), message: created };
       const u = { label: 'updated r2', type: salesOrderUpdated.type, id: randomUUID(), message: updated };
       return [
-        c, u, { label: 'cancelled r3', type: salesOrderUpdated.type, id: randomUUID(), message: cancelled },
+        c,
+        u,
+        { label: 'cancelled r3', type: salesOrderUpdated.type, id: randomUUID(), message: cancelled },
         // the sales system replays the creation (new message id); the KafkaSource redelivers the update (same event id)
         { ...c, label: 'created r1 replayed', id: randomUUID() },
         { ...u, label: 'updated r2 redelivered' },
@@ -188,19 +208,30 @@ describe('order-intake', () => {
       const { id, customer_id: customerId, created_at: _c, updated_at: _u, ...order } = orders[0];
       const { rows: lines } = await db.query(
         `SELECT line_no, service_product_code, sales_product_code, description, quantity, unit_price_minor, currency
-           FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no`, [id]);
-      const { rows: [customer] } = await db.query(
+           FROM orders.service_order_lines WHERE service_order_id = $1 ORDER BY line_no`,
+        [id],
+      );
+      const {
+        rows: [customer],
+      } = await db.query(
         `SELECT full_name, phone, email, language, street, postal_code, city, latitude, longitude, contact_keys, address_key
-           FROM orders.customers WHERE id = $1`, [customerId]);
+           FROM orders.customers WHERE id = $1`,
+        [customerId],
+      );
       const events = await outboxFor(id as string);
-      return { state: normalized({ order, lines, customer }, { [id as string]: '<order>', [customerId as string]: '<customer>', [suffix]: '<sale>' }),
-        events: normalized(events, { [id as string]: '<order>', [customerId as string]: '<customer>', [suffix]: '<sale>' }) as typeof events };
+      return {
+        state: normalized({ order, lines, customer }, { [id as string]: '<order>', [customerId as string]: '<customer>', [suffix]: '<sale>' }),
+        events: normalized(events, { [id as string]: '<order>', [customerId as string]: '<customer>', [suffix]: '<sale>' }) as typeof events,
+      };
     }
 
     /** The announced history is one created event, then updates of strictly increasing revisions, each naming the one it replaced. */
     function expectCoherentHistory(events: { type: string; data: Record<string, unknown> }[], order: string) {
       expect(events.map((e) => e.type).slice(0, 1), order).toEqual(['ahs.orders.service-order.created']);
-      expect(events.slice(1).every((e) => e.type === 'ahs.orders.service-order.updated'), order).toBe(true);
+      expect(
+        events.slice(1).every((e) => e.type === 'ahs.orders.service-order.updated'),
+        order,
+      ).toBe(true);
       events.slice(1).forEach((e, i) => {
         expect(e.data.previousRevision, order).toBe(events[i]!.data.revision);
         expect(e.data.revision as number, order).toBeGreaterThan(events[i]!.data.revision as number);
@@ -231,25 +262,35 @@ describe('order-intake', () => {
       return inOrder!;
     }
 
-    it('when a Pyxis sale\'s creation, update, cancellation, a replay and a redelivery arrive in every order, then the order, its lines, its customer and its latest announced revision are those of in-order delivery', async () => {
+    it("when a Pyxis sale's creation, update, cancellation, a replay and a redelivery arrive in every order, then the order, its lines, its customer and its latest announced revision are those of in-order delivery", async () => {
       const inOrder = await deliverEveryOrder(pyxisHistory, 'PYXIS', (m) => (m as ReturnType<typeof pyxis>).order.orderNumber);
-      expect(inOrder.state).toMatchObject({ order: { status: 'CANCELLED', revision: 3, sales_order_id: 'ES-0042-778812-<sale>' }, customer: { phone: '+34699111222' } });
+      expect(inOrder.state).toMatchObject({
+        order: { status: 'CANCELLED', revision: 3, sales_order_id: 'ES-0042-778812-<sale>' },
+        customer: { phone: '+34699111222' },
+      });
       expect(inOrder.events.map((e) => [e.type, e.data.revision])).toEqual([
-        ['ahs.orders.service-order.created', 1], ['ahs.orders.service-order.updated', 2], ['ahs.orders.service-order.updated', 3],
+        ['ahs.orders.service-order.created', 1],
+        ['ahs.orders.service-order.updated', 2],
+        ['ahs.orders.service-order.updated', 3],
       ]);
     }, 60_000);
 
-    it('when a Tempo sale\'s void arrives before its creation, then the order is created voided from it and the late creation is ignored', async () => {
+    it("when a Tempo sale's void arrives before its creation, then the order is created voided from it and the late creation is ignored", async () => {
       const inOrder = await deliverEveryOrder(tempoHistory, 'TEMPO', (m) => (m as ReturnType<typeof tempo>).sale.sale_ref);
       expect(inOrder.state).toMatchObject({ order: { status: 'CANCELLED', revision: 2 } });
       const suffix = unique();
       const [created, voided] = tempoHistory(suffix);
-      expect((await postEvent(url, sale(voided!.type, voided!.message, voided!.id))).body).toMatchObject({ result: 'applied', detail: { revision: 2, created: true } });
-      expect((await postEvent(url, sale(created!.type, created!.message, created!.id))).body)
-        .toEqual({ result: 'ignored', reason: 'revision 1 is not newer than stored revision 2' });
+      expect((await postEvent(url, sale(voided!.type, voided!.message, voided!.id))).body).toMatchObject({
+        result: 'applied',
+        detail: { revision: 2, created: true },
+      });
+      expect((await postEvent(url, sale(created!.type, created!.message, created!.id))).body).toEqual({
+        result: 'ignored',
+        reason: 'revision 1 is not newer than stored revision 2',
+      });
     });
 
-    it('when a sale\'s creation and update are delivered at the same moment, then both succeed and the order is the update\'s', async () => {
+    it("when a sale's creation and update are delivered at the same moment, then both succeed and the order is the update's", async () => {
       const suffix = unique();
       const [created, updated] = pyxisHistory(suffix);
       const answers = await Promise.all([created!, updated!].map((d) => postEvent(url, sale(d.type, d.message, d.id))));

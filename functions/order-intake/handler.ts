@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  serviceOrderCreated,
-  serviceOrderLinked,
-  serviceOrderUpdated,
-  type SalesOrderMessage,
-  type ServiceOrderSnapshot,
-} from '../../events';
+import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated, type SalesOrderMessage, type ServiceOrderSnapshot } from '../../events';
 import { PermanentError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { addressKey, contactKeys, nameKey } from './identity-keys';

@@ -19,10 +19,25 @@ export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
         technical_visit_required, skills, contact_deadline, sold_at, sales_system, sales_channel, sales_order_id,
         sales_order_metadata)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
-    [v.id, v.sale.cancelled ? 'CANCELLED' : 'CREATED', v.store.country_code, v.store.business_unit_id, v.store.store_id,
-     v.customerId, v.sale.revision, v.sale.requestedWindow?.from ?? null, v.sale.requestedWindow?.to ?? null,
-     v.technicalVisitRequired, v.skills, v.contactDeadline, v.sale.soldAt, v.sale.salesSystem, v.sale.channel,
-     v.sale.salesOrderId, JSON.stringify(v.sale.metadata)],
+    [
+      v.id,
+      v.sale.cancelled ? 'CANCELLED' : 'CREATED',
+      v.store.country_code,
+      v.store.business_unit_id,
+      v.store.store_id,
+      v.customerId,
+      v.sale.revision,
+      v.sale.requestedWindow?.from ?? null,
+      v.sale.requestedWindow?.to ?? null,
+      v.technicalVisitRequired,
+      v.skills,
+      v.contactDeadline,
+      v.sale.soldAt,
+      v.sale.salesSystem,
+      v.sale.channel,
+      v.sale.salesOrderId,
+      JSON.stringify(v.sale.metadata),
+    ],
   );
   await insertLines(tx, v);
 }
@@ -34,9 +49,23 @@ export async function updateOrder(tx: DbClient, v: OrderValues): Promise<void> {
        requested_from = $8, requested_to = $9, technical_visit_required = $10, skills = $11, contact_deadline = $12,
        sold_at = $13, sales_channel = $14, sales_order_metadata = $15, updated_at = NOW()
      WHERE id = $1`,
-    [v.id, v.sale.cancelled ? 'CANCELLED' : 'CREATED', v.store.country_code, v.store.business_unit_id, v.store.store_id,
-     v.customerId, v.sale.revision, v.sale.requestedWindow?.from ?? null, v.sale.requestedWindow?.to ?? null,
-     v.technicalVisitRequired, v.skills, v.contactDeadline, v.sale.soldAt, v.sale.channel, JSON.stringify(v.sale.metadata)],
+    [
+      v.id,
+      v.sale.cancelled ? 'CANCELLED' : 'CREATED',
+      v.store.country_code,
+      v.store.business_unit_id,
+      v.store.store_id,
+      v.customerId,
+      v.sale.revision,
+      v.sale.requestedWindow?.from ?? null,
+      v.sale.requestedWindow?.to ?? null,
+      v.technicalVisitRequired,
+      v.skills,
+      v.contactDeadline,
+      v.sale.soldAt,
+      v.sale.channel,
+      JSON.stringify(v.sale.metadata),
+    ],
   );
   await tx.query('DELETE FROM orders.service_order_lines WHERE service_order_id = $1', [v.id]);
   await insertLines(tx, v);
@@ -48,8 +77,16 @@ async function insertLines(tx: DbClient, v: OrderValues): Promise<void> {
     `INSERT INTO orders.service_order_lines
        (service_order_id, line_no, service_product_code, sales_product_code, description, quantity, unit_price_minor, currency)
      SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::bigint[], $8::text[])`,
-    [v.id, l.map((x) => x.lineNo), l.map((x) => v.serviceProductCodes.get(x.salesProductCode)), l.map((x) => x.salesProductCode),
-     l.map((x) => x.description), l.map((x) => x.quantity), l.map((x) => x.unitPriceMinor), l.map((x) => x.currency)],
+    [
+      v.id,
+      l.map((x) => x.lineNo),
+      l.map((x) => v.serviceProductCodes.get(x.salesProductCode)),
+      l.map((x) => x.salesProductCode),
+      l.map((x) => x.description),
+      l.map((x) => x.quantity),
+      l.map((x) => x.unitPriceMinor),
+      l.map((x) => x.currency),
+    ],
   );
 }
 
@@ -63,11 +100,7 @@ export async function link(tx: DbClient, a: string, b: string, reason: LinkReaso
   );
 }
 
-export async function upsertCustomer(
-  tx: DbClient,
-  sale: Sale,
-  keys: { identityKeys: string[]; addressKey: string },
-): Promise<string> {
+export async function upsertCustomer(tx: DbClient, sale: Sale, keys: { identityKeys: string[]; addressKey: string }): Promise<string> {
   const c = sale.customer;
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO orders.customers (sales_system, external_customer_id, country_code, full_name, phone, email, language,
@@ -80,8 +113,22 @@ export async function upsertCustomer(
        longitude = EXCLUDED.longitude, contact_keys = EXCLUDED.contact_keys, address_key = EXCLUDED.address_key,
        updated_at = NOW()
      RETURNING id`,
-    [sale.salesSystem, c.externalId, c.countryCode, c.fullName, c.phone, c.email, c.language, c.street, c.postalCode,
-     c.city, c.geo?.lat ?? null, c.geo?.lon ?? null, keys.identityKeys, keys.addressKey],
+    [
+      sale.salesSystem,
+      c.externalId,
+      c.countryCode,
+      c.fullName,
+      c.phone,
+      c.email,
+      c.language,
+      c.street,
+      c.postalCode,
+      c.city,
+      c.geo?.lat ?? null,
+      c.geo?.lon ?? null,
+      keys.identityKeys,
+      keys.addressKey,
+    ],
   );
   return (rows[0] as { id: string }).id;
 }

@@ -66,10 +66,10 @@ export interface StoredOrder {
  */
 export async function lockOrder(tx: DbClient, sale: Sale): Promise<StoredOrder | undefined> {
   await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`order-intake:${sale.salesSystem}:${sale.salesOrderId}`]);
-  const { rows } = await tx.query<StoredOrder>(
-    'SELECT id, revision FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2 FOR UPDATE',
-    [sale.salesSystem, sale.salesOrderId],
-  );
+  const { rows } = await tx.query<StoredOrder>('SELECT id, revision FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2 FOR UPDATE', [
+    sale.salesSystem,
+    sale.salesOrderId,
+  ]);
   return rows[0];
 }
 

@@ -10,22 +10,41 @@ describe('one Sale from either sales system', () => {
     expect(decimalToMinor('7')).toBe(700);
   });
 
-  it('when a Pyxis call-centre order arrives, then it is a PHONE sale with the customer\'s full name and metadata', () => {
+  it("when a Pyxis call-centre order arrives, then it is a PHONE sale with the customer's full name and metadata", () => {
     const sale = toSale(pyxis('pyxis-created-fr-phone'));
     expect(sale).toMatchObject({
-      salesSystem: 'PYXIS', salesOrderId: 'FR-0318-229310', revision: 1, cancelled: false, channel: 'PHONE',
-      storeCode: 'FR-LYS-0318', requestedWindow: { from: '2027-01-04', to: '2027-01-08' },
+      salesSystem: 'PYXIS',
+      salesOrderId: 'FR-0318-229310',
+      revision: 1,
+      cancelled: false,
+      channel: 'PHONE',
+      storeCode: 'FR-LYS-0318',
+      requestedWindow: { from: '2027-01-04', to: '2027-01-08' },
       customer: { externalId: 'PYX-C-0987001', fullName: 'Camille BERNARD', geo: null, countryCode: 'FR' },
       metadata: { messageId: 'PYX-MSG-2026112816450003', salesChannelCode: 'CALL_CENTER', sellerId: 'CC-0091' },
     });
-    expect(sale.lines).toEqual([{ lineNo: 1, salesProductCode: 'PYX-SRV-BATH-SHOWER', description: 'Remplacement baignoire par douche', quantity: 1, unitPriceMinor: 319000, currency: 'EUR' }]);
+    expect(sale.lines).toEqual([
+      {
+        lineNo: 1,
+        salesProductCode: 'PYX-SRV-BATH-SHOWER',
+        description: 'Remplacement baignoire par douche',
+        quantity: 1,
+        unitPriceMinor: 319000,
+        currency: 'EUR',
+      },
+    ]);
   });
 
   it('when a Tempo sale arrives, then channel, version, dates and money map to the same shape', () => {
     const sale = toSale(tempo('tempo-created-pl'));
     expect(sale).toMatchObject({
-      salesSystem: 'TEMPO', salesOrderId: 'PL-0021/2026/019877', revision: 1, channel: 'PHONE', storeCode: 'PL-WAW-0021',
-      soldAt: new Date('2026-11-28T00:00:00Z'), requestedWindow: { from: '2026-12-05', to: '2026-12-05' },
+      salesSystem: 'TEMPO',
+      salesOrderId: 'PL-0021/2026/019877',
+      revision: 1,
+      channel: 'PHONE',
+      storeCode: 'PL-WAW-0021',
+      soldAt: new Date('2026-11-28T00:00:00Z'),
+      requestedWindow: { from: '2026-12-05', to: '2026-12-05' },
       customer: { externalId: 'TMP-B-31002', fullName: 'Agnieszka Kowalska', postalCode: '00-514', countryCode: 'PL' },
     });
     expect(sale.lines[0]).toMatchObject({ quantity: 3, unitPriceMinor: 34900, currency: 'PLN' });

@@ -24,10 +24,13 @@ describe('orders-installation-gate', () => {
     const visitId = randomUUID();
     expect(await postJob(url, unblock(order.id, visitId))).toEqual({ status: 200, body: { variables: {} } });
     expect(await statusOf(order.id)).toBe('ready');
-    expect(await tvEvents(order.id)).toEqual([{
-      type: 'ahs.orders.installation.unblocked', partition_key: order.id,
-      data: { serviceOrderId: order.id, visitId, unblockedAt: '2027-01-12T15:00:00.000Z' },
-    }]);
+    expect(await tvEvents(order.id)).toEqual([
+      {
+        type: 'ahs.orders.installation.unblocked',
+        partition_key: order.id,
+        data: { serviceOrderId: order.id, visitId, unblockedAt: '2027-01-12T15:00:00.000Z' },
+      },
+    ]);
   });
 
   it('when the TV is negative, then the installation is cancelled, a refund of the order total is requested and the customer informed, by reference', async () => {
@@ -35,17 +38,22 @@ describe('orders-installation-gate', () => {
     expect((await postJob(url, cancel(order.id, 'tv-negative'))).status).toBe(200);
     expect(await statusOf(order.id)).toBe('cancelled');
     const events = await tvEvents(order.id);
-    expect(events.map((e) => e.type)).toEqual([
-      'ahs.orders.installation.cancelled', 'ahs.orders.refund.requested', 'ahs.notify.message.requested',
-    ]);
+    expect(events.map((e) => e.type)).toEqual(['ahs.orders.installation.cancelled', 'ahs.orders.refund.requested', 'ahs.notify.message.requested']);
     expect(events[0]?.data).toMatchObject({ serviceOrderId: order.id, reason: 'tv-negative' });
     expect(events[1]?.data).toMatchObject({
-      serviceOrderId: order.id, customerId: order.customerId, salesSystem: 'PYXIS', salesOrderId: order.salesOrderId,
-      reason: 'tv-negative', amounts: [{ amountMinor: 153000, currency: 'EUR' }],
+      serviceOrderId: order.id,
+      customerId: order.customerId,
+      salesSystem: 'PYXIS',
+      salesOrderId: order.salesOrderId,
+      reason: 'tv-negative',
+      amounts: [{ amountMinor: 153000, currency: 'EUR' }],
     });
     expect(events[2]?.data).toMatchObject({
-      channel: 'email', recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
-      templateId: 'tv.installation-cancelled', locale: 'es', parameters: { orderRef: order.salesOrderId, reason: 'tv-negative' },
+      channel: 'email',
+      recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
+      templateId: 'tv.installation-cancelled',
+      locale: 'es',
+      parameters: { orderRef: order.salesOrderId, reason: 'tv-negative' },
     });
     expect(JSON.stringify(events)).not.toMatch(/lucia|@example|\+34/i);
   });

@@ -22,11 +22,15 @@ interface OrderRow {
 }
 
 async function lockOrder(tx: DbClient, orderId: string): Promise<OrderRow> {
-  const { rows: [row] } = await tx.query<OrderRow>(
+  const {
+    rows: [row],
+  } = await tx.query<OrderRow>(
     `SELECT o.installation_status, o.customer_id, o.country_code, o.sales_system, o.sales_order_id,
             (c.email IS NOT NULL) AS has_email
        FROM orders.service_orders o JOIN orders.customers c ON c.id = o.customer_id
-      WHERE o.id = $1 FOR UPDATE OF o`, [orderId]);
+      WHERE o.id = $1 FOR UPDATE OF o`,
+    [orderId],
+  );
   if (!row) throw new PermanentError(`service order ${orderId} not found`, 'unknown-service-order');
   return row;
 }
@@ -71,16 +75,31 @@ export function makeCancelInstallation(deps: GateDeps = {}) {
     const at = now().toISOString();
     const { rows: amounts } = await tx.query<{ amountMinor: number; currency: string }>(
       `SELECT currency, ROUND(SUM(quantity * unit_price_minor))::float8 AS "amountMinor"
-         FROM orders.service_order_lines WHERE service_order_id = $1 GROUP BY currency ORDER BY currency`, [orderId]);
+         FROM orders.service_order_lines WHERE service_order_id = $1 GROUP BY currency ORDER BY currency`,
+      [orderId],
+    );
     await outbox.add(installationCancelled, { serviceOrderId: orderId, visitId, reason, cancelledAt: at }, { subject: orderId });
-    await outbox.add(refundRequested, {
-      refundRequestId: randomUUID(), serviceOrderId: orderId, customerId: order.customer_id, salesSystem: order.sales_system,
-      salesOrderId: order.sales_order_id, reason, amounts: amounts.map((a) => ({ amountMinor: a.amountMinor, currency: a.currency })),
-      requestedAt: at,
-    }, { subject: orderId });
+    await outbox.add(
+      refundRequested,
+      {
+        refundRequestId: randomUUID(),
+        serviceOrderId: orderId,
+        customerId: order.customer_id,
+        salesSystem: order.sales_system,
+        salesOrderId: order.sales_order_id,
+        reason,
+        amounts: amounts.map((a) => ({ amountMinor: a.amountMinor, currency: a.currency })),
+        requestedAt: at,
+      },
+      { subject: orderId },
+    );
     await informCustomer(outbox, {
-      serviceOrderId: orderId, customerId: order.customer_id, hasEmail: order.has_email, countryCode: order.country_code,
-      templateId: 'tv.installation-cancelled', parameters: { orderRef: order.sales_order_id, reason },
+      serviceOrderId: orderId,
+      customerId: order.customer_id,
+      hasEmail: order.has_email,
+      countryCode: order.country_code,
+      templateId: 'tv.installation-cancelled',
+      parameters: { orderRef: order.sales_order_id, reason },
     });
     return { kind: 'complete', variables: {} };
   };

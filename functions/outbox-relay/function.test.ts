@@ -56,7 +56,10 @@ describe('outbox-relay HTTP side', () => {
   const loop: RelayLoop = { stop: () => Promise.resolve(), poke: () => undefined, stats: () => ({ ...stats }) };
   let url = '';
   beforeAll(async () => {
-    url = await startFunction('outbox-relay', outboxRelayFunction(() => loop.stats()));
+    url = await startFunction(
+      'outbox-relay',
+      outboxRelayFunction(() => loop.stats()),
+    );
   });
 
   it('when GET /healthz, then 200 ok', async () => {
@@ -65,7 +68,7 @@ describe('outbox-relay HTTP side', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
-  it('when GET /stats, then the loop\'s counters and last error', async () => {
+  it("when GET /stats, then the loop's counters and last error", async () => {
     const response = await fetch(`${url}/stats`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(stats);
@@ -156,7 +159,7 @@ describe('the HTTP bus publisher', () => {
     expect(JSON.parse(second?.body ?? '')).toEqual({ serviceOrderId: 'o1', revision: 2 });
   });
 
-  it('when a trace header collides with a CloudEvent header, then the event\'s own header wins', async () => {
+  it("when a trace header collides with a CloudEvent header, then the event's own header wins", async () => {
     await publisher.publish([outgoing('t.a.b', 'e3', {}, { 'ce-id': 'spoofed' })]);
     expect(bus.received[0]?.headers['ce-id']).toBe('e3');
   });

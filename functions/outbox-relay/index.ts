@@ -12,15 +12,20 @@ const publisher = publisherFromConfig(config, logger);
 let loop: RelayLoop | undefined;
 
 // The loop starts once the function answers its readiness probe: nothing delays readiness.
-void serve(NAME, outboxRelayFunction(() => loop?.stats() ?? { published: 0, failures: 0, lastError: null }), {
-  port: config.PORT, host: config.LISTEN_HOST,
-  logger,
-  onShutdown: async () => {
-    await loop?.stop();
-    await publisher.close();
-    await db.end();
+void serve(
+  NAME,
+  outboxRelayFunction(() => loop?.stats() ?? { published: 0, failures: 0, lastError: null }),
+  {
+    port: config.PORT,
+    host: config.LISTEN_HOST,
+    logger,
+    onShutdown: async () => {
+      await loop?.stop();
+      await publisher.close();
+      await db.end();
+    },
   },
-}).then(() => {
+).then(() => {
   loop = startRelayLoop({
     relay: makeOutboxRelay({ db, publisher, logger, batchSize: config.RELAY_BATCH_SIZE }),
     logger,

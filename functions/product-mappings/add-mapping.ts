@@ -16,7 +16,9 @@ export interface Mapping {
  * orders already taken with it keep the product they were given, so it is never remapped here.
  */
 export async function addMapping(tx: DbClient, params: MappingParams, body: MappingBody): Promise<Mapping & { created: boolean }> {
-  const { rows: [known] } = await tx.query<{ system: boolean; product: boolean }>(
+  const {
+    rows: [known],
+  } = await tx.query<{ system: boolean; product: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM org.sales_systems WHERE code = $1) AS system,
             EXISTS (SELECT 1 FROM orders.service_products WHERE code = $2) AS product`,
     [params.salesSystem, body.serviceProductCode],
@@ -35,7 +37,9 @@ export async function addMapping(tx: DbClient, params: MappingParams, body: Mapp
   const mapping = { salesSystem: params.salesSystem, salesProductCode: params.salesProductCode, serviceProductCode: body.serviceProductCode };
   if (rowCount === 1) return { ...mapping, created: true };
 
-  const { rows: [existing] } = await tx.query<{ service_product_code: string }>(
+  const {
+    rows: [existing],
+  } = await tx.query<{ service_product_code: string }>(
     'SELECT service_product_code FROM orders.product_code_mappings WHERE sales_system = $1 AND sales_product_code = $2',
     [params.salesSystem, params.salesProductCode],
   );

@@ -4,14 +4,12 @@ import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { boot, serve } from '../../shared/runtime';
 import { NAME, productMappingsFunction } from './function';
 
-const { config, logger } = boot(
-  NAME,
-  databaseConfigSchema.extend(authConfigSchema.shape),
-);
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(authConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, productMappingsFunction({ db, authenticator: authenticatorFromEnv(process.env), logger }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

@@ -5,7 +5,13 @@ import { startServiceOrdersHarness } from './testing';
 
 const { db, identity, sellPyxis, get } = await startServiceOrdersHarness();
 
-const explained = (zone: number, quality: number) => ({ zonePriority: zone, quality, load: 0.1, cost: 1, weights: { zone: 0.35, quality: 0.35, load: 0.2, cost: 0.1 } });
+const explained = (zone: number, quality: number) => ({
+  zonePriority: zone,
+  quality,
+  load: 0.1,
+  cost: 1,
+  weights: { zone: 0.35, quality: 0.35, load: 0.2, cost: 0.1 },
+});
 
 /** An ES order dispatched once: two ranked candidates, the first declined, the second assigned. */
 async function dispatchedOrder() {
@@ -13,18 +19,24 @@ async function dispatchedOrder() {
   const dispatchId = randomUUID();
   const [declined, accepted, assignment] = [randomUUID(), randomUUID(), randomUUID()];
   await db.query(`INSERT INTO dispatch.dispatches (id, service_order_id, status) VALUES ($1, $2, 'assigned')`, [dispatchId, orderId]);
-  await db.query(
-    `INSERT INTO dispatch.candidates (dispatch_id, provider_id, rank, score, explanation) VALUES ($1, $2, 1, 0.91, $3), ($1, $4, 2, 0.74, $5)`,
-    [dispatchId, DEV_PROVIDER_ID, explained(1, 0.9), DEV_PROVIDER_B_ID, explained(2, 0.7)]);
+  await db.query(`INSERT INTO dispatch.candidates (dispatch_id, provider_id, rank, score, explanation) VALUES ($1, $2, 1, 0.91, $3), ($1, $4, 2, 0.74, $5)`, [
+    dispatchId,
+    DEV_PROVIDER_ID,
+    explained(1, 0.9),
+    DEV_PROVIDER_B_ID,
+    explained(2, 0.7),
+  ]);
   await db.query(
     `INSERT INTO dispatch.offers (id, dispatch_id, service_order_id, provider_id, status, expires_at, score, explanation, decline_reason, decline_comment, answered_at, answered_by, created_at)
      VALUES ($1, $3, $4, $5, 'declined', NOW() + INTERVAL '4 hours', 0.91, $7, 'NO_CAPACITY', 'fully booked this week', NOW(), 'padmin-0001', NOW() - INTERVAL '1 minute'),
             ($2, $3, $4, $6, 'accepted', NOW() + INTERVAL '4 hours', 0.74, $8, NULL, NULL, NOW(), 'padmin-0002', NOW())`,
-    [declined, accepted, dispatchId, orderId, DEV_PROVIDER_ID, DEV_PROVIDER_B_ID, explained(1, 0.9), explained(2, 0.7)]);
+    [declined, accepted, dispatchId, orderId, DEV_PROVIDER_ID, DEV_PROVIDER_B_ID, explained(1, 0.9), explained(2, 0.7)],
+  );
   await db.query(`INSERT INTO dispatch.exclusions (service_order_id, provider_id, reason) VALUES ($1, $2, 'declined:NO_CAPACITY')`, [orderId, DEV_PROVIDER_ID]);
   await db.query(
     `INSERT INTO dispatch.assignments (id, service_order_id, provider_id, dispatch_id, offer_id, source, status, confirmed_at) VALUES ($1, $2, $3, $4, $5, 'offer', 'confirmed', NOW())`,
-    [assignment, orderId, DEV_PROVIDER_B_ID, dispatchId, accepted]);
+    [assignment, orderId, DEV_PROVIDER_B_ID, dispatchId, accepted],
+  );
   return { orderId, dispatchId, declined, accepted, assignment };
 }
 
@@ -35,18 +47,28 @@ describe('service-orders GET /:id/dispatch', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
       serviceOrderId: d.orderId,
-      runs: [{
-        dispatchId: d.dispatchId,
-        status: 'assigned',
-        candidates: [
-          { rank: 1, provider: { id: DEV_PROVIDER_ID }, score: 0.91, explanation: explained(1, 0.9) },
-          { rank: 2, provider: { id: DEV_PROVIDER_B_ID }, score: 0.74, explanation: explained(2, 0.7) },
-        ],
-        offers: [
-          { offerId: d.declined, provider: { id: DEV_PROVIDER_ID }, status: 'declined', score: 0.91, declineReason: 'NO_CAPACITY', declineComment: 'fully booked this week', answeredBy: 'padmin-0001' },
-          { offerId: d.accepted, provider: { id: DEV_PROVIDER_B_ID }, status: 'accepted', score: 0.74, declineReason: null },
-        ],
-      }],
+      runs: [
+        {
+          dispatchId: d.dispatchId,
+          status: 'assigned',
+          candidates: [
+            { rank: 1, provider: { id: DEV_PROVIDER_ID }, score: 0.91, explanation: explained(1, 0.9) },
+            { rank: 2, provider: { id: DEV_PROVIDER_B_ID }, score: 0.74, explanation: explained(2, 0.7) },
+          ],
+          offers: [
+            {
+              offerId: d.declined,
+              provider: { id: DEV_PROVIDER_ID },
+              status: 'declined',
+              score: 0.91,
+              declineReason: 'NO_CAPACITY',
+              declineComment: 'fully booked this week',
+              answeredBy: 'padmin-0001',
+            },
+            { offerId: d.accepted, provider: { id: DEV_PROVIDER_B_ID }, status: 'accepted', score: 0.74, declineReason: null },
+          ],
+        },
+      ],
       assignments: [{ assignmentId: d.assignment, provider: { id: DEV_PROVIDER_B_ID }, source: 'offer', status: 'confirmed', cancelledAt: null }],
       exclusions: [{ provider: { id: DEV_PROVIDER_ID }, reason: 'declined:NO_CAPACITY' }],
     });
@@ -57,7 +79,8 @@ describe('service-orders GET /:id/dispatch', () => {
   it('when the order was never dispatched, then the history is empty', async () => {
     const orderId = await sellPyxis('pyxis-created');
     expect(await get(`/${orderId}/dispatch`, await identity.bearer('operator-es'))).toMatchObject({
-      status: 200, body: { serviceOrderId: orderId, runs: [], assignments: [], exclusions: [] },
+      status: 200,
+      body: { serviceOrderId: orderId, runs: [], assignments: [], exclusions: [] },
     });
   });
 

@@ -25,7 +25,7 @@ describe('service-orders GET / (list)', () => {
     expect(new Set(items.map((i) => i.countryCode))).toEqual(new Set(['FR']));
   });
 
-  it('when an operator of one business unit lists, then only that BU\'s orders are there', async () => {
+  it("when an operator of one business unit lists, then only that BU's orders are there", async () => {
     const paris = await sellPyxis('pyxis-created-fr-store', (o) => Object.assign(o, { storeCode: 'FR-PAR-0101' }));
     const items = await listAll(await identity.bearer('operator-fr-rhone'));
     expect(ids(items)).toEqual(expect.arrayContaining([orders.frStore, orders.frPhone]));
@@ -150,4 +150,3 @@ describe('service-orders GET / (list)', () => {
     });
   });
 });
-

@@ -3,8 +3,7 @@ import type { SummaryRow } from './queries';
 // node-postgres reads a DATE as local midnight: its local calendar day is the stored date
 // (toISOString would give the day before in any time zone east of UTC).
 const pad = (n: number) => String(n).padStart(2, '0');
-const date = (v: unknown) =>
-  v instanceof Date ? `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}` : (v as string | null);
+const date = (v: unknown) => (v instanceof Date ? `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}` : (v as string | null));
 const time = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | null));
 
 /** The list item of a service order. */

@@ -45,8 +45,22 @@ describe('service-orders GET /:id', () => {
       salesOrderMetadata: { sellerId: 'V-10442' },
     });
     expect(answer.body.lines).toEqual([
-      expect.objectContaining({ lineNo: 1, serviceProductCode: 'KITCHEN_INSTALL_STD', salesProductCode: 'PYX-SRV-KIT-STD', quantity: 1, unitPriceMinor: 129000, currency: 'EUR' }),
-      expect.objectContaining({ lineNo: 2, serviceProductCode: 'WORKTOP_INSTALL', salesProductCode: 'PYX-SRV-KIT-WORKTOP', quantity: 1, unitPriceMinor: 24000, currency: 'EUR' }),
+      expect.objectContaining({
+        lineNo: 1,
+        serviceProductCode: 'KITCHEN_INSTALL_STD',
+        salesProductCode: 'PYX-SRV-KIT-STD',
+        quantity: 1,
+        unitPriceMinor: 129000,
+        currency: 'EUR',
+      }),
+      expect.objectContaining({
+        lineNo: 2,
+        serviceProductCode: 'WORKTOP_INSTALL',
+        salesProductCode: 'PYX-SRV-KIT-WORKTOP',
+        quantity: 1,
+        unitPriceMinor: 24000,
+        currency: 'EUR',
+      }),
     ]);
   });
 
@@ -65,7 +79,7 @@ describe('service-orders GET /:id', () => {
     expect((await get(`/${orders.esStore}`, bearer)).status).toBe(404);
   });
 
-  it('when a linked order lies outside the caller\'s business unit, then it is not named', async () => {
+  it("when a linked order lies outside the caller's business unit, then it is not named", async () => {
     const suffix = unique();
     const lyon = await sellPyxis('pyxis-created-fr-store', () => undefined, suffix);
     const paris = await sellPyxis('pyxis-created-fr-phone', (o) => Object.assign(o, { storeCode: 'FR-PAR-0101' }), suffix);
@@ -114,7 +128,6 @@ describe('service-orders GET /:id', () => {
   });
 });
 
-
 describe('service-orders authentication and roles', () => {
   it.each([
     ['no Authorization header', undefined],
@@ -136,9 +149,14 @@ describe('service-orders authentication and roles', () => {
 
   it('when the caller has no reader role, then 403 on the list and on an order', async () => {
     const nobody = { subject: 'nobody-0001', roles: [], scope: { countries: ['*'], businessUnits: [], stores: [], providerId: null } };
-    const roleless = await startFunction('service-orders', serviceOrdersFunction({
-      db, authenticator: fixedAuthenticator('no-roles', nobody), logger: memoryLogger(),
-    }));
+    const roleless = await startFunction(
+      'service-orders',
+      serviceOrdersFunction({
+        db,
+        authenticator: fixedAuthenticator('no-roles', nobody),
+        logger: memoryLogger(),
+      }),
+    );
     for (const path of ['/', `/${orders.esStore}`]) {
       const response = await fetch(`${roleless}${path}`, { headers: { authorization: 'Bearer no-roles' } });
       expect(response.status).toBe(403);
@@ -148,26 +166,22 @@ describe('service-orders authentication and roles', () => {
 });
 
 describe('service-orders for provider staff', () => {
-  it.each(['provider-admin', 'technician'] as const)(
-    'when %s reads an order, then 404 until it is assigned to their provider, then 200',
-    async (user) => {
-      const bearer = await identity.bearer(user);
-      const mine = await sellPyxis('pyxis-created');
-      const theirs = await sellPyxis('pyxis-created');
-      await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [theirs, randomUUID()]);
+  it.each(['provider-admin', 'technician'] as const)('when %s reads an order, then 404 until it is assigned to their provider, then 200', async (user) => {
+    const bearer = await identity.bearer(user);
+    const mine = await sellPyxis('pyxis-created');
+    const theirs = await sellPyxis('pyxis-created');
+    await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [theirs, randomUUID()]);
 
-      expect((await get(`/${mine}`, bearer)).status).toBe(404);
-      expect(ids(await listAll(bearer))).not.toContain(mine);
+    expect((await get(`/${mine}`, bearer)).status).toBe(404);
+    expect(ids(await listAll(bearer))).not.toContain(mine);
 
-      await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [mine, DEV_PROVIDER_ID]);
-      expect(await get(`/${mine}`, bearer)).toMatchObject({ status: 200, body: { id: mine, providerId: DEV_PROVIDER_ID } });
-      const items = await listAll(bearer);
-      expect(ids(items)).toContain(mine);
-      expect(items.every((i) => i.providerId === DEV_PROVIDER_ID)).toBe(true);
+    await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [mine, DEV_PROVIDER_ID]);
+    expect(await get(`/${mine}`, bearer)).toMatchObject({ status: 200, body: { id: mine, providerId: DEV_PROVIDER_ID } });
+    const items = await listAll(bearer);
+    expect(ids(items)).toContain(mine);
+    expect(items.every((i) => i.providerId === DEV_PROVIDER_ID)).toBe(true);
 
-      expect((await get(`/${theirs}`, bearer)).status).toBe(404);
-      expect(ids(items)).not.toContain(theirs);
-    },
-  );
+    expect((await get(`/${theirs}`, bearer)).status).toBe(404);
+    expect(ids(items)).not.toContain(theirs);
+  });
 });
-

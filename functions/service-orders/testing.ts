@@ -37,8 +37,10 @@ export async function startServiceOrdersHarness() {
     const answer = await postEvent(intakeUrl, cloudEvent({ type, source: '/sales/test', id: randomUUID(), data: message }));
     expect(answer.body).toMatchObject({ result: 'applied' });
     const [system, salesOrderId] = 'header' in message ? ['PYXIS', message.order.orderNumber] : ['TEMPO', message.sale.sale_ref];
-    const { rows } = await db.query<{ id: string }>(
-      'SELECT id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [system, salesOrderId]);
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [
+      system,
+      salesOrderId,
+    ]);
     expect(rows).toHaveLength(1);
     return rows[0]!.id;
   }

@@ -21,7 +21,9 @@ const expiresAt = new Date('2027-02-18T10:00:00Z');
 async function awaitingAnswer(options: { answer?: 'accepted' | 'refused' } = {}) {
   const order = await sell();
   const visitId = await seedVisit(db, order.id, {
-    status: 'completed', technician: 'tech-0001', outcome: 'YES_BUT',
+    status: 'completed',
+    technician: 'tech-0001',
+    outcome: 'YES_BUT',
     adjustments: { lines, extraCostMinor: 12500, currency: 'EUR', answerDeadline: deadline, answer: options.answer },
   });
   const token = signAnswerToken(secret, { visitId, serviceOrderId: order.id, expiresAt });
@@ -46,8 +48,12 @@ describe('tv-customer-answers', () => {
     expect(await call('GET', token)).toEqual({
       status: 200,
       body: {
-        orderRef: order.salesOrderId, adjustments: { lines, extraCost: { amountMinor: 12500, currency: 'EUR' } },
-        answerDeadline: '2027-01-19T10:00:00.000Z', deadlinePassed: false, answer: null, answeredAt: null,
+        orderRef: order.salesOrderId,
+        adjustments: { lines, extraCost: { amountMinor: 12500, currency: 'EUR' } },
+        answerDeadline: '2027-01-19T10:00:00.000Z',
+        deadlinePassed: false,
+        answer: null,
+        answeredAt: null,
       },
     });
   });
@@ -62,7 +68,9 @@ describe('tv-customer-answers', () => {
     expect(await call('POST', token, { accepted: true })).toMatchObject({ status: 200, body: { answer: 'accepted' } });
     expect(await call('POST', token, { accepted: false })).toMatchObject({ status: 409, body: { reason: 'already-answered' } });
     expect(await messagesFor(order.id)).toHaveLength(1);
-    const { rows: [row] } = await db.query('SELECT customer_answer, customer_comment FROM tv.adjustments WHERE visit_id = $1', [visitId]);
+    const {
+      rows: [row],
+    } = await db.query('SELECT customer_answer, customer_comment FROM tv.adjustments WHERE visit_id = $1', [visitId]);
     expect(row).toEqual({ customer_answer: 'accepted', customer_comment: 'OK pour le surcoût' });
   });
 
@@ -83,8 +91,16 @@ describe('tv-customer-answers', () => {
   });
 
   it.each([
-    ['forged (another secret)', (c: { visitId: string; orderId: string }) => signAnswerToken('some-other-secret-0123456789abcdef!!', { visitId: c.visitId, serviceOrderId: c.orderId, expiresAt })],
-    ['expired', (c: { visitId: string; orderId: string }) => signAnswerToken(secret, { visitId: c.visitId, serviceOrderId: c.orderId, expiresAt: new Date('2027-01-12T09:00:00Z') })],
+    [
+      'forged (another secret)',
+      (c: { visitId: string; orderId: string }) =>
+        signAnswerToken('some-other-secret-0123456789abcdef!!', { visitId: c.visitId, serviceOrderId: c.orderId, expiresAt }),
+    ],
+    [
+      'expired',
+      (c: { visitId: string; orderId: string }) =>
+        signAnswerToken(secret, { visitId: c.visitId, serviceOrderId: c.orderId, expiresAt: new Date('2027-01-12T09:00:00Z') }),
+    ],
     ['garbage', () => 'not-a-token'],
   ])('when the token is %s, then 401 for both reading and answering', async (_case, make) => {
     now = new Date('2027-01-12T10:00:00Z');

@@ -20,13 +20,16 @@ interface AdjustmentsRow {
 
 /** The adjustments the token names: visit AND order must match, or there is nothing to show. */
 async function findAdjustments(db: Queryable, claims: AnswerTokenClaims, lock = false): Promise<AdjustmentsRow> {
-  const { rows: [row] } = await db.query<AdjustmentsRow>(
+  const {
+    rows: [row],
+  } = await db.query<AdjustmentsRow>(
     `SELECT a.visit_id, o.sales_order_id, a.lines, a.extra_cost_minor, a.currency, a.answer_deadline, a.customer_answer, a.answered_at,
             o.installation_status
        FROM tv.adjustments a JOIN orders.service_orders o ON o.id = a.service_order_id
       WHERE a.visit_id = $1 AND a.service_order_id = $2 AND a.answer_deadline IS NOT NULL
       ${lock ? 'FOR UPDATE OF a' : ''}`,
-    [claims.visitId, claims.serviceOrderId]);
+    [claims.visitId, claims.serviceOrderId],
+  );
   if (!row) throw new NotFoundError('nothing awaits an answer for this link');
   return row;
 }
@@ -60,12 +63,21 @@ export async function answerAdjustments({ tx, outbox, now }: WriteContext, claim
   const answer = body.accepted ? 'accepted' : 'refused';
   const locked = await findAdjustments(tx, claims, true);
   if (check(locked, answer, now) === 'repeat') return present(locked, now);
-  await tx.query(
-    'UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1',
-    [locked.visit_id, answer, body.comment ?? null, now]);
-  await requestWorkflowMessage(outbox, messages.tvAdjustmentsAnswered, claims.serviceOrderId, { accepted: body.accepted }, {
-    messageId: `tv-answer:${claims.visitId}`,
-  });
+  await tx.query('UPDATE tv.adjustments SET customer_answer = $2, customer_comment = $3, answered_at = $4 WHERE visit_id = $1', [
+    locked.visit_id,
+    answer,
+    body.comment ?? null,
+    now,
+  ]);
+  await requestWorkflowMessage(
+    outbox,
+    messages.tvAdjustmentsAnswered,
+    claims.serviceOrderId,
+    { accepted: body.accepted },
+    {
+      messageId: `tv-answer:${claims.visitId}`,
+    },
+  );
   return present({ ...locked, customer_answer: answer, answered_at: now }, now);
 }
 

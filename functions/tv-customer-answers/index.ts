@@ -8,7 +8,8 @@ const { config, logger } = boot(NAME, databaseConfigSchema.extend(answersConfigS
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, tvCustomerAnswersFunction({ db, logger, linkSecret: config.TV_ANSWER_LINK_SECRET }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

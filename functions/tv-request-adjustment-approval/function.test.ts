@@ -12,15 +12,24 @@ const sell = await useOrderSeller(db);
 const secret = 'test-answer-link-secret-0123456789abcdef';
 const now = new Date('2027-01-12T10:00:00Z');
 const logger = memoryLogger();
-const url = await startFunction('tv-request-adjustment-approval', tvRequestAdjustmentApprovalFunction({
-  db, logger, clock: () => now, linkSecret: secret, linkBaseUrl: 'https://answers.ahs.example/tv/',
-}));
+const url = await startFunction(
+  'tv-request-adjustment-approval',
+  tvRequestAdjustmentApprovalFunction({
+    db,
+    logger,
+    clock: () => now,
+    linkSecret: secret,
+    linkBaseUrl: 'https://answers.ahs.example/tv/',
+  }),
+);
 
 const lines = [{ change: 'add', description: 'Extra socket behind the hob', quantity: 1 }];
 async function yesButVisit() {
   const order = await sell();
   const visitId = await seedVisit(db, order.id, {
-    status: 'completed', technician: 'tech-0001', outcome: 'YES_BUT',
+    status: 'completed',
+    technician: 'tech-0001',
+    outcome: 'YES_BUT',
     adjustments: { lines, extraCostMinor: 12500, currency: 'EUR', answerDeadline: null },
   });
   return { order, visitId };
@@ -33,13 +42,17 @@ describe('tv-request-adjustment-approval', () => {
     const { order, visitId } = await yesButVisit();
     expect(await postJob(url, request(order.id, visitId))).toEqual({ status: 200, body: { variables: {} } });
 
-    const { rows: [adjustments] } = await db.query('SELECT approval_requested_at, answer_deadline, customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId]);
+    const {
+      rows: [adjustments],
+    } = await db.query('SELECT approval_requested_at, answer_deadline, customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId]);
     expect(adjustments).toEqual({ approval_requested_at: now, answer_deadline: new Date('2027-01-19T10:00:00Z'), customer_answer: null });
 
     const [message] = await notifications(order.id);
     expect(message?.data).toMatchObject({
-      channel: 'email', recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
-      templateId: 'tv.adjustments-approval-requested', locale: 'es',
+      channel: 'email',
+      recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
+      templateId: 'tv.adjustments-approval-requested',
+      locale: 'es',
       parameters: { orderRef: order.salesOrderId, answerDeadline: '2027-01-19T10:00:00.000Z', extraCostMinor: 12500, currency: 'EUR' },
     });
     const link = String((message?.data.parameters as Record<string, unknown>).answerUrl);

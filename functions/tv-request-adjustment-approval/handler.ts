@@ -37,14 +37,18 @@ export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
   const now = deps.clock ?? (() => new Date());
   return async ({ orderId, visitId, answerDeadline }: RequestApprovalVariables, ctx: JobContext): Promise<JobOutcome> => {
     const { tx } = ctx;
-    const { rows: [row] } = await tx.query<AdjustmentsRow>(
+    const {
+      rows: [row],
+    } = await tx.query<AdjustmentsRow>(
       `SELECT a.approval_requested_at, a.extra_cost_minor, a.currency, o.customer_id, o.country_code, o.sales_order_id,
               (c.email IS NOT NULL) AS has_email
          FROM tv.adjustments a
          JOIN orders.service_orders o ON o.id = a.service_order_id
          JOIN orders.customers c ON c.id = o.customer_id
         WHERE a.visit_id = $1 AND a.service_order_id = $2
-        FOR UPDATE OF a`, [visitId, orderId]);
+        FOR UPDATE OF a`,
+      [visitId, orderId],
+    );
     if (!row) throw new PermanentError(`visit ${visitId} of service order ${orderId} has no adjustments to approve`, 'no-adjustments');
     if (row.approval_requested_at) {
       ctx.logger.info('customer already asked', { visitId });
@@ -52,14 +56,17 @@ export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
     }
     const requestedAt = now();
     const deadline = new Date(requestedAt.getTime() + durationMs(answerDeadline));
-    await tx.query(
-      'UPDATE tv.adjustments SET approval_requested_at = $2, answer_deadline = $3 WHERE visit_id = $1',
-      [visitId, requestedAt, deadline]);
+    await tx.query('UPDATE tv.adjustments SET approval_requested_at = $2, answer_deadline = $3 WHERE visit_id = $1', [visitId, requestedAt, deadline]);
     const token = signAnswerToken(deps.linkSecret, {
-      visitId, serviceOrderId: orderId, expiresAt: new Date(deadline.getTime() + ANSWER_LINK_GRACE_MS),
+      visitId,
+      serviceOrderId: orderId,
+      expiresAt: new Date(deadline.getTime() + ANSWER_LINK_GRACE_MS),
     });
     await informCustomer(ctx.outbox, {
-      serviceOrderId: orderId, customerId: row.customer_id, hasEmail: row.has_email, countryCode: row.country_code,
+      serviceOrderId: orderId,
+      customerId: row.customer_id,
+      hasEmail: row.has_email,
+      countryCode: row.country_code,
       templateId: 'tv.adjustments-approval-requested',
       parameters: {
         orderRef: row.sales_order_id,

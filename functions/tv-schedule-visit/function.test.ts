@@ -24,7 +24,13 @@ describe('tv-schedule-visit', () => {
       { id: visitId, status: 'scheduled', due_by: new Date('2027-01-09T09:00:00Z'), process_instance_key: j.processInstanceKey, technician_subject: null },
     ]);
     const events = (await outboxOf(db, order.id)).filter((e) => e.type === 'ahs.tv.visit.scheduled');
-    expect(events).toEqual([{ type: 'ahs.tv.visit.scheduled', partition_key: order.id, data: { visitId, serviceOrderId: order.id, countryCode: 'ES', dueBy: '2027-01-09T09:00:00.000Z' } }]);
+    expect(events).toEqual([
+      {
+        type: 'ahs.tv.visit.scheduled',
+        partition_key: order.id,
+        data: { visitId, serviceOrderId: order.id, countryCode: 'ES', dueBy: '2027-01-09T09:00:00.000Z' },
+      },
+    ]);
   });
 
   it('when the same job is delivered again, then the first answer is repeated and nothing else is written', async () => {

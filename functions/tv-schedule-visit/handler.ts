@@ -22,17 +22,21 @@ export function makeScheduleVisit(deps: ScheduleVisitDeps = {}) {
   const newId = deps.newId ?? randomUUID;
   return async ({ orderId, slaDuration }: ScheduleVisitVariables, ctx: JobContext): Promise<JobOutcome> => {
     const { tx } = ctx;
-    const { rows: [order] } = await tx.query<{ status: string; country_code: string }>(
-      'SELECT status, country_code FROM orders.service_orders WHERE id = $1 FOR SHARE', [orderId]);
+    const {
+      rows: [order],
+    } = await tx.query<{ status: string; country_code: string }>('SELECT status, country_code FROM orders.service_orders WHERE id = $1 FOR SHARE', [orderId]);
     if (!order) throw new PermanentError(`service order ${orderId} not found`, 'unknown-service-order');
     if (order.status === 'CANCELLED') {
       return { kind: 'bpmn-error', errorCode: bpmnErrors.orderNotActive, message: `service order ${orderId} is cancelled` };
     }
-    const { rows: [existing] } = await tx.query<{ id: string }>(
+    const {
+      rows: [existing],
+    } = await tx.query<{ id: string }>(
       `SELECT id FROM tv.visits
         WHERE process_instance_key = $1 OR (service_order_id = $2 AND status = 'scheduled')
         ORDER BY (process_instance_key = $1) DESC LIMIT 1`,
-      [ctx.job.processInstanceKey, orderId]);
+      [ctx.job.processInstanceKey, orderId],
+    );
     if (existing) {
       ctx.logger.info('visit already open', { visitId: existing.id });
       return { kind: 'complete', variables: { visitId: existing.id } };
@@ -40,15 +44,22 @@ export function makeScheduleVisit(deps: ScheduleVisitDeps = {}) {
     const visitId = newId();
     const dueBy = new Date(now().getTime() + durationMs(slaDuration));
     try {
-      await tx.query(
-        `INSERT INTO tv.visits (id, service_order_id, process_instance_key, status, due_by) VALUES ($1, $2, $3, 'scheduled', $4)`,
-        [visitId, orderId, ctx.job.processInstanceKey, dueBy]);
+      await tx.query(`INSERT INTO tv.visits (id, service_order_id, process_instance_key, status, due_by) VALUES ($1, $2, $3, 'scheduled', $4)`, [
+        visitId,
+        orderId,
+        ctx.job.processInstanceKey,
+        dueBy,
+      ]);
     } catch (error) {
       // A concurrent job opened the visit first: the engine retries this one, which then finds it.
       if (isUniqueViolation(error)) throw new RetryableError(`a visit of service order ${orderId} is being opened concurrently`);
       throw error;
     }
-    await ctx.outbox.add(tvVisitScheduled, { visitId, serviceOrderId: orderId, countryCode: order.country_code, dueBy: dueBy.toISOString() }, { subject: orderId });
+    await ctx.outbox.add(
+      tvVisitScheduled,
+      { visitId, serviceOrderId: orderId, countryCode: order.country_code, dueBy: dueBy.toISOString() },
+      { subject: orderId },
+    );
     return { kind: 'complete', variables: { visitId } };
   };
 }

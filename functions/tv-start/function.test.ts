@@ -12,10 +12,24 @@ const url = await startFunction('tv-start', tvStartFunction({ db, logger: memory
 
 function created(over: Partial<ServiceOrderSnapshot> = {}): ServiceOrderSnapshot {
   return {
-    serviceOrderId: randomUUID(), salesSystem: 'PYXIS', salesOrderId: `ES-0042-${randomUUID()}`, salesChannel: 'IN_STORE',
-    revision: 1, status: 'CREATED', countryCode: 'ES', businessUnitCode: 'ES-CENTRO', storeCode: 'ES-MAD-0042',
-    customerId: randomUUID(), postalCode: '28009', lines: [], skills: ['KITCHEN'], technicalVisitRequired: true,
-    requestedWindow: null, contactDeadline: '2026-11-30T10:12:41.000Z', linkedServiceOrderIds: [], ...over,
+    serviceOrderId: randomUUID(),
+    salesSystem: 'PYXIS',
+    salesOrderId: `ES-0042-${randomUUID()}`,
+    salesChannel: 'IN_STORE',
+    revision: 1,
+    status: 'CREATED',
+    countryCode: 'ES',
+    businessUnitCode: 'ES-CENTRO',
+    storeCode: 'ES-MAD-0042',
+    customerId: randomUUID(),
+    postalCode: '28009',
+    lines: [],
+    skills: ['KITCHEN'],
+    technicalVisitRequired: true,
+    requestedWindow: null,
+    contactDeadline: '2026-11-30T10:12:41.000Z',
+    linkedServiceOrderIds: [],
+    ...over,
   };
 }
 const deliver = (data: ServiceOrderSnapshot, id = randomUUID()) =>
@@ -27,12 +41,14 @@ describe('tv-start', () => {
   it('when an order that needs a TV is created, then tv-requested is requested in the inbox transaction, correlated by the order id, with the process variables', async () => {
     const order = created();
     expect(await deliver(order)).toMatchObject({ status: 200, body: { result: 'applied' } });
-    expect(await publishedFor(order.serviceOrderId)).toEqual([{
-      name: 'tv-requested',
-      correlationKey: order.serviceOrderId,
-      messageId: `tv-requested:${order.serviceOrderId}`,
-      variables: { orderId: order.serviceOrderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', slaDuration: 'P5D', answerDeadline: 'P7D' },
-    }]);
+    expect(await publishedFor(order.serviceOrderId)).toEqual([
+      {
+        name: 'tv-requested',
+        correlationKey: order.serviceOrderId,
+        messageId: `tv-requested:${order.serviceOrderId}`,
+        variables: { orderId: order.serviceOrderId, country: 'ES', businessUnit: 'ES-CENTRO', store: 'ES-MAD-0042', slaDuration: 'P5D', answerDeadline: 'P7D' },
+      },
+    ]);
   });
 
   it('when the same event is delivered twice, then the second is a duplicate and nothing more is published', async () => {

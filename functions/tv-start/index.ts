@@ -14,7 +14,8 @@ const { config, logger } = boot(
 const db = poolFromConfig(NAME, config);
 
 void serve(NAME, tvStartFunction({ db, logger, settings: { slaDuration: config.TV_SLA_DURATION, answerDeadline: config.TV_ANSWER_DEADLINE } }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

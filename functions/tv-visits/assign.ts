@@ -20,8 +20,12 @@ export async function assignVisit({ tx, now }: WriteContext, principal: Principa
     throw new ConflictError(`the technical visit of service order ${orderId} is ${visit.status}, not pending`, 'no-pending-visit');
   }
   // The technician must work for that provider: the visit's technician reads and records it.
-  const { rows: [technician] } = await tx.query<{ active: boolean }>(
-    'SELECT active FROM dispatch.technicians WHERE subject = $1 AND provider_id = $2', [body.technician, body.providerId]);
+  const {
+    rows: [technician],
+  } = await tx.query<{ active: boolean }>('SELECT active FROM dispatch.technicians WHERE subject = $1 AND provider_id = $2', [
+    body.technician,
+    body.providerId,
+  ]);
   if (!technician) throw new NotFoundError(`technician: no technician ${body.technician} in provider ${body.providerId}`);
   if (!technician.active) throw new ConflictError(`technician ${body.technician} is not active`, 'technician-inactive');
   await tx.query(

@@ -9,7 +9,8 @@ const db = poolFromConfig(NAME, config);
 const authenticator = authenticatorFromEnv(process.env);
 
 void serve(NAME, tvVisitsFunction({ db, authenticator, logger }), {
-  port: config.PORT, host: config.LISTEN_HOST,
+  port: config.PORT,
+  host: config.LISTEN_HOST,
   logger,
   onShutdown: () => db.end(),
 });

@@ -31,7 +31,13 @@ describe('tv-visits POST /orders/:orderId/visit/outcome', () => {
     expect(answer).toMatchObject({ status: 200, body: { visitId, status: 'completed', outcome: { outcome: 'YES', recordedBy: 'tech-0001' } } });
     expect(await visitRow(visitId)).toEqual({ status: 'completed', outcome: 'YES', notes: 'Site ready', recorded_by: 'tech-0001' });
     const events = (await outboxOf(db, orderId)).filter((e) => e.type === 'ahs.tv.visit.completed');
-    expect(events).toEqual([{ type: 'ahs.tv.visit.completed', partition_key: orderId, data: expect.objectContaining({ visitId, serviceOrderId: orderId, outcome: 'YES', adjustments: null }) as unknown }]);
+    expect(events).toEqual([
+      {
+        type: 'ahs.tv.visit.completed',
+        partition_key: orderId,
+        data: expect.objectContaining({ visitId, serviceOrderId: orderId, outcome: 'YES', adjustments: null }) as unknown,
+      },
+    ]);
     expect(await messagesFor(orderId)).toEqual([
       { name: 'tv-outcome-recorded', correlationKey: orderId, messageId: `tv-outcome:${visitId}`, variables: { outcome: 'YES', visitId } },
     ]);
@@ -41,7 +47,9 @@ describe('tv-visits POST /orders/:orderId/visit/outcome', () => {
   it('when the technician records YES_BUT with adjustments, then they are stored and carried by the event', async () => {
     const { orderId, visitId } = await assignedVisit();
     expect((await record(orderId, { outcome: 'YES_BUT', adjustments })).status).toBe(200);
-    const { rows: [row] } = await db.query('SELECT lines, extra_cost_minor, currency, answer_deadline, customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId]);
+    const {
+      rows: [row],
+    } = await db.query('SELECT lines, extra_cost_minor, currency, answer_deadline, customer_answer FROM tv.adjustments WHERE visit_id = $1', [visitId]);
     expect(row).toEqual({ lines: adjustments.lines, extra_cost_minor: '18500', currency: 'EUR', answer_deadline: null, customer_answer: null });
     const [event] = (await outboxOf(db, orderId)).filter((e) => e.type === 'ahs.tv.visit.completed');
     expect(event?.data).toMatchObject({ outcome: 'YES_BUT', adjustments });

@@ -37,7 +37,9 @@ export interface VisitRow {
  * visit row FOR UPDATE (inside a transaction).
  */
 export async function findVisit(db: Queryable, principal: Principal, orderId: string, options: { lock?: boolean } = {}): Promise<VisitRow> {
-  const { rows: [row] } = await db.query<VisitRow>(
+  const {
+    rows: [row],
+  } = await db.query<VisitRow>(
     `SELECT v.id, v.service_order_id, v.status, v.due_by, v.technician_subject, v.provider_id, v.appointment_at,
             v.assigned_at, v.outcome, v.notes, v.recorded_by, v.recorded_at,
             o.country_code, bu.code AS business_unit_code, s.code AS store_code, o.provider_id AS order_provider_id,

@@ -9,7 +9,7 @@ const appointmentAt = '2027-01-08T09:00:00.000Z';
 const assignment = (over: Record<string, unknown> = {}) => ({ technician: 'tech-0001', providerId: DEV_PROVIDER_ID, appointmentAt, ...over });
 
 describe('tv-visits GET /orders/:orderId/visit', () => {
-  it('when an operator of the order\'s country reads its visit, then 200 with status, due date and installation status', async () => {
+  it("when an operator of the order's country reads its visit, then 200 with status, due date and installation status", async () => {
     const order = await sell();
     const visitId = await seedVisit(db, order.id);
     const answer = await call('GET', `/orders/${order.id}/visit`, await identity.bearer('operator-es'));
@@ -35,7 +35,10 @@ describe('tv-visits GET /orders/:orderId/visit', () => {
     expect((await call('GET', `/orders/${order.id}/visit`, admin)).status).toBe(404);
     expect((await call('GET', `/orders/${order.id}/visit`, technician)).status).toBe(404);
     expect((await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('operator-es'), assignment())).status).toBe(200);
-    expect(await call('GET', `/orders/${order.id}/visit`, admin)).toMatchObject({ status: 200, body: { assignment: { technician: 'tech-0001', providerId: DEV_PROVIDER_ID } } });
+    expect(await call('GET', `/orders/${order.id}/visit`, admin)).toMatchObject({
+      status: 200,
+      body: { assignment: { technician: 'tech-0001', providerId: DEV_PROVIDER_ID } },
+    });
     expect(await call('GET', `/orders/${order.id}/visit`, technician)).toMatchObject({ status: 200, body: { assignment: { appointmentAt } } });
   });
 
@@ -60,7 +63,9 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     const visitId = await seedVisit(db, order.id);
     const answer = await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('operator-es'), assignment());
     expect(answer).toMatchObject({ status: 200, body: { visitId, assignment: { technician: 'tech-0001', providerId: DEV_PROVIDER_ID, appointmentAt } } });
-    const { rows: [row] } = await db.query('SELECT assigned_by FROM tv.visits WHERE id = $1', [visitId]);
+    const {
+      rows: [row],
+    } = await db.query('SELECT assigned_by FROM tv.visits WHERE id = $1', [visitId]);
     expect(row).toEqual({ assigned_by: 'op-es-0001' });
   });
 
@@ -75,12 +80,20 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     await db.query('UPDATE orders.service_orders SET provider_id = $2 WHERE id = $1', [order.id, DEV_PROVIDER_ID]);
     await seedVisit(db, order.id);
     const admin = await identity.bearer('provider-admin');
-    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ providerId: randomUUID() }))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ providerId: randomUUID() }))).toMatchObject({
+      status: 403,
+      body: { error: 'forbidden' },
+    });
     // A second technician of the same provider.
     const colleague = `tech-${randomUUID().slice(0, 8)}`;
-    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name) VALUES ($1, $2, $3, 'Colleague')`, [randomUUID(), DEV_PROVIDER_ID, colleague]);
+    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name) VALUES ($1, $2, $3, 'Colleague')`, [
+      randomUUID(),
+      DEV_PROVIDER_ID,
+      colleague,
+    ]);
     expect(await call('PUT', `/orders/${order.id}/visit/assignment`, admin, assignment({ technician: colleague }))).toMatchObject({
-      status: 200, body: { assignment: { technician: colleague, providerId: DEV_PROVIDER_ID } },
+      status: 200,
+      body: { assignment: { technician: colleague, providerId: DEV_PROVIDER_ID } },
     });
   });
 
@@ -90,17 +103,27 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     const operator = await identity.bearer('operator-es');
     // tech-0002 works for provider B, not for the dev provider.
     expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ technician: 'tech-0002' }))).toMatchObject({
-      status: 404, body: { message: expect.stringContaining('technician') as string },
+      status: 404,
+      body: { message: expect.stringContaining('technician') as string },
     });
     expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ providerId: randomUUID() }))).toMatchObject({ status: 404 });
-    const { rows: [row] } = await db.query('SELECT technician_subject FROM tv.visits WHERE id = $1', [visitId]);
+    const {
+      rows: [row],
+    } = await db.query('SELECT technician_subject FROM tv.visits WHERE id = $1', [visitId]);
     expect(row).toEqual({ technician_subject: null });
     const retired = `tech-${randomUUID().slice(0, 8)}`;
-    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name, active) VALUES ($1, $2, $3, 'Retired', FALSE)`, [randomUUID(), DEV_PROVIDER_ID, retired]);
-    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ technician: retired }))).toMatchObject({ status: 409, body: { reason: 'technician-inactive' } });
+    await db.query(`INSERT INTO dispatch.technicians (id, provider_id, subject, display_name, active) VALUES ($1, $2, $3, 'Retired', FALSE)`, [
+      randomUUID(),
+      DEV_PROVIDER_ID,
+      retired,
+    ]);
+    expect(await call('PUT', `/orders/${order.id}/visit/assignment`, operator, assignment({ technician: retired }))).toMatchObject({
+      status: 409,
+      body: { reason: 'technician-inactive' },
+    });
   });
 
-  it('when a provider admin assigns a visit of an order that is not their provider\'s, then 404', async () => {
+  it("when a provider admin assigns a visit of an order that is not their provider's, then 404", async () => {
     const order = await sell();
     await seedVisit(db, order.id);
     expect((await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('provider-admin'), assignment())).status).toBe(404);
@@ -110,7 +133,8 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     const order = await sell();
     await seedVisit(db, order.id, { status: 'completed', technician: 'tech-0001', providerId: DEV_PROVIDER_ID });
     expect(await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('operator-es'), assignment())).toMatchObject({
-      status: 409, body: { reason: 'no-pending-visit' },
+      status: 409,
+      body: { reason: 'no-pending-visit' },
     });
   });
 
@@ -118,7 +142,10 @@ describe('tv-visits PUT /orders/:orderId/visit/assignment', () => {
     const order = await sell();
     await seedVisit(db, order.id);
     expect((await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('technician'), assignment())).status).toBe(403);
-    const bad = await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('operator-es'), { technician: 'tech-0001', providerId: DEV_PROVIDER_ID });
+    const bad = await call('PUT', `/orders/${order.id}/visit/assignment`, await identity.bearer('operator-es'), {
+      technician: 'tech-0001',
+      providerId: DEV_PROVIDER_ID,
+    });
     expect(bad).toMatchObject({ status: 400, body: { issues: [{ field: 'appointmentAt' }] } });
   });
 });

@@ -34,17 +34,36 @@ export async function recordOutcome({ tx, outbox, now: recordedAt }: WriteContex
   await tx.query(
     `UPDATE tv.visits SET status = 'completed', outcome = $2, notes = $3, recorded_by = $4, recorded_at = $5, updated_at = NOW()
       WHERE id = $1`,
-    [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt]);
-  const adjustments = body.outcome === 'YES_BUT' ? body.adjustments ?? null : null;
+    [visit.id, body.outcome, body.notes ?? null, principal.subject, recordedAt],
+  );
+  const adjustments = body.outcome === 'YES_BUT' ? (body.adjustments ?? null) : null;
   if (adjustments) {
-    await tx.query(
-      `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`,
-      [visit.id, orderId, JSON.stringify(adjustments.lines), adjustments.extraCost.amountMinor, adjustments.extraCost.currency]);
+    await tx.query(`INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency) VALUES ($1, $2, $3, $4, $5)`, [
+      visit.id,
+      orderId,
+      JSON.stringify(adjustments.lines),
+      adjustments.extraCost.amountMinor,
+      adjustments.extraCost.currency,
+    ]);
   }
-  await outbox.add(tvVisitCompleted, {
-    visitId: visit.id, serviceOrderId: orderId, outcome: body.outcome, adjustments, recordedAt: recordedAt.toISOString(),
-  }, { subject: orderId });
-  await requestWorkflowMessage(outbox, messages.tvOutcomeRecorded, orderId, { outcome: body.outcome, visitId: visit.id }, { messageId: `tv-outcome:${visit.id}` });
+  await outbox.add(
+    tvVisitCompleted,
+    {
+      visitId: visit.id,
+      serviceOrderId: orderId,
+      outcome: body.outcome,
+      adjustments,
+      recordedAt: recordedAt.toISOString(),
+    },
+    { subject: orderId },
+  );
+  await requestWorkflowMessage(
+    outbox,
+    messages.tvOutcomeRecorded,
+    orderId,
+    { outcome: body.outcome, visitId: visit.id },
+    { messageId: `tv-outcome:${visit.id}` },
+  );
   return present(await findVisit(tx, principal, orderId));
 }
 

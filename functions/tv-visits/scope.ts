@@ -8,9 +8,11 @@ import type { VisitRow } from './queries';
  * assigned yet, when the order is); the technician the visit is assigned to.
  */
 export function canSee(principal: Principal, v: VisitRow): boolean {
-  return (isOffice(principal) && withinTenant(principal, { country: v.country_code, businessUnit: v.business_unit_code, store: v.store_code }))
-    || (principal.roles.includes('provider-admin') && isProvidersVisit(principal, v))
-    || (principal.roles.includes('technician') && v.technician_subject === principal.subject);
+  return (
+    (isOffice(principal) && withinTenant(principal, { country: v.country_code, businessUnit: v.business_unit_code, store: v.store_code })) ||
+    (principal.roles.includes('provider-admin') && isProvidersVisit(principal, v)) ||
+    (principal.roles.includes('technician') && v.technician_subject === principal.subject)
+  );
 }
 
 export function isProvidersVisit(p: Principal, v: VisitRow): boolean {

@@ -19,7 +19,7 @@ const KEY_A = 'a';
 const KEY_B = 'b';
 
 describe('in-memory bus', () => {
-  it('when one key\'s records are handled slowly and unevenly, then the subscriber still gets them in publish order, one at a time', async () => {
+  it("when one key's records are handled slowly and unevenly, then the subscriber still gets them in publish order, one at a time", async () => {
     const bus = makeInMemoryBus();
     const delays: Record<string, number> = { r1: 40, r2: 0, r3: 15, r4: 0, r5: 25 };
     const trace: string[] = [];
@@ -37,7 +37,7 @@ describe('in-memory bus', () => {
     expect(trace).toEqual(Object.keys(delays).flatMap((v) => [`start ${v}`, `end ${v}`]));
   });
 
-  it('when one key is blocked in its handler, then a key on another partition is handled meanwhile, and the blocked key\'s next record waits', async () => {
+  it("when one key is blocked in its handler, then a key on another partition is handled meanwhile, and the blocked key's next record waits", async () => {
     const bus = makeInMemoryBus({ partitions: 3 });
     const gate = deferred();
     const seen: DeliveredRecord[] = [];
@@ -72,7 +72,12 @@ describe('in-memory bus', () => {
     for (const group of Object.keys(got)) {
       await bus.subscribe({ group, topics: ['t'], handle: async (r) => void got[group]?.push(valueOf(r)) });
     }
-    for (const [key, value] of [['k1', 'x'], ['k2', 'y'], [null, 'z']] as const) await bus.publish('t', record(key, value));
+    for (const [key, value] of [
+      ['k1', 'x'],
+      ['k2', 'y'],
+      [null, 'z'],
+    ] as const)
+      await bus.publish('t', record(key, value));
     await bus.close();
     expect(got.billing?.sort()).toEqual(['x', 'y', 'z']);
     expect(got.planning?.sort()).toEqual(['x', 'y', 'z']);

@@ -96,7 +96,12 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     await requestTv(orderId);
     await eventually(async () => (worker.ofType('tv-schedule-visit', orderId).length === 1 ? true : undefined), 5_000, 20);
     await engine.idle();
-    await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: orderId, timeToLiveMs: 60_000, variables: { outcome: 'YES', visitId: `visit-${orderId}` } });
+    await engine.publishMessage({
+      name: 'tv-outcome-recorded',
+      correlationKey: orderId,
+      timeToLiveMs: 60_000,
+      variables: { outcome: 'YES', visitId: `visit-${orderId}` },
+    });
     await completed(orderId);
     const [unblock] = worker.ofType('orders-unblock-installation', orderId);
     expect(unblock?.variables).toMatchObject({ orderId, visitId: `visit-${orderId}`, outcome: 'YES' });
@@ -131,13 +136,17 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     await requestTv(orderId);
     await engine.idle();
     clock.pin(Date.now() + 6 * 24 * 3600_000);
-    const task = await eventually(async () => {
-      const { rows } = await database.db.query<{ user_task_key: string; candidate_groups: string[]; state: string }>(
-        `SELECT t.user_task_key::text, t.candidate_groups, t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`,
-        [orderId],
-      );
-      return rows[0];
-    }, 5_000, 20);
+    const task = await eventually(
+      async () => {
+        const { rows } = await database.db.query<{ user_task_key: string; candidate_groups: string[]; state: string }>(
+          `SELECT t.user_task_key::text, t.candidate_groups, t.state FROM engine.user_tasks t JOIN engine.instances i USING (process_instance_key) WHERE i.correlation_key = $1`,
+          [orderId],
+        );
+        return rows[0];
+      },
+      5_000,
+      20,
+    );
     expect(task.candidate_groups).toEqual(['operators', 'country:ES', 'bu:ES-MAD', 'store:ES-MAD-001']);
     await engine.completeUserTask(task.user_task_key, { note: 'provider called' });
     await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: orderId, timeToLiveMs: 60_000, variables: { outcome: 'YES' } });
@@ -146,20 +155,26 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
 
   it('when a worker keeps failing, then the job is retried with backoff and becomes an incident out of retries', async () => {
     const orderId = newOrder();
-    worker.behaviours.set('tv-schedule-visit', (job) => (job.variables.orderId === orderId ? { status: 503, body: { reason: 'db down' } } : { status: 200, body: { variables: {} } }));
+    worker.behaviours.set('tv-schedule-visit', (job) =>
+      job.variables.orderId === orderId ? { status: 503, body: { reason: 'db down' } } : { status: 200, body: { variables: {} } },
+    );
     await requestTv(orderId);
     for (let i = 1; i <= 5; i++) {
       await eventually(async () => (worker.ofType('tv-schedule-visit', orderId).length >= i ? true : undefined), 5_000, 20);
       await engine.idle();
       clock.pin(clock.now() + 20_000);
     }
-    const incident = await eventually(async () => {
-      const { rows } = await database.db.query<{ error_type: string; error_message: string }>(
-        `SELECT error_type, error_message FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1`,
-        [orderId],
-      );
-      return rows[0];
-    }, 5_000, 20);
+    const incident = await eventually(
+      async () => {
+        const { rows } = await database.db.query<{ error_type: string; error_message: string }>(
+          `SELECT error_type, error_message FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1`,
+          [orderId],
+        );
+        return rows[0];
+      },
+      5_000,
+      20,
+    );
     expect(incident).toMatchObject({ error_type: 'JOB_NO_RETRIES' });
     expect(incident.error_message).toContain('db down');
     expect(worker.ofType('tv-schedule-visit', orderId).map((j) => j.retries)).toEqual([5, 4, 3, 2, 1]);
@@ -184,12 +199,17 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
   it('when the worker raises a BPMN error the model catches, then the boundary path is taken (TV not needed)', async () => {
     const orderId = newOrder();
     worker.behaviours.set('tv-schedule-visit', (job) =>
-      job.variables.orderId === orderId ? { status: 422, body: { errorCode: 'ORDER_NOT_ACTIVE', errorMessage: 'order cancelled' } } : { status: 200, body: { variables: {} } },
+      job.variables.orderId === orderId
+        ? { status: 422, body: { errorCode: 'ORDER_NOT_ACTIVE', errorMessage: 'order cancelled' } }
+        : { status: 200, body: { variables: {} } },
     );
     await requestTv(orderId);
     await completed(orderId);
     expect(worker.ofType('orders-unblock-installation', orderId)).toEqual([]);
-    const { rows } = await database.db.query('SELECT 1 FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1', [orderId]);
+    const { rows } = await database.db.query(
+      'SELECT 1 FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1',
+      [orderId],
+    );
     expect(rows).toEqual([]);
     worker.behaviours.delete('tv-schedule-visit');
   });
@@ -197,16 +217,22 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
   it('when a BPMN error has no boundary event for its code, then the instance waits with an incident (UNHANDLED_ERROR_EVENT)', async () => {
     const orderId = newOrder();
     worker.behaviours.set('tv-schedule-visit', (job) =>
-      job.variables.orderId === orderId ? { status: 422, body: { errorCode: 'NOT_IN_THE_MODEL', errorMessage: 'nobody catches this' } } : { status: 200, body: { variables: {} } },
+      job.variables.orderId === orderId
+        ? { status: 422, body: { errorCode: 'NOT_IN_THE_MODEL', errorMessage: 'nobody catches this' } }
+        : { status: 200, body: { variables: {} } },
     );
     await requestTv(orderId);
-    const incident = await eventually(async () => {
-      const { rows } = await database.db.query<{ error_type: string }>(
-        'SELECT error_type FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1',
-        [orderId],
-      );
-      return rows[0];
-    }, 5_000, 20);
+    const incident = await eventually(
+      async () => {
+        const { rows } = await database.db.query<{ error_type: string }>(
+          'SELECT error_type FROM engine.incidents i JOIN engine.instances p USING (process_instance_key) WHERE p.correlation_key = $1',
+          [orderId],
+        );
+        return rows[0];
+      },
+      5_000,
+      20,
+    );
     expect(incident.error_type).toBe('UNHANDLED_ERROR_EVENT');
     expect((await instanceOf(orderId))?.state).toBe('ACTIVE');
     worker.behaviours.delete('tv-schedule-visit');
@@ -217,10 +243,17 @@ describe('embedded engine running bpmn/technical-visit.bpmn', () => {
     const expensive = await engine.createInstance('engine-probe', { quantity: 3, probe: 'expensive' });
     const cheap = await engine.createInstance('engine-probe', { quantity: 1, probe: 'cheap' });
     const variablesOf = (key: string) =>
-      eventually(async () => {
-        const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown> }>('SELECT state, variables FROM engine.instances WHERE process_instance_key = $1', [key]);
-        return rows[0]?.state === 'COMPLETED' ? rows[0].variables : undefined;
-      }, 5_000, 20);
+      eventually(
+        async () => {
+          const { rows } = await database.db.query<{ state: string; variables: Record<string, unknown> }>(
+            'SELECT state, variables FROM engine.instances WHERE process_instance_key = $1',
+            [key],
+          );
+          return rows[0]?.state === 'COMPLETED' ? rows[0].variables : undefined;
+        },
+        5_000,
+        20,
+      );
     expect(await variablesOf(expensive.processInstanceKey)).toEqual({ quantity: 3, probe: 'expensive', total: 30 });
     expect(await variablesOf(cheap.processInstanceKey)).toEqual({ quantity: 1, probe: 'cheap', total: 10 });
     const jobs = worker.jobs.filter((j) => j.type === 'probe-price');

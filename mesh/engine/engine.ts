@@ -140,7 +140,13 @@ export class EmbeddedEngine {
           let row = current.get(model.bpmnProcessId);
           if (!row || row.checksum !== model.checksum) {
             await this.keys.reserve(1);
-            row = { process_definition_key: this.keys.next(), bpmn_process_id: model.bpmnProcessId, version: (row?.version ?? 0) + 1, checksum: model.checksum, xml: model.xml };
+            row = {
+              process_definition_key: this.keys.next(),
+              bpmn_process_id: model.bpmnProcessId,
+              version: (row?.version ?? 0) + 1,
+              checksum: model.checksum,
+              xml: model.xml,
+            };
             await store.insertDefinition(this.options.db, { ...row, resource_name: file.name });
             this.options.logger.info('process deployed', { bpmnProcessId: model.bpmnProcessId, version: row.version });
           }
@@ -154,7 +160,10 @@ export class EmbeddedEngine {
     });
   }
 
-  async createInstance(bpmnProcessId: string, variables: Record<string, unknown>): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }> {
+  async createInstance(
+    bpmnProcessId: string,
+    variables: Record<string, unknown>,
+  ): Promise<{ processInstanceKey: string; processDefinitionKey: string; version: number }> {
     return this.locked(async () => {
       const deployed = this.latest.get(bpmnProcessId);
       if (!deployed) throw new EngineNotFound(`no process definition with id '${bpmnProcessId}' is deployed`);
@@ -200,7 +209,12 @@ export class EmbeddedEngine {
     const startsOf = (name: string) => [...this.latest.values()].filter((d) => d.model.messageStart === name);
     const lookups = await store.publishLookups(
       this.options.db,
-      batch.map(({ request: m }) => ({ name: m.name, correlationKey: m.correlationKey, messageId: m.messageId, startsProcesses: startsOf(m.name).map((d) => d.model.bpmnProcessId) })),
+      batch.map(({ request: m }) => ({
+        name: m.name,
+        correlationKey: m.correlationKey,
+        messageId: m.messageId,
+        startsProcesses: startsOf(m.name).map((d) => d.model.bpmnProcessId),
+      })),
     );
     const runners = await this.loadMany(lookups.flatMap((l) => l.subscribedInstances));
     await this.keys.reserve(Math.max(50, 20 * batch.length));
@@ -258,7 +272,9 @@ export class EmbeddedEngine {
         entry.extras.messages.push(message);
         answered.push({ publish, messageKey: message.key });
       };
-      const start = startsOf(m.name).find((d) => !seen.activeProcesses.includes(d.model.bpmnProcessId) && !started.has(`${d.model.bpmnProcessId}\u0000${m.correlationKey}`));
+      const start = startsOf(m.name).find(
+        (d) => !seen.activeProcesses.includes(d.model.bpmnProcessId) && !started.has(`${d.model.bpmnProcessId}\u0000${m.correlationKey}`),
+      );
       if (start) {
         const runner = new InstanceRunner(this.keys.next(), start.definitionKey, start.model, m.correlationKey, this.keys, () => this.clock.now());
         Object.assign(runner.variables, m.variables);
@@ -405,12 +421,20 @@ export class EmbeddedEngine {
     }
     for (const row of missing.length > 0 ? await store.activeInstances(this.options.db, missing) : []) {
       const deployed = await this.deployedByKey(row.process_definition_key);
-      const runner = new InstanceRunner(row.process_instance_key, deployed.definitionKey, deployed.model, row.correlation_key ?? undefined, this.keys, () => this.clock.now(), {
-        variables: row.variables,
-        timers: row.timers,
-        jobs: row.jobs,
-        engineState: row.engine_state,
-      });
+      const runner = new InstanceRunner(
+        row.process_instance_key,
+        deployed.definitionKey,
+        deployed.model,
+        row.correlation_key ?? undefined,
+        this.keys,
+        () => this.clock.now(),
+        {
+          variables: row.variables,
+          timers: row.timers,
+          jobs: row.jobs,
+          engineState: row.engine_state,
+        },
+      );
       found.set(runner.key, runner);
     }
     for (const runner of found.values()) this.remember(runner);
@@ -570,9 +594,7 @@ export class EmbeddedEngine {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work
-      .catch((error: unknown) => this.options.logger.error('engine work failed', { error }))
-      .finally(() => this.inFlight.delete(tracked));
+    const tracked = work.catch((error: unknown) => this.options.logger.error('engine work failed', { error })).finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
@@ -589,7 +611,8 @@ export class EmbeddedEngine {
     } finally {
       this.releaseSlot();
     }
-    if (command.kind === 'fail') this.options.logger.warn('job failed', { jobKey: job.key, taskType: job.type, retries: command.retries, reason: command.errorMessage });
+    if (command.kind === 'fail')
+      this.options.logger.warn('job failed', { jobKey: job.key, taskType: job.type, retries: command.retries, reason: command.errorMessage });
     if (this.stopped) return;
     this.answers.push({ instanceKey, elementInstanceKey, jobKey: job.key, command });
     await this.applyAnswers();

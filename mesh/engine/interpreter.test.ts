@@ -97,13 +97,27 @@ afterAll(async () => {
 afterEach(() => clock.reset());
 
 const stateOf = async (key: string) =>
-  (await database.db.query<{ state: string; variables: Record<string, unknown> }>('SELECT state, variables FROM engine.instances WHERE process_instance_key = $1', [key])).rows[0];
+  (
+    await database.db.query<{ state: string; variables: Record<string, unknown> }>(
+      'SELECT state, variables FROM engine.instances WHERE process_instance_key = $1',
+      [key],
+    )
+  ).rows[0];
 const completed = (key: string) => eventually(async () => ((await stateOf(key))?.state === 'COMPLETED' ? true : undefined), 5_000, 20);
 const jobsOf = (type: string, ref: string) => worker.jobs.filter((j) => j.type === type && j.variables.ref === ref);
 const userTasksOf = async (key: string) =>
-  (await database.db.query<{ state: string; user_task_key: string }>('SELECT state, user_task_key::text FROM engine.user_tasks WHERE process_instance_key = $1', [key])).rows;
+  (
+    await database.db.query<{ state: string; user_task_key: string }>(
+      'SELECT state, user_task_key::text FROM engine.user_tasks WHERE process_instance_key = $1',
+      [key],
+    )
+  ).rows;
 const incidentsOf = async (key: string) =>
-  (await database.db.query<{ error_type: string; element_id: string }>('SELECT error_type, element_id FROM engine.incidents WHERE process_instance_key = $1', [key])).rows;
+  (
+    await database.db.query<{ error_type: string; element_id: string }>('SELECT error_type, element_id FROM engine.incidents WHERE process_instance_key = $1', [
+      key,
+    ])
+  ).rows;
 
 let refs = 0;
 const newRef = () => `ref-${++refs}-${Date.now()}`;
@@ -113,10 +127,14 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
     const ref = newRef();
     worker.behaviours.set('probe-b', (j) => (j.variables.ref === ref ? { status: 503, body: { reason: 'down' } } : { status: 200, body: { variables: {} } }));
     const { processInstanceKey } = await engine.createInstance('probe-parallel', { ref });
-    const incidents = await eventually(async () => {
-      const found = await incidentsOf(processInstanceKey);
-      return found.length > 0 ? found : undefined;
-    }, 5_000, 20);
+    const incidents = await eventually(
+      async () => {
+        const found = await incidentsOf(processInstanceKey);
+        return found.length > 0 ? found : undefined;
+      },
+      5_000,
+      20,
+    );
     await engine.idle();
     expect(incidents).toEqual([{ error_type: 'JOB_NO_RETRIES', element_id: 'b' }]);
     expect([jobsOf('probe-a', ref).length, jobsOf('probe-c', ref).length]).toEqual([1, 0]);
@@ -174,10 +192,14 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
     await engine.idle();
     await engine.publishMessage({ name: 'probe-answer', correlationKey: ref, timeToLiveMs: 0, variables: { answer: 'no' } });
     clock.pin(Date.now() + 60_000);
-    const incidents = await eventually(async () => {
-      const found = await incidentsOf(processInstanceKey);
-      return found.length > 0 ? found : undefined;
-    }, 5_000, 20);
+    const incidents = await eventually(
+      async () => {
+        const found = await incidentsOf(processInstanceKey);
+        return found.length > 0 ? found : undefined;
+      },
+      5_000,
+      20,
+    );
     expect(incidents).toEqual([{ error_type: 'CONDITION_ERROR', element_id: 'route' }]);
     expect((await stateOf(processInstanceKey))?.state).toBe('ACTIVE');
   });
@@ -220,7 +242,10 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
   });
 
   it('when a model uses an element the engine cannot run, then reading it fails naming the element', async () => {
-    const broken = parallel.xml.replace(/<bpmn:parallelGateway id="split">([\s\S]*?)<\/bpmn:parallelGateway>/, '<bpmn:inclusiveGateway id="split">$1</bpmn:inclusiveGateway>');
+    const broken = parallel.xml.replace(
+      /<bpmn:parallelGateway id="split">([\s\S]*?)<\/bpmn:parallelGateway>/,
+      '<bpmn:inclusiveGateway id="split">$1</bpmn:inclusiveGateway>',
+    );
     await expect(readModels(broken)).rejects.toThrow(/bpmn:InclusiveGateway 'split' is not supported/);
   });
 });

@@ -16,10 +16,9 @@ export class KeySource {
   /** Makes sure at least `n` keys are ready for synchronous use. */
   async reserve(n = 50): Promise<void> {
     if (this.block.length >= n) return;
-    const { rows } = await this.db.query<{ key: string }>(
-      `SELECT nextval('engine.keys')::text AS key FROM generate_series(1, $1)`,
-      [Math.max(n, this.blockSize)],
-    );
+    const { rows } = await this.db.query<{ key: string }>(`SELECT nextval('engine.keys')::text AS key FROM generate_series(1, $1)`, [
+      Math.max(n, this.blockSize),
+    ]);
     this.block.push(...rows.map((r) => r.key));
   }
 

@@ -142,7 +142,7 @@ function readProcess(process: El, xml: string, checksum: string): ProcessModel {
             ...(str(assignment?.assignee) ? { assignee: String(assignment?.assignee) } : {}),
             ...(typeof priority?.priority === 'number' || typeof priority?.priority === 'string' ? { priority: String(priority.priority) } : {}),
             ...(str(schedule?.dueDate) ? { dueDate: String(schedule?.dueDate) } : {}),
-            ...(str(form?.externalReference) ?? str(form?.formKey) ? { formKey: String(form?.externalReference ?? form?.formKey) } : {}),
+            ...((str(form?.externalReference) ?? str(form?.formKey)) ? { formKey: String(form?.externalReference ?? form?.formKey) } : {}),
           });
           break;
         }
@@ -207,7 +207,11 @@ function readGraph(processId: string, elements: El[]): Map<string, FlowNode> {
         node.waitsFor = { message: true };
         break;
       case 'bpmn:TimerEventDefinition': {
-        const [timerKind, body] = definition.timeDuration ? (['duration', definition.timeDuration] as const) : definition.timeDate ? (['date', definition.timeDate] as const) : (['cycle', definition.timeCycle] as const);
+        const [timerKind, body] = definition.timeDuration
+          ? (['duration', definition.timeDuration] as const)
+          : definition.timeDate
+            ? (['date', definition.timeDate] as const)
+            : (['cycle', definition.timeCycle] as const);
         const expression = str((body as El | undefined)?.body);
         if (!expression) throw new Error(`process ${processId}: timer '${node.id}' has no time`);
         node.waitsFor = { timer: { kind: timerKind, expression } };
@@ -229,7 +233,8 @@ function readGraph(processId: string, elements: El[]): Map<string, FlowNode> {
       if (!node.waitsFor) throw new Error(`process ${processId}: boundary event '${node.id}' waits for nothing`);
     }
     if (kind === 'intermediateCatchEvent' && !node.waitsFor) throw new Error(`process ${processId}: catch event '${node.id}' waits for nothing`);
-    if (kind === 'intermediateThrowEvent' && definition) throw new Error(`process ${processId}: throw event '${node.id}' with a ${definition.$type} is not supported`);
+    if (kind === 'intermediateThrowEvent' && definition)
+      throw new Error(`process ${processId}: throw event '${node.id}' with a ${definition.$type} is not supported`);
     nodes.set(node.id, node);
   }
   for (const el of elements) {

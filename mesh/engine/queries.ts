@@ -141,7 +141,9 @@ function variableItems(processInstanceKey: string, variables: Record<string, unk
 export async function searchVariables(db: Queryable, filter: Filter = {}) {
   const processInstanceKey = eq(filter.processInstanceKey);
   if (!processInstanceKey) return { items: [], page: { totalItems: 0 } };
-  const { rows } = await db.query<{ variables: Record<string, unknown> }>('SELECT variables FROM engine.instances WHERE process_instance_key = $1', [processInstanceKey]);
+  const { rows } = await db.query<{ variables: Record<string, unknown> }>('SELECT variables FROM engine.instances WHERE process_instance_key = $1', [
+    processInstanceKey,
+  ]);
   return rows[0] ? variableItems(processInstanceKey, rows[0].variables, eq(filter.name)) : { items: [], page: { totalItems: 0 } };
 }
 
@@ -154,8 +156,16 @@ export async function searchIncidents(db: Queryable, filter: Filter = {}, page?:
   where.add((p) => `job_key = ${p}`, eq(filter.jobKey));
   const params = [...where.params];
   const { rows } = await db.query<{
-    incident_key: string; process_instance_key: string; bpmn_process_id: string; element_id: string; element_instance_key: string;
-    job_key: string | null; error_type: string; error_message: string; state: string; created_at: Date;
+    incident_key: string;
+    process_instance_key: string;
+    bpmn_process_id: string;
+    element_id: string;
+    element_instance_key: string;
+    job_key: string | null;
+    error_type: string;
+    error_message: string;
+    state: string;
+    created_at: Date;
   }>(
     `SELECT incident_key::text, process_instance_key::text, bpmn_process_id, element_id, element_instance_key, job_key, error_type, error_message, state, created_at
        FROM engine.incidents ${where.sql()} ORDER BY created_at, incident_key ${paging(page, params)}`,
@@ -184,7 +194,16 @@ export async function searchProcessInstances(db: Queryable, filter: Filter = {},
   where.add((p) => `i.bpmn_process_id = ${p}`, eq(filter.processDefinitionId));
   where.add((p) => `i.state = ${p}`, eq(filter.state));
   const params = [...where.params];
-  const { rows } = await db.query<{ process_instance_key: string; process_definition_key: string; bpmn_process_id: string; state: string; started_at: Date; ended_at: Date | null; version: number; has_incident: boolean }>(
+  const { rows } = await db.query<{
+    process_instance_key: string;
+    process_definition_key: string;
+    bpmn_process_id: string;
+    state: string;
+    started_at: Date;
+    ended_at: Date | null;
+    version: number;
+    has_incident: boolean;
+  }>(
     `SELECT i.process_instance_key::text, i.process_definition_key::text, i.bpmn_process_id, i.state, i.started_at, i.ended_at, d.version,
             EXISTS (SELECT 1 FROM engine.incidents x WHERE x.process_instance_key = i.process_instance_key AND x.state = 'ACTIVE') AS has_incident
        FROM engine.instances i JOIN engine.definitions d USING (process_definition_key)

@@ -24,9 +24,22 @@ beforeAll(async () => {
   await worker.start();
   worker.behaviours.set('tv-schedule-visit', () => ({ status: 200, body: { variables: { visitId: 'visit-1' } } }));
   // Only the scheduling worker exists here: the unblock job has none and ends as an incident.
-  engine = await EmbeddedEngine.start({ db: database.db, models: loadModels(), workerUrl: (type) => (type === 'tv-schedule-visit' ? worker.url : undefined), logger: memoryLogger(), tickMs: 50, retryPolicy: { baseBackOffMs: 60_000, maxBackOffMs: 60_000, initialRetries: 3 } });
+  engine = await EmbeddedEngine.start({
+    db: database.db,
+    models: loadModels(),
+    workerUrl: (type) => (type === 'tv-schedule-visit' ? worker.url : undefined),
+    logger: memoryLogger(),
+    tickMs: 50,
+    retryPolicy: { baseBackOffMs: 60_000, maxBackOffMs: 60_000, initialRetries: 3 },
+  });
   ({ server, url } = await serveEngine(engine, database.db, 0));
-  const config: CamundaConfig = { ZEEBE_REST_ADDRESS: url, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_TOKEN_AUDIENCE: 'zeebe', CAMUNDA_TENANT_ID: '<default>', CAMUNDA_REQUEST_TIMEOUT_MS: 5000 };
+  const config: CamundaConfig = {
+    ZEEBE_REST_ADDRESS: url,
+    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    CAMUNDA_TOKEN_AUDIENCE: 'zeebe',
+    CAMUNDA_TENANT_ID: '<default>',
+    CAMUNDA_REQUEST_TIMEOUT_MS: 5000,
+  };
   workflows = camundaWorkflows(camundaRestClient(config));
 });
 afterAll(async () => {
@@ -45,17 +58,27 @@ describe('embedded engine REST API through @camunda8/sdk', () => {
     const variables = { orderId, country: 'FR', businessUnit: 'FR-RHONE', store: 'FR-LYS-001', slaDuration: 'PT1H', answerDeadline: 'P7D' };
     await workflows.publishMessage(messages.tvRequested, orderId, variables, { messageId: `tv-requested:${orderId}` });
     await workflows.publishMessage(messages.tvRequested, orderId, variables, { messageId: `tv-requested:${orderId}` });
-    const search = await (await post('/v2/process-instances/search', { filter: { processDefinitionId: 'technical-visit', state: 'ACTIVE' } })).json() as { items: unknown[] };
+    const search = (await (await post('/v2/process-instances/search', { filter: { processDefinitionId: 'technical-visit', state: 'ACTIVE' } })).json()) as {
+      items: unknown[];
+    };
     expect(search.items).toHaveLength(1);
   });
 
   it('when the SLA passes (clock pinned), then the operator finds, claims and completes the task through the SDK', async () => {
     expect((await post('/v2/clock', { timestamp: Date.now() + 2 * 3600_000 }, 'PUT')).status).toBe(204);
-    const [task] = await eventually(async () => {
-      const found = await workflows.userTasks.search({ state: 'CREATED', candidateGroup: 'country:FR' });
-      return found.length > 0 ? found : undefined;
-    }, 5000, 20);
-    expect(task).toMatchObject({ elementId: 'chase-overdue-visit', candidateGroups: ['operators', 'country:FR', 'bu:FR-RHONE', 'store:FR-LYS-001'], processDefinitionId: 'technical-visit' });
+    const [task] = await eventually(
+      async () => {
+        const found = await workflows.userTasks.search({ state: 'CREATED', candidateGroup: 'country:FR' });
+        return found.length > 0 ? found : undefined;
+      },
+      5000,
+      20,
+    );
+    expect(task).toMatchObject({
+      elementId: 'chase-overdue-visit',
+      candidateGroups: ['operators', 'country:FR', 'bu:FR-RHONE', 'store:FR-LYS-001'],
+      processDefinitionId: 'technical-visit',
+    });
     expect(await workflows.userTasks.search({ state: 'CREATED', candidateGroup: 'country:ES' })).toEqual([]);
     const key = task!.userTaskKey;
     expect(await workflows.userTasks.variables(key)).toMatchObject({ orderId, country: 'FR' });
@@ -76,10 +99,14 @@ describe('embedded engine REST API through @camunda8/sdk', () => {
       engine.clock.pin(engine.clock.now() + 120_000);
       await new Promise((r) => setTimeout(r, 30));
     }
-    const [incident] = await eventually(async () => {
-      const found = await workflows.incidents.search({ state: 'ACTIVE' });
-      return found.length > 0 ? found : undefined;
-    }, 5000, 20);
+    const [incident] = await eventually(
+      async () => {
+        const found = await workflows.incidents.search({ state: 'ACTIVE' });
+        return found.length > 0 ? found : undefined;
+      },
+      5000,
+      20,
+    );
     expect(incident).toMatchObject({ errorType: 'JOB_NO_RETRIES', elementId: 'unblock-installation' });
     expect(incident!.errorMessage).toContain('no worker function');
     expect(await workflows.incidents.processVariables(incident!.processInstanceKey, ['country'])).toEqual({ country: 'FR' });

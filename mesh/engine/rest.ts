@@ -55,74 +55,153 @@ function parse<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
 function routes(engine: EmbeddedEngine, db: Db): [string, RegExp, Handler][] {
   const noContent = { status: 204 };
   return [
-    ['GET', /^\/v2\/topology$/, () => Promise.resolve({ status: 200, body: { brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-embedded' } })],
-    ['POST', /^\/v2\/process-instances$/, async ({ body }) => {
-      const req = parse(schemas.createInstance, body);
-      const created = await engine.createInstance(req.processDefinitionId, req.variables);
-      return { status: 200, body: { processDefinitionId: req.processDefinitionId, processDefinitionKey: created.processDefinitionKey, processDefinitionVersion: created.version, processInstanceKey: created.processInstanceKey, tenantId: '<default>' } };
-    }],
-    ['POST', /^\/v2\/process-instances\/search$/, async ({ body }) => {
-      const req = parse(search, body);
-      return { status: 200, body: await queries.searchProcessInstances(db, req.filter, req.page) };
-    }],
-    ['POST', /^\/v2\/messages\/publication$/, async ({ body }) => {
-      const req = parse(schemas.publish, body);
-      const published = await engine.publishMessage({ name: req.name, correlationKey: req.correlationKey, variables: req.variables, timeToLiveMs: req.timeToLive, ...(req.messageId ? { messageId: req.messageId } : {}) });
-      return { status: 200, body: { messageKey: published.messageKey, tenantId: '<default>' } };
-    }],
-    ['POST', /^\/v2\/user-tasks\/search$/, async ({ body }) => {
-      const req = parse(search, body);
-      return { status: 200, body: await queries.searchUserTasks(db, req.filter, req.page) };
-    }],
-    ['GET', /^\/v2\/user-tasks\/(\d+)$/, async ({ params }) => {
-      const task = await queries.getUserTask(db, params[0]!);
-      if (!task) throw new Problem(404, 'NOT_FOUND', `user task with key '${params[0]}' not found`);
-      return { status: 200, body: task };
-    }],
-    ['POST', /^\/v2\/user-tasks\/(\d+)\/variables\/search$/, async ({ params }) => {
-      const result = await queries.userTaskVariables(db, params[0]!);
-      if (!result) throw new Problem(404, 'NOT_FOUND', `user task with key '${params[0]}' not found`);
-      return { status: 200, body: result };
-    }],
-    ['POST', /^\/v2\/user-tasks\/(\d+)\/assignment$/, async ({ params, body }) => {
-      const req = parse(schemas.assignment, body);
-      await engine.assignUserTask(params[0]!, req.assignee, req.allowOverride);
-      return noContent;
-    }],
-    ['DELETE', /^\/v2\/user-tasks\/(\d+)\/assignee$/, async ({ params }) => {
-      await engine.assignUserTask(params[0]!, null, true);
-      return noContent;
-    }],
-    ['POST', /^\/v2\/user-tasks\/(\d+)\/completion$/, async ({ params, body }) => {
-      const req = parse(schemas.completion, body);
-      await engine.completeUserTask(params[0]!, req.variables);
-      return noContent;
-    }],
-    ['POST', /^\/v2\/incidents\/search$/, async ({ body }) => {
-      const req = parse(search, body);
-      return { status: 200, body: await queries.searchIncidents(db, req.filter, req.page) };
-    }],
-    ['POST', /^\/v2\/incidents\/(\d+)\/resolution$/, async ({ params }) => {
-      await engine.resolveIncident(params[0]!);
-      return noContent;
-    }],
-    ['PATCH', /^\/v2\/jobs\/(\d+)$/, async ({ params, body }) => {
-      const req = parse(schemas.jobUpdate, body);
-      if (req.changeset.retries !== undefined) await engine.updateJobRetries(params[0]!, req.changeset.retries);
-      return noContent;
-    }],
-    ['POST', /^\/v2\/variables\/search$/, async ({ body }) => {
-      const req = parse(search, body);
-      return { status: 200, body: await queries.searchVariables(db, req.filter) };
-    }],
-    ['PUT', /^\/v2\/clock$/, ({ body }) => {
-      engine.clock.pin(parse(schemas.clock, body).timestamp);
-      return Promise.resolve(noContent);
-    }],
-    ['POST', /^\/v2\/clock\/reset$/, () => {
-      engine.clock.reset();
-      return Promise.resolve(noContent);
-    }],
+    [
+      'GET',
+      /^\/v2\/topology$/,
+      () => Promise.resolve({ status: 200, body: { brokers: [], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-embedded' } }),
+    ],
+    [
+      'POST',
+      /^\/v2\/process-instances$/,
+      async ({ body }) => {
+        const req = parse(schemas.createInstance, body);
+        const created = await engine.createInstance(req.processDefinitionId, req.variables);
+        return {
+          status: 200,
+          body: {
+            processDefinitionId: req.processDefinitionId,
+            processDefinitionKey: created.processDefinitionKey,
+            processDefinitionVersion: created.version,
+            processInstanceKey: created.processInstanceKey,
+            tenantId: '<default>',
+          },
+        };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/process-instances\/search$/,
+      async ({ body }) => {
+        const req = parse(search, body);
+        return { status: 200, body: await queries.searchProcessInstances(db, req.filter, req.page) };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/messages\/publication$/,
+      async ({ body }) => {
+        const req = parse(schemas.publish, body);
+        const published = await engine.publishMessage({
+          name: req.name,
+          correlationKey: req.correlationKey,
+          variables: req.variables,
+          timeToLiveMs: req.timeToLive,
+          ...(req.messageId ? { messageId: req.messageId } : {}),
+        });
+        return { status: 200, body: { messageKey: published.messageKey, tenantId: '<default>' } };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/user-tasks\/search$/,
+      async ({ body }) => {
+        const req = parse(search, body);
+        return { status: 200, body: await queries.searchUserTasks(db, req.filter, req.page) };
+      },
+    ],
+    [
+      'GET',
+      /^\/v2\/user-tasks\/(\d+)$/,
+      async ({ params }) => {
+        const task = await queries.getUserTask(db, params[0]!);
+        if (!task) throw new Problem(404, 'NOT_FOUND', `user task with key '${params[0]}' not found`);
+        return { status: 200, body: task };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/user-tasks\/(\d+)\/variables\/search$/,
+      async ({ params }) => {
+        const result = await queries.userTaskVariables(db, params[0]!);
+        if (!result) throw new Problem(404, 'NOT_FOUND', `user task with key '${params[0]}' not found`);
+        return { status: 200, body: result };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/user-tasks\/(\d+)\/assignment$/,
+      async ({ params, body }) => {
+        const req = parse(schemas.assignment, body);
+        await engine.assignUserTask(params[0]!, req.assignee, req.allowOverride);
+        return noContent;
+      },
+    ],
+    [
+      'DELETE',
+      /^\/v2\/user-tasks\/(\d+)\/assignee$/,
+      async ({ params }) => {
+        await engine.assignUserTask(params[0]!, null, true);
+        return noContent;
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/user-tasks\/(\d+)\/completion$/,
+      async ({ params, body }) => {
+        const req = parse(schemas.completion, body);
+        await engine.completeUserTask(params[0]!, req.variables);
+        return noContent;
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/incidents\/search$/,
+      async ({ body }) => {
+        const req = parse(search, body);
+        return { status: 200, body: await queries.searchIncidents(db, req.filter, req.page) };
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/incidents\/(\d+)\/resolution$/,
+      async ({ params }) => {
+        await engine.resolveIncident(params[0]!);
+        return noContent;
+      },
+    ],
+    [
+      'PATCH',
+      /^\/v2\/jobs\/(\d+)$/,
+      async ({ params, body }) => {
+        const req = parse(schemas.jobUpdate, body);
+        if (req.changeset.retries !== undefined) await engine.updateJobRetries(params[0]!, req.changeset.retries);
+        return noContent;
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/variables\/search$/,
+      async ({ body }) => {
+        const req = parse(search, body);
+        return { status: 200, body: await queries.searchVariables(db, req.filter) };
+      },
+    ],
+    [
+      'PUT',
+      /^\/v2\/clock$/,
+      ({ body }) => {
+        engine.clock.pin(parse(schemas.clock, body).timestamp);
+        return Promise.resolve(noContent);
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/clock\/reset$/,
+      () => {
+        engine.clock.reset();
+        return Promise.resolve(noContent);
+      },
+    ],
   ];
 }
 
@@ -160,12 +239,21 @@ export function engineRequestHandler(engine: EmbeddedEngine, db: Db) {
       send(res, answer.status, answer.body);
     } catch (error) {
       const problem =
-        error instanceof Problem ? error
-        : error instanceof EngineNotFound ? new Problem(404, 'NOT_FOUND', error.message)
-        : error instanceof EngineConflict ? new Problem(409, error.title, error.message)
-        : error instanceof EngineInvalid ? new Problem(400, 'INVALID_ARGUMENT', error.message)
-        : new Problem(500, 'INTERNAL', (error as Error).message);
-      send(res, problem.status, { type: 'about:blank', title: problem.title, status: problem.status, detail: problem.message, instance: path }, 'application/problem+json');
+        error instanceof Problem
+          ? error
+          : error instanceof EngineNotFound
+            ? new Problem(404, 'NOT_FOUND', error.message)
+            : error instanceof EngineConflict
+              ? new Problem(409, error.title, error.message)
+              : error instanceof EngineInvalid
+                ? new Problem(400, 'INVALID_ARGUMENT', error.message)
+                : new Problem(500, 'INTERNAL', (error as Error).message);
+      send(
+        res,
+        problem.status,
+        { type: 'about:blank', title: problem.title, status: problem.status, detail: problem.message, instance: path },
+        'application/problem+json',
+      );
     }
   };
 }

@@ -143,7 +143,7 @@ export class InstanceRunner {
 
   /** Starts a new instance at its none start event, or at its message start event (the message's variables already set). */
   start(byMessage: boolean): void {
-    const start = [...this.model.nodes.values()].find((n) => n.kind === 'startEvent' && n.incoming === 0 && ('message' in (n.waitsFor ?? {})) === byMessage);
+    const start = [...this.model.nodes.values()].find((n) => n.kind === 'startEvent' && n.incoming === 0 && 'message' in (n.waitsFor ?? {}) === byMessage);
     if (!start) throw new Error(`process ${this.model.bpmnProcessId} has no ${byMessage ? 'message' : 'none'} start event`);
     this.takeOutgoing(start);
     this.checkEnded();
@@ -256,7 +256,8 @@ export class InstanceRunner {
         const node = this.node(job.elementId);
         const boundaries = node.boundaries.map((id) => this.node(id)).filter((b) => b.waitsFor && 'error' in b.waitsFor);
         const catcher =
-          boundaries.find((b) => (b.waitsFor as { error: string }).error === command.errorCode) ?? boundaries.find((b) => (b.waitsFor as { error: string }).error === '*');
+          boundaries.find((b) => (b.waitsFor as { error: string }).error === command.errorCode) ??
+          boundaries.find((b) => (b.waitsFor as { error: string }).error === '*');
         if (!catcher) {
           this.raiseJobIncident(
             elementInstanceKey,
@@ -407,7 +408,13 @@ export class InstanceRunner {
     if (!(error instanceof ElementFailure) && !(error instanceof FeelError)) throw error;
     token.incidentKey = this.keys.next();
     const errorType = error instanceof ElementFailure ? error.errorType : 'EXTRACT_VALUE_ERROR';
-    this.pending.incidents.push({ incidentKey: token.incidentKey, elementId: token.elementId, elementInstanceKey: token.key, errorType, errorMessage: error.message });
+    this.pending.incidents.push({
+      incidentKey: token.incidentKey,
+      elementId: token.elementId,
+      elementInstanceKey: token.key,
+      errorType,
+      errorMessage: error.message,
+    });
   }
 
   private createJob(token: Token): void {
@@ -513,8 +520,9 @@ export class InstanceRunner {
     if (node.outgoing.length === 1 && !node.outgoing[0]!.condition) return this.enter(this.node(node.outgoing[0]!.target));
     try {
       const taken =
-        node.outgoing.find((flow) => flow.id !== node.defaultFlow && flow.condition !== undefined && evaluateProperty(flow.condition, this.variables) === true) ??
-        node.outgoing.find((flow) => flow.id === node.defaultFlow);
+        node.outgoing.find(
+          (flow) => flow.id !== node.defaultFlow && flow.condition !== undefined && evaluateProperty(flow.condition, this.variables) === true,
+        ) ?? node.outgoing.find((flow) => flow.id === node.defaultFlow);
       if (!taken) throw new ElementFailure('CONDITION_ERROR', `expected at least one condition to evaluate to true, or to have a default flow at '${node.id}'`);
       this.enter(this.node(taken.target));
     } catch (error) {
@@ -557,7 +565,8 @@ export class InstanceRunner {
     const value = String(evaluateProperty(timer.expression, this.variables));
     const match = /^R(\d*)\/(P.+)$/.exec(value);
     const intervalMs = match ? parseIsoDurationMs(match[2]!) : undefined;
-    if (!match || intervalMs === undefined || intervalMs <= 0) throw new ElementFailure('EXTRACT_VALUE_ERROR', `timer cycle '${value}' is not R<n>/<ISO 8601 duration>`);
+    if (!match || intervalMs === undefined || intervalMs <= 0)
+      throw new ElementFailure('EXTRACT_VALUE_ERROR', `timer cycle '${value}' is not R<n>/<ISO 8601 duration>`);
     return { repetitions: match[1] ? Number(match[1]) : -1, intervalMs };
   }
 }

@@ -49,7 +49,10 @@ const INSTANCE_COLUMNS = `process_instance_key::text, process_definition_key::te
 
 /** The active instances among these keys, as saved after their last step. */
 export async function activeInstances(db: Queryable, keys: string[]): Promise<InstanceRow[]> {
-  const { rows } = await db.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM engine.instances WHERE process_instance_key = ANY($1::bigint[]) AND state = 'ACTIVE'`, [keys]);
+  const { rows } = await db.query<InstanceRow>(
+    `SELECT ${INSTANCE_COLUMNS} FROM engine.instances WHERE process_instance_key = ANY($1::bigint[]) AND state = 'ACTIVE'`,
+    [keys],
+  );
   return rows;
 }
 
@@ -94,7 +97,11 @@ export async function publishLookups(
             ARRAY(SELECT k::text FROM (SELECT DISTINCT process_instance_key AS k FROM engine.subscriptions
                                         WHERE message_name = p.name AND correlation_key = p.correlation_key) s ORDER BY k) AS subscribed
        FROM jsonb_to_recordset($1::jsonb) AS p(n int, name text, correlation_key text, message_id text, starts text[])`,
-    [JSON.stringify(publishes.map((p, n) => ({ n, name: p.name, correlation_key: p.correlationKey, message_id: p.messageId ?? null, starts: p.startsProcesses })))],
+    [
+      JSON.stringify(
+        publishes.map((p, n) => ({ n, name: p.name, correlation_key: p.correlationKey, message_id: p.messageId ?? null, starts: p.startsProcesses })),
+      ),
+    ],
   );
   const byIndex = new Map(rows.map((r) => [r.n, r]));
   return publishes.map((_, n) => {
@@ -190,7 +197,13 @@ export async function saveSteps(db: Queryable, steps: Step[]): Promise<void> {
     },
   ]);
   const subscriptions = rows(({ save: s }, active) =>
-    (active ? (s.subscriptions ?? []) : []).map((x) => ({ process_instance_key: s.key, execution_id: x.executionId, element_id: x.elementId, message_name: x.messageName, correlation_key: x.correlationKey })),
+    (active ? (s.subscriptions ?? []) : []).map((x) => ({
+      process_instance_key: s.key,
+      execution_id: x.executionId,
+      element_id: x.elementId,
+      message_name: x.messageName,
+      correlation_key: x.correlationKey,
+    })),
   );
   const userTasks = rows(({ save: s, pending }, active) =>
     pending.userTasks.map((t) => ({
@@ -210,7 +223,9 @@ export async function saveSteps(db: Queryable, steps: Step[]): Promise<void> {
       at: s.at.toISOString(),
     })),
   );
-  const leftUserTasks = rows(({ save: s, pending }) => pending.leftUserTasks.map((elementInstanceKey) => ({ process_instance_key: s.key, element_instance_key: elementInstanceKey })));
+  const leftUserTasks = rows(({ save: s, pending }) =>
+    pending.leftUserTasks.map((elementInstanceKey) => ({ process_instance_key: s.key, element_instance_key: elementInstanceKey })),
+  );
   const incidents = rows(({ save: s, pending }) =>
     pending.incidents.map((i) => ({
       incident_key: i.incidentKey,

@@ -83,7 +83,11 @@ describe('the dev OpenID provider with the OIDC authenticator, end to end', () =
   it('when the token has expired, then Unauthenticated', async () => {
     const inTwoHours = () => new Date(Date.now() + 2 * 3600_000);
     const late = makeOidcAuthenticator({
-      issuer: provider.issuer, audience: DEV_AUDIENCE, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true, now: inTwoHours,
+      issuer: provider.issuer,
+      audience: DEV_AUDIENCE,
+      mapping: DEFAULT_CLAIM_MAPPING,
+      allowInsecureRequests: true,
+      now: inTwoHours,
     });
     await expect(late.authenticate(await bearer('operator-es'))).rejects.toThrow(/expired/);
   });
@@ -103,7 +107,10 @@ describe('the OIDC authenticator when the dev provider is down', () => {
     const token = await getDevToken(stopped.issuer, 'operator-es', DEV_AUDIENCE);
     await stopped.close();
     const auth = makeOidcAuthenticator({
-      issuer: stopped.issuer, audience: DEV_AUDIENCE, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true,
+      issuer: stopped.issuer,
+      audience: DEV_AUDIENCE,
+      mapping: DEFAULT_CLAIM_MAPPING,
+      allowInsecureRequests: true,
     });
     await expect(auth.authenticate(`Bearer ${token}`)).rejects.toThrow(RetryableError);
   });

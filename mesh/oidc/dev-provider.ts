@@ -28,7 +28,10 @@ export interface DevOidcProvider {
 
 /** The slice of oidc-provider 9 used here (the package ships no types). */
 interface OidcProviderModule {
-  default: new (issuer: string, configuration: object) => {
+  default: new (
+    issuer: string,
+    configuration: object,
+  ) => {
     callback(): http.RequestListener;
     on(event: 'server_error', listener: (ctx: unknown, error: unknown) => void): void;
   };
@@ -61,8 +64,13 @@ async function signingKeys(): Promise<{ keys: object[] }> {
 /** Static clients and stateless (JWT) tokens: nothing to persist. */
 const nothing = () => Promise.resolve(undefined);
 const statelessAdapter = () => ({
-  upsert: nothing, find: nothing, findByUid: nothing, findByUserCode: nothing,
-  consume: nothing, destroy: nothing, revokeByGrantId: nothing,
+  upsert: nothing,
+  find: nothing,
+  findByUid: nothing,
+  findByUserCode: nothing,
+  consume: nothing,
+  destroy: nothing,
+  revokeByGrantId: nothing,
 });
 
 function listen(server: http.Server, port: number, host: string): Promise<number> {
@@ -100,8 +108,7 @@ function configuration(audiences: string[], ttl: number, jwks: object, errors: O
       },
     },
     ttl: { ClientCredentials: ttl },
-    extraTokenClaims: (_ctx: unknown, token: IssuedToken) =>
-      Promise.resolve(isDevUserName(token.clientId) ? DEV_USERS[token.clientId].claims : undefined),
+    extraTokenClaims: (_ctx: unknown, token: IssuedToken) => Promise.resolve(isDevUserName(token.clientId) ? DEV_USERS[token.clientId].claims : undefined),
     formats: {
       customizers: {
         jwt: (_ctx: unknown, token: IssuedToken, jwt: { payload: Record<string, unknown> }) => {

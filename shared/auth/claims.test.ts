@@ -9,10 +9,7 @@ const baseEnv = { OIDC_ISSUER: 'https://sso.example.com', OIDC_AUDIENCE: 'urn:ah
 
 describe('mapClaims with the default mapping', () => {
   it('when the claims sit under `ahs`, then roles, countries and provider id are mapped', () => {
-    const principal = mapClaims(
-      { sub: 'tech-0001', ahs: { roles: ['AHS_TECHNICIAN'], countries: ['ES'], provider_id: PROVIDER } },
-      DEFAULT_CLAIM_MAPPING,
-    );
+    const principal = mapClaims({ sub: 'tech-0001', ahs: { roles: ['AHS_TECHNICIAN'], countries: ['ES'], provider_id: PROVIDER } }, DEFAULT_CLAIM_MAPPING);
     expect(principal).toEqual({
       subject: 'tech-0001',
       roles: ['technician'],
@@ -21,10 +18,7 @@ describe('mapClaims with the default mapping', () => {
   });
 
   it('when a claim is a space- or comma-separated string, then it is split into values', () => {
-    const principal = mapClaims(
-      { sub: 'u', ahs: { roles: 'AHS_OPERATOR AHS_ADMIN', countries: 'ES, FR', stores: 'S1,S2 S2' } },
-      DEFAULT_CLAIM_MAPPING,
-    );
+    const principal = mapClaims({ sub: 'u', ahs: { roles: 'AHS_OPERATOR AHS_ADMIN', countries: 'ES, FR', stores: 'S1,S2 S2' } }, DEFAULT_CLAIM_MAPPING);
     expect(principal.roles).toEqual(['operator', 'admin']);
     expect(principal.scope.countries).toEqual(['ES', 'FR']);
     expect(principal.scope.stores).toEqual(['S1', 'S2']);
@@ -42,10 +36,7 @@ describe('mapClaims with the default mapping', () => {
   });
 
   it('when claims have an unexpected shape, then they count as absent', () => {
-    const principal = mapClaims(
-      { sub: 'u', ahs: { roles: 42, countries: { ES: true }, provider_id: ['a', 'b'] } },
-      DEFAULT_CLAIM_MAPPING,
-    );
+    const principal = mapClaims({ sub: 'u', ahs: { roles: 42, countries: { ES: true }, provider_id: ['a', 'b'] } }, DEFAULT_CLAIM_MAPPING);
     expect(principal.roles).toEqual([]);
     expect(principal.scope).toEqual({ countries: [], businessUnits: [], stores: [], providerId: null });
   });
@@ -85,9 +76,7 @@ describe('a custom mapping', () => {
 describe('AUTH_CLAIM_MAPPING', () => {
   it('when it is absent or blank, then the default mapping is used', () => {
     expect(parseConfig(authConfigSchema, baseEnv).AUTH_CLAIM_MAPPING).toEqual(DEFAULT_CLAIM_MAPPING);
-    expect(parseConfig(authConfigSchema, { ...baseEnv, AUTH_CLAIM_MAPPING: ' ' }).AUTH_CLAIM_MAPPING).toEqual(
-      DEFAULT_CLAIM_MAPPING,
-    );
+    expect(parseConfig(authConfigSchema, { ...baseEnv, AUTH_CLAIM_MAPPING: ' ' }).AUTH_CLAIM_MAPPING).toEqual(DEFAULT_CLAIM_MAPPING);
   });
 
   it('when it names some claims, then the others keep their defaults', () => {

@@ -1,14 +1,6 @@
 export * from './principal';
 export * from './tenant';
-export {
-  claimMappingEnvSchema,
-  claimMappingSchema,
-  claimValues,
-  DEFAULT_CLAIM_MAPPING,
-  mapClaims,
-  readClaim,
-  type ClaimMapping,
-} from './claims';
+export { claimMappingEnvSchema, claimMappingSchema, claimValues, DEFAULT_CLAIM_MAPPING, mapClaims, readClaim, type ClaimMapping } from './claims';
 export {
   ALLOWED_ALGORITHMS,
   authConfigSchema,

@@ -45,11 +45,7 @@ const AUD = 'urn:ahs:field-service';
 
 function sign(stub: StubIssuer, claims: JWTPayload, exp: string | number = '5m'): Promise<string> {
   const defaults = { iss: stub.issuer, aud: AUD, sub: 'op-es-0001', ahs: { roles: ['AHS_OPERATOR'], countries: ['ES'] } };
-  return new SignJWT({ ...defaults, ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setIssuedAt()
-    .setExpirationTime(exp)
-    .sign(stub.key);
+  return new SignJWT({ ...defaults, ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuedAt().setExpirationTime(exp).sign(stub.key);
 }
 
 describe('makeOidcAuthenticator against a stub issuer', () => {
@@ -58,8 +54,7 @@ describe('makeOidcAuthenticator against a stub issuer', () => {
     stub = await startStubIssuer();
   });
   afterAll(() => stub.close());
-  const authenticator = () =>
-    makeOidcAuthenticator({ issuer: stub.issuer, audience: AUD, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true });
+  const authenticator = () => makeOidcAuthenticator({ issuer: stub.issuer, audience: AUD, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true });
 
   it('when it is constructed, then nothing is fetched until the first authenticate', async () => {
     const before = stub.hits.length;
@@ -86,15 +81,22 @@ describe('makeOidcAuthenticator against a stub issuer', () => {
     ['for another audience', { aud: 'urn:other' }, '5m', /aud/],
   ])('when the token is %s, then Unauthenticated with a short reason', async (_case, claims, exp, reason) => {
     const token = await sign(stub, claims, exp);
-    const error = await authenticator().authenticate(`Bearer ${token}`).catch((e: unknown) => e);
+    const error = await authenticator()
+      .authenticate(`Bearer ${token}`)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnauthenticatedError);
     expect((error as Error).message).toMatch(reason);
     expect((error as Error).message).not.toContain(token);
   });
 
   it('when the token is signed with HS256, then Unauthenticated', async () => {
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k1' }).setIssuer(stub.issuer)
-      .setAudience(AUD).setSubject('x').setExpirationTime('5m').sign(new TextEncoder().encode('a'.repeat(32)));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+      .setIssuer(stub.issuer)
+      .setAudience(AUD)
+      .setSubject('x')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('a'.repeat(32)));
     await expect(authenticator().authenticate(`Bearer ${token}`)).rejects.toThrow(/algorithm not allowed/);
   });
 
@@ -150,7 +152,14 @@ describe('makeOidcAuthenticator remembers verified tokens', () => {
 
   it('when the same token comes again, then it is accepted as verified; once expired, it is refused', async () => {
     let now = new Date();
-    const auth = makeOidcAuthenticator({ issuer: stub.issuer, audience: AUD, mapping: DEFAULT_CLAIM_MAPPING, allowInsecureRequests: true, clockToleranceSec: 0, now: () => now });
+    const auth = makeOidcAuthenticator({
+      issuer: stub.issuer,
+      audience: AUD,
+      mapping: DEFAULT_CLAIM_MAPPING,
+      allowInsecureRequests: true,
+      clockToleranceSec: 0,
+      now: () => now,
+    });
     const token = await sign(stub, {}, Math.floor(now.getTime() / 1000) + 60);
     const first = await auth.authenticate(`Bearer ${token}`);
     expect(await auth.authenticate(`Bearer ${token}`)).toBe(first);

@@ -16,11 +16,7 @@ export interface BuildOptions {
  * Builds a CloudEvent for a catalog definition. The data is checked against the
  * definition's schema: an invalid event is a programming error and never leaves.
  */
-export function buildEvent<D extends EventDefinition>(
-  definition: D,
-  data: EventData<D>,
-  options: BuildOptions,
-): CloudEvent<EventData<D>> {
+export function buildEvent<D extends EventDefinition>(definition: D, data: EventData<D>, options: BuildOptions): CloudEvent<EventData<D>> {
   const parsed = definition.data.safeParse(data);
   if (!parsed.success) {
     throw new Error(`event ${definition.type} does not match its schema: ${parsed.error.message}`);

@@ -83,7 +83,11 @@ describe('HTTP', () => {
 
   it.each([
     ['no CloudEvent headers at all', { 'content-type': 'application/json' }, '{}'],
-    ['binary data that is not JSON', { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-source': '/s', 'ce-type': 't', 'content-type': 'application/json' }, '{not json'],
+    [
+      'binary data that is not JSON',
+      { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-source': '/s', 'ce-type': 't', 'content-type': 'application/json' },
+      '{not json',
+    ],
     ['binary without ce-source', { 'ce-id': '1', 'ce-specversion': '1.0', 'ce-type': 't', 'content-type': 'application/json' }, '{}'],
     ['structured body that is not JSON', { 'content-type': 'application/cloudevents+json' }, 'garbage'],
     ['structured without an id', { 'content-type': 'application/cloudevents+json' }, '{"specversion":"1.0","source":"/s","type":"t"}'],

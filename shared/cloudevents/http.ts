@@ -16,11 +16,7 @@ export function toHttpBinary(event: CloudEvent<unknown>): { headers: Record<stri
  * Reads one CloudEvent from an HTTP request in binary or structured mode. A request
  * that is not a valid CloudEvent is the sender's fault: InvalidInputError (400).
  */
-export function fromHttp(
-  headers: HeaderMap,
-  body: string | Buffer | undefined,
-  options: { keepInvalidData?: boolean } = {},
-): CloudEvent<unknown> {
+export function fromHttp(headers: HeaderMap, body: string | Buffer | undefined, options: { keepInvalidData?: boolean } = {}): CloudEvent<unknown> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;

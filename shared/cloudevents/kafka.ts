@@ -36,11 +36,7 @@ export function headerStrings(headers: RecordHeaders | undefined): Record<string
   return strings;
 }
 
-export function fromKafkaRecord(record: {
-  key: Buffer | string | null;
-  value: Buffer | string | null;
-  headers?: RecordHeaders;
-}): CloudEvent<unknown> {
+export function fromKafkaRecord(record: { key: Buffer | string | null; value: Buffer | string | null; headers?: RecordHeaders }): CloudEvent<unknown> {
   const headers = headerStrings(record.headers);
   const value = record.value?.toString() ?? '';
   try {

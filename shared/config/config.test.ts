@@ -39,9 +39,7 @@ describe('parseConfig', () => {
   });
 
   it('when a variable is set but invalid, then it is named as invalid; an empty one counts as missing', () => {
-    const problems = problemsOf(() =>
-      parseConfig(schema, { DATABASE_URL: 'not a url', API_KEY: '', PORT: '70000', KAFKA_BROKERS: 'a:9092' }),
-    );
+    const problems = problemsOf(() => parseConfig(schema, { DATABASE_URL: 'not a url', API_KEY: '', PORT: '70000', KAFKA_BROKERS: 'a:9092' }));
     expect(problems).toEqual([
       expect.stringMatching(/^DATABASE_URL is invalid/),
       expect.stringMatching(/^API_KEY is missing/),
@@ -84,9 +82,7 @@ describe('env helpers', () => {
   });
 
   it('when a list is empty, then it is reported missing', () => {
-    expect(problemsOf(() => read(z.object({ BROKERS: env.list() }), { BROKERS: '' }))).toEqual([
-      expect.stringMatching(/^BROKERS is missing/),
-    ]);
+    expect(problemsOf(() => read(z.object({ BROKERS: env.list() }), { BROKERS: '' }))).toEqual([expect.stringMatching(/^BROKERS is missing/)]);
   });
 
   it('when a bool is absent, then its default applies; true/1 and false/0 are read', () => {
@@ -97,9 +93,7 @@ describe('env helpers', () => {
   });
 
   it('when a bool is not true/false/1/0, then it is named invalid', () => {
-    expect(problemsOf(() => read(z.object({ FLAG: env.bool(false) }), { FLAG: 'yes' }))).toEqual([
-      expect.stringMatching(/^FLAG is invalid/),
-    ]);
+    expect(problemsOf(() => read(z.object({ FLAG: env.bool(false) }), { FLAG: 'yes' }))).toEqual([expect.stringMatching(/^FLAG is invalid/)]);
   });
 
   it('when an int is absent, then its default applies; when set, it is coerced', () => {

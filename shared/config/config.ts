@@ -12,18 +12,13 @@ export class ConfigError extends Error {
  * Parses the environment once with a zod object whose keys are the variable names.
  * Every missing or invalid variable is named in the error, not only the first.
  */
-export function parseConfig<S extends z.ZodObject>(
-  schema: S,
-  env: NodeJS.ProcessEnv = process.env,
-): z.infer<S> {
+export function parseConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(env)';
     const value = env[name];
-    return value === undefined || value === ''
-      ? `${name} is missing (${issue.message})`
-      : `${name} is invalid (${issue.message})`;
+    return value === undefined || value === '' ? `${name} is missing (${issue.message})` : `${name} is invalid (${issue.message})`;
   });
   throw new ConfigError(problems);
 }

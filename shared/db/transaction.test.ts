@@ -67,9 +67,9 @@ describe('withTransaction', () => {
   });
 
   it('when the database reports a serialization failure, then RetryableError carrying the original as cause', async () => {
-    const error = await withTransaction(db, (tx) =>
-      tx.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$`),
-    ).catch((e: unknown) => e);
+    const error = await withTransaction(db, (tx) => tx.query(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$`)).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(RetryableError);
     expect(((error as RetryableError).cause as { code?: string }).code).toBe('40001');
   });

@@ -16,15 +16,26 @@ export async function cancelLiveAssignment(
   outbox: Outbox,
   c: { orderId: string; reason: AssignmentCancelReason; at: Date; releaseOrder: boolean },
 ): Promise<{ id: string; providerId: string } | undefined> {
-  const { rows: [live] } = await tx.query<{ id: string; provider_id: string }>(
+  const {
+    rows: [live],
+  } = await tx.query<{ id: string; provider_id: string }>(
     `UPDATE dispatch.assignments SET status = 'cancelled', cancelled_at = $2, cancel_reason = $3
       WHERE service_order_id = $1 AND status = 'confirmed' RETURNING id, provider_id`,
-    [c.orderId, c.at, c.reason]);
+    [c.orderId, c.at, c.reason],
+  );
   if (!live) return undefined;
   if (c.releaseOrder) await tx.query('UPDATE orders.service_orders SET provider_id = NULL, updated_at = NOW() WHERE id = $1', [c.orderId]);
   await tx.query(`UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`, [live.id]);
-  await outbox.add(assignmentCancelled, {
-    assignmentId: live.id, serviceOrderId: c.orderId, providerId: live.provider_id, reason: c.reason, cancelledAt: c.at.toISOString(),
-  }, { subject: c.orderId });
+  await outbox.add(
+    assignmentCancelled,
+    {
+      assignmentId: live.id,
+      serviceOrderId: c.orderId,
+      providerId: live.provider_id,
+      reason: c.reason,
+      cancelledAt: c.at.toISOString(),
+    },
+    { subject: c.orderId },
+  );
   return { id: live.id, providerId: live.provider_id };
 }

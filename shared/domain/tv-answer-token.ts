@@ -31,9 +31,9 @@ function sign(secret: string, payload: string): Buffer {
 }
 
 export function signAnswerToken(secret: string, claims: AnswerTokenClaims): string {
-  const payload = Buffer.from(
-    JSON.stringify({ v: claims.visitId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) }),
-  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ v: claims.visitId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) })).toString(
+    'base64url',
+  );
   return `${payload}.${sign(secret, payload).toString('base64url')}`;
 }
 

@@ -18,14 +18,7 @@ export abstract class AppError extends Error {
   }
 }
 
-export type ErrorKind =
-  | 'invalid-input'
-  | 'unauthenticated'
-  | 'forbidden'
-  | 'not-found'
-  | 'conflict'
-  | 'permanent'
-  | 'retryable';
+export type ErrorKind = 'invalid-input' | 'unauthenticated' | 'forbidden' | 'not-found' | 'conflict' | 'permanent' | 'retryable';
 
 /** The caller's input is wrong; retrying it will not help. */
 export class InvalidInputError extends AppError {

@@ -23,7 +23,16 @@ const fields = (list: { field: string }[]) => list.map((i) => i.field);
 
 describe('issuesFromZod', () => {
   it('when nested fields and array items are wrong, then each issue names its dotted path', () => {
-    const found = issues(pyxis, { system: 'PYXIS', order: { orderNumber: 'FR-1', lines: [{ productCode: 'A', quantity: 1 }, { productCode: 7, quantity: 0 }] } });
+    const found = issues(pyxis, {
+      system: 'PYXIS',
+      order: {
+        orderNumber: 'FR-1',
+        lines: [
+          { productCode: 'A', quantity: 1 },
+          { productCode: 7, quantity: 0 },
+        ],
+      },
+    });
     expect(fields(found)).toEqual(['order.storeCode', 'order.lines.1.productCode', 'order.lines.1.quantity']);
     expect(found[0]?.message).toMatch(/expected string/);
     expect(found[2]?.message).toMatch(/Too small/);
@@ -62,7 +71,7 @@ describe('issuesFromZod', () => {
 });
 
 describe('issuesFromZod with envelopes of different shapes', () => {
-  it('when a message has one shape\'s envelope but misses many nested fields, then that shape is reported', async () => {
+  it("when a message has one shape's envelope but misses many nested fields, then that shape is reported", async () => {
     const { salesOrderMessage } = await import('../../events');
     const result = salesOrderMessage.safeParse({ header: { messageId: 'x' }, order: {} });
     expect(result.success).toBe(false);

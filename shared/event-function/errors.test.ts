@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConflictError,
-  ForbiddenError,
-  InvalidInputError,
-  NotFoundError,
-  PermanentError,
-  RetryableError,
-  UnauthenticatedError,
-} from '../errors';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, PermanentError, RetryableError, UnauthenticatedError } from '../errors';
 import { toEventAnswer } from './errors';
 
 describe('toEventAnswer', () => {
   it.each([
-    ['InvalidInputError', 400, new InvalidInputError('bad event', [{ field: 'data.x', message: 'Required' }]), { error: 'invalid_event', reason: 'bad event', issues: [{ field: 'data.x', message: 'Required' }] }],
-    ['PermanentError', 400, new PermanentError('unknown store', 'unknown-store'), { error: 'unprocessable_event', reason: 'unknown store', code: 'unknown-store' }],
+    [
+      'InvalidInputError',
+      400,
+      new InvalidInputError('bad event', [{ field: 'data.x', message: 'Required' }]),
+      { error: 'invalid_event', reason: 'bad event', issues: [{ field: 'data.x', message: 'Required' }] },
+    ],
+    [
+      'PermanentError',
+      400,
+      new PermanentError('unknown store', 'unknown-store'),
+      { error: 'unprocessable_event', reason: 'unknown store', code: 'unknown-store' },
+    ],
     ['UnauthenticatedError', 400, new UnauthenticatedError('no token'), { error: 'rejected', reason: 'no token' }],
     ['ForbiddenError', 400, new ForbiddenError('not allowed'), { error: 'rejected', reason: 'not allowed' }],
     ['ConflictError', 409, new ConflictError('stale', 'stale-revision'), { error: 'conflict', reason: 'stale' }],

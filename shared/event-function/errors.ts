@@ -16,7 +16,10 @@ export function toEventAnswer(error: unknown): EventAnswer {
   if (!isAppError(error)) return { status: 500, body: { error: 'internal', reason: 'internal error' } };
   switch (error.kind) {
     case 'invalid-input':
-      return { status: 400, body: { error: 'invalid_event', reason: error.message, issues: 'issues' in error ? (error.issues as EventAnswer['body']['issues']) : [] } };
+      return {
+        status: 400,
+        body: { error: 'invalid_event', reason: error.message, issues: 'issues' in error ? (error.issues as EventAnswer['body']['issues']) : [] },
+      };
     case 'permanent':
       return { status: 400, body: { error: 'unprocessable_event', reason: error.message, code: (error as { reason?: string }).reason } };
     case 'conflict':

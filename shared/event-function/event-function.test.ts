@@ -87,9 +87,23 @@ describe('makeEventFunction', () => {
     expect(await committed(thingId, event.id)).toEqual({
       inbox: [{ type: thingHappened.type }],
       state: 1,
-      outbox: [{ topic: 'test.thing.counted', type: 'ahs.test.thing.counted', source: `/functions/${NAME}`, partition_key: thingId, data: { thingId, count: 2 }, created_at: at }],
+      outbox: [
+        {
+          topic: 'test.thing.counted',
+          type: 'ahs.test.thing.counted',
+          source: `/functions/${NAME}`,
+          partition_key: thingId,
+          data: { thingId, count: 2 },
+          created_at: at,
+        },
+      ],
     });
-    expect(callsFor(thingId)).toEqual([{ data: { thingId, count: 2, then: 'apply' }, event: expect.objectContaining({ id: event.id, source: '/test/things', type: thingHappened.type }) as unknown }]);
+    expect(callsFor(thingId)).toEqual([
+      {
+        data: { thingId, count: 2, then: 'apply' },
+        event: expect.objectContaining({ id: event.id, source: '/test/things', type: thingHappened.type }) as unknown,
+      },
+    ]);
   });
 
   it('when the same event is delivered again, then 200 duplicate and the handler is not called again', async () => {
@@ -108,7 +122,10 @@ describe('makeEventFunction', () => {
 
   it('when the handler throws PermanentError after writing, then 400 with the reason and nothing is committed', async () => {
     const { thingId, event } = thing('permanent');
-    expect(await postEvent(url, event)).toEqual({ status: 400, body: { error: 'unprocessable_event', reason: `store of ${thingId} is unknown`, code: 'unknown-store' } });
+    expect(await postEvent(url, event)).toEqual({
+      status: 400,
+      body: { error: 'unprocessable_event', reason: `store of ${thingId} is unknown`, code: 'unknown-store' },
+    });
     expect(callsFor(thingId)).toHaveLength(1);
     expect(await committed(thingId, event.id)).toEqual({ inbox: [], state: 0, outbox: [] });
   });
@@ -152,7 +169,12 @@ describe('makeEventFunction', () => {
 
   it('when a KafkaSource wraps a record without ce_ headers, then the event is resolved by its topic', async () => {
     const thingId = `T-${unique()}`;
-    const event = cloudEvent({ type: KAFKA_SOURCE_TYPE, source: '/apis/v1/namespaces/ahs/kafkasources/things#test.thing.happened', id: randomUUID(), data: { thingId, count: 1 } });
+    const event = cloudEvent({
+      type: KAFKA_SOURCE_TYPE,
+      source: '/apis/v1/namespaces/ahs/kafkasources/things#test.thing.happened',
+      id: randomUUID(),
+      data: { thingId, count: 1 },
+    });
     expect(await postEvent(url, event)).toMatchObject({ status: 200, body: { result: 'applied' } });
     expect(callsFor(thingId)).toHaveLength(1);
   });

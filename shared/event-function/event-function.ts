@@ -34,9 +34,7 @@ export function makeEventFunction(options: EventFunctionOptions) {
     let logger = options.logger;
     try {
       const { event, subscription, data } = readDelivery(req, options.subscriptions, options.name, (fields) => (logger = logger.child(fields)));
-      const outcome = await withParentTrace(traceCarrierOf(event), `${options.name}.handle`, () =>
-        apply(options, source, event, subscription, data, logger),
-      );
+      const outcome = await withParentTrace(traceCarrierOf(event), `${options.name}.handle`, () => apply(options, source, event, subscription, data, logger));
       logger.info('event handled', { outcome: outcome.result, ...(outcome.result === 'ignored' ? { reason: outcome.reason } : {}) });
       res.status(200).json(outcome);
     } catch (error) {

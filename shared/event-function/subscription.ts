@@ -21,10 +21,7 @@ export interface Subscription {
 }
 
 /** Binds a catalog event to its handler; the handler receives data already validated. */
-export function on<D extends EventDefinition>(
-  definition: D,
-  handle: (data: EventData<D>, ctx: EventContext) => Promise<EventOutcome>,
-): Subscription {
+export function on<D extends EventDefinition>(definition: D, handle: (data: EventData<D>, ctx: EventContext) => Promise<EventOutcome>): Subscription {
   return { definition, handle: handle };
 }
 

@@ -15,7 +15,10 @@ export function toHttpError(error: unknown): HttpError {
 function mapAppError(error: AppError): HttpError {
   switch (error.kind) {
     case 'invalid-input':
-      return { status: 400, body: { error: 'invalid_input', message: error.message, issues: 'issues' in error ? (error.issues as HttpError['body']['issues']) : [] } };
+      return {
+        status: 400,
+        body: { error: 'invalid_input', message: error.message, issues: 'issues' in error ? (error.issues as HttpError['body']['issues']) : [] },
+      };
     case 'unauthenticated':
       return { status: 401, body: { error: 'unauthenticated', message: error.message }, headers: { 'www-authenticate': 'Bearer' } };
     case 'forbidden':

@@ -11,37 +11,58 @@ import { makeHttpFunction } from './http-function';
 import { route, type WriteContext } from './route';
 
 const db = useTestDb();
-const principal: Principal = { subject: 'padmin-0001', roles: ['provider-admin'], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: null } };
+const principal: Principal = {
+  subject: 'padmin-0001',
+  roles: ['provider-admin'],
+  scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: null },
+};
 const NOW = new Date('2027-03-01T08:00:00.000Z');
 /** A thing's state the tests flip: open things can be taken, taken ones refuse (409). */
 const things = new Map<string, 'open' | 'taken'>();
 
 /** The use case: records the taking (platform.inbox stands for its table) and asks for a message (outbox). */
 async function take(ctx: WriteContext, id: string, by: string) {
-  await ctx.tx.query('INSERT INTO platform.inbox (consumer, source, event_id, type) VALUES ($1, $2, gen_random_uuid()::text, $3)', [id, '/execute-test', 'test']);
+  await ctx.tx.query('INSERT INTO platform.inbox (consumer, source, event_id, type) VALUES ($1, $2, gen_random_uuid()::text, $3)', [
+    id,
+    '/execute-test',
+    'test',
+  ]);
   await ctx.outbox.add(workflowMessageRequested, { name: 'thing-taken', correlationKey: id, messageId: `taken:${id}:${unique()}`, variables: { by } });
   if (things.get(id) === 'taken') throw new ConflictError(`thing ${id} is taken`, 'thing-taken');
   return { id, takenAt: ctx.now.toISOString(), by };
 }
 
-const url = await startFunction('execute-test', makeHttpFunction({
-  name: 'execute-test',
-  db,
-  clock: () => NOW,
-  authenticator: fixedAuthenticator('t0ken', principal),
-  logger: memoryLogger(),
-  routes: [
-    route({
-      method: 'POST', path: '/things/:id/take', roles: ['provider-admin'], params: z.object({ id: z.string() }), transaction: true,
-      handle: ({ params, principal: p }, ctx) => take(ctx, params.id, p.subject),
-    }),
-    route({
-      method: 'POST', path: '/things/:id/claim', roles: ['provider-admin'], params: z.object({ id: z.string() }), body: z.object({ note: z.string() }),
-      idempotent: 'claim', status: 201, headers: (r: { id: string }) => ({ location: `/things/${r.id}` }),
-      handle: ({ params, principal: p }, ctx) => take(ctx, params.id, p.subject),
-    }),
-  ],
-}));
+const url = await startFunction(
+  'execute-test',
+  makeHttpFunction({
+    name: 'execute-test',
+    db,
+    clock: () => NOW,
+    authenticator: fixedAuthenticator('t0ken', principal),
+    logger: memoryLogger(),
+    routes: [
+      route({
+        method: 'POST',
+        path: '/things/:id/take',
+        roles: ['provider-admin'],
+        params: z.object({ id: z.string() }),
+        transaction: true,
+        handle: ({ params, principal: p }, ctx) => take(ctx, params.id, p.subject),
+      }),
+      route({
+        method: 'POST',
+        path: '/things/:id/claim',
+        roles: ['provider-admin'],
+        params: z.object({ id: z.string() }),
+        body: z.object({ note: z.string() }),
+        idempotent: 'claim',
+        status: 201,
+        headers: (r: { id: string }) => ({ location: `/things/${r.id}` }),
+        handle: ({ params, principal: p }, ctx) => take(ctx, params.id, p.subject),
+      }),
+    ],
+  }),
+);
 
 async function post(path: string, options: { key?: string; body?: unknown } = {}) {
   const response = await fetch(`${url}${path}`, {
@@ -57,7 +78,7 @@ const effects = async (id: string) => ({
 });
 
 describe('routes declared transaction', () => {
-  it('when the handler succeeds, then its writes and outbox rows commit together, the events from the function, at the clock\'s now', async () => {
+  it("when the handler succeeds, then its writes and outbox rows commit together, the events from the function, at the clock's now", async () => {
     const id = `tx-${unique()}`;
     expect(await post(`/things/${id}/take`)).toMatchObject({ status: 200, body: { id, takenAt: NOW.toISOString(), by: 'padmin-0001' } });
     expect(await effects(id)).toEqual({ done: 1, outbox: [{ source: '/functions/execute-test' }] });
@@ -103,7 +124,10 @@ describe('routes declared idempotent', () => {
     const id = `claim-reused-${unique()}`;
     const key = `key-${unique()}`;
     expect((await post(`/things/${id}/claim`, { key, body: { note: 'n' } })).status).toBe(201);
-    for (const [path, body] of [[`/things/${id}/claim`, { note: 'other' }], [`/things/${id}-b/claim`, { note: 'n' }]] as const) {
+    for (const [path, body] of [
+      [`/things/${id}/claim`, { note: 'other' }],
+      [`/things/${id}-b/claim`, { note: 'n' }],
+    ] as const) {
       expect(await post(path, { key, body })).toMatchObject({ status: 400, body: { error: 'invalid_input', issues: [{ field: 'Idempotency-Key' }] } });
     }
     expect(await effects(id)).toEqual({ done: 1, outbox: [{ source: '/functions/execute-test' }] });
@@ -115,11 +139,19 @@ describe('makeHttpFunction', () => {
   const logger = memoryLogger();
   const handle = () => Promise.resolve({});
   it('when a route cannot run with what the function was given, then building it fails naming the route', () => {
-    expect(() => makeHttpFunction({ name: 'f', logger, authenticator: fixedAuthenticator('t', principal), routes: [route({ method: 'POST', path: '/w', roles: ['admin'], transaction: true, handle })] }))
-      .toThrow('POST /w of f runs in a transaction: give the function its db');
-    expect(() => makeHttpFunction({ name: 'f', logger, routes: [route({ method: 'GET', path: '/r', roles: ['admin'], handle })] }))
-      .toThrow('GET /r of f needs a bearer token: give the function an authenticator');
-    expect(() => makeHttpFunction({ name: 'f', logger, db, routes: [route({ method: 'POST', path: '/i', roles: 'anyone', idempotent: 'i', handle })] }))
-      .toThrow("POST /i of f is idempotent per caller: it needs roles, not 'anyone'");
+    expect(() =>
+      makeHttpFunction({
+        name: 'f',
+        logger,
+        authenticator: fixedAuthenticator('t', principal),
+        routes: [route({ method: 'POST', path: '/w', roles: ['admin'], transaction: true, handle })],
+      }),
+    ).toThrow('POST /w of f runs in a transaction: give the function its db');
+    expect(() => makeHttpFunction({ name: 'f', logger, routes: [route({ method: 'GET', path: '/r', roles: ['admin'], handle })] })).toThrow(
+      'GET /r of f needs a bearer token: give the function an authenticator',
+    );
+    expect(() =>
+      makeHttpFunction({ name: 'f', logger, db, routes: [route({ method: 'POST', path: '/i', roles: 'anyone', idempotent: 'i', handle })] }),
+    ).toThrow("POST /i of f is idempotent per caller: it needs roles, not 'anyone'");
   });
 });

@@ -38,13 +38,17 @@ export async function execute(
   if (!route.transaction && route.idempotent === undefined) return success(await route.handle(input, ctx));
   const db = databaseOf(exec, route);
   const source = `/functions/${exec.name}`;
-  const inTx = (tx: DbClient) =>
-    route.handle(input, { ...ctx, tx, outbox: makeOutbox(tx, { source, clock: exec.clock, traceHeaders: currentTraceHeaders }) });
+  const inTx = (tx: DbClient) => route.handle(input, { ...ctx, tx, outbox: makeOutbox(tx, { source, clock: exec.clock, traceHeaders: currentTraceHeaders }) });
   if (route.idempotent === undefined) return success(await withTransaction(db, inTx));
   if (idempotencyKey === undefined) throw new Error(`${route.method} ${route.path} is idempotent: the wrapper reads its key first`);
   const answer = await idempotently(
     db,
-    { scope: `${exec.name}:${route.idempotent}`, subject: input.principal?.subject ?? '', key: idempotencyKey, request: { params: input.params, body: input.body } },
+    {
+      scope: `${exec.name}:${route.idempotent}`,
+      subject: input.principal?.subject ?? '',
+      key: idempotencyKey,
+      request: { params: input.params, body: input.body },
+    },
     async (tx) => ({ status, body: await inTx(tx) }),
   );
   const headers = answer.status < 300 && route.headers ? route.headers(answer.body) : {};

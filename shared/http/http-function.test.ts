@@ -24,29 +24,43 @@ const calls: unknown[] = [];
 const logger = memoryLogger();
 const routes = [
   route({
-    method: 'GET', path: '/orders/:id', roles: ['operator', 'admin'],
-    params: z.object({ id: z.uuid() }), query: z.object({ include: z.enum(['lines']).optional() }),
+    method: 'GET',
+    path: '/orders/:id',
+    roles: ['operator', 'admin'],
+    params: z.object({ id: z.uuid() }),
+    query: z.object({ include: z.enum(['lines']).optional() }),
     handle: ({ params, query, principal }) => Promise.resolve({ id: params.id, include: query.include ?? null, by: principal.subject }),
   }),
   route({
-    method: 'POST', path: '/orders', roles: ['operator'], status: 201, headers: () => ({ location: '/orders/new' }),
+    method: 'POST',
+    path: '/orders',
+    roles: ['operator'],
+    status: 201,
+    headers: () => ({ location: '/orders/new' }),
     body: z.object({ storeCode: z.string().min(1), lines: z.array(z.object({ quantity: z.number().int().positive() })).min(1) }),
     handle: (input) => {
       calls.push(input.body);
       return Promise.resolve({ storeCode: input.body.storeCode });
     },
   }),
-  route({ method: 'POST', path: '/orders/:id/cancel', roles: ['operator'], handle: () => Promise.reject(new ConflictError('order already closed', 'order-closed')) }),
+  route({
+    method: 'POST',
+    path: '/orders/:id/cancel',
+    roles: ['operator'],
+    handle: () => Promise.reject(new ConflictError('order already closed', 'order-closed')),
+  }),
   route({ method: 'POST', path: '/orders/:id/close', roles: ['operator'], handle: () => Promise.reject(new PermanentError('no provider', 'no-provider')) }),
   route({ method: 'GET', path: '/missing', roles: ['operator'], handle: () => Promise.reject(new NotFoundError('order not found')) }),
   route({ method: 'GET', path: '/busy', roles: ['operator'], handle: () => Promise.reject(new RetryableError('database unavailable')) }),
   route({ method: 'GET', path: '/boom', roles: ['operator'], handle: () => Promise.reject(new Error('password=hunter2 at 10.0.0.5')) }),
   route({ method: 'DELETE', path: '/orders/:id', roles: ['operator'], status: 204, handle: () => Promise.resolve(undefined) }),
   route({
-    method: 'GET', path: '/links/:token', roles: 'anyone', params: z.object({ token: z.string() }),
-    handle: ({ params, principal }) => (params.token === 'good-link'
-      ? Promise.resolve({ principal: principal ?? null })
-      : Promise.reject(new UnauthenticatedError('invalid or expired link'))),
+    method: 'GET',
+    path: '/links/:token',
+    roles: 'anyone',
+    params: z.object({ token: z.string() }),
+    handle: ({ params, principal }) =>
+      params.token === 'good-link' ? Promise.resolve({ principal: principal ?? null }) : Promise.reject(new UnauthenticatedError('invalid or expired link')),
   }),
 ];
 const url = await startFunction('http-test', makeHttpFunction({ name: 'http-test', routes, authenticator, logger, headers: { 'cache-control': 'no-store' } }));
@@ -110,7 +124,8 @@ describe('makeHttpFunction', () => {
 
   it('when the handler fails, then each failure kind gets its status and reason', async () => {
     expect(await call('POST', `/orders/${ORDER}/cancel`, { token: 'op-token' })).toMatchObject({
-      status: 409, body: { error: 'conflict', message: 'order already closed', reason: 'order-closed' },
+      status: 409,
+      body: { error: 'conflict', message: 'order already closed', reason: 'order-closed' },
     });
     expect(await call('POST', `/orders/${ORDER}/close`, { token: 'op-token' })).toMatchObject({ status: 422, body: { reason: 'no-provider' } });
     expect(await call('GET', '/missing', { token: 'op-token' })).toMatchObject({ status: 404, body: { message: 'order not found' } });
@@ -124,13 +139,22 @@ describe('makeHttpFunction', () => {
     expect(answer).toMatchObject({ status: 500, body: { error: 'internal', message: 'internal error' } });
     expect(JSON.stringify(answer.body)).not.toMatch(/hunter2|10\.0\.0\.5/);
     expect(answer.headers.get('x-request-id')).toBe('req-boom');
-    expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'error', requestId: 'req-boom', error: expect.objectContaining({ message: 'password=hunter2 at 10.0.0.5' }) as unknown }));
+    expect(logger.lines).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        requestId: 'req-boom',
+        error: expect.objectContaining({ message: 'password=hunter2 at 10.0.0.5' }) as unknown,
+      }),
+    );
   });
 
   it('when a path param has a malformed percent-encoding, then 400 naming the path, before any token is asked for', async () => {
     for (const token of [undefined, 'op-token']) {
       const answer = await call('GET', '/orders/%E0%A4%A', { token });
-      expect(answer).toMatchObject({ status: 400, body: { error: 'invalid_input', message: 'invalid path /orders/%E0%A4%A: malformed percent-encoding', issues: [{ field: 'path' }] } });
+      expect(answer).toMatchObject({
+        status: 400,
+        body: { error: 'invalid_input', message: 'invalid path /orders/%E0%A4%A: malformed percent-encoding', issues: [{ field: 'path' }] },
+      });
     }
   });
 
@@ -150,7 +174,12 @@ describe('makeHttpFunction', () => {
   });
 
   it('when the function sets headers for every answer, then successes, refusals and the health check carry them', async () => {
-    for (const answer of [await call('GET', '/links/good-link'), await call('GET', '/links/bad'), await call('GET', '/nowhere'), await call('GET', '/healthz')]) {
+    for (const answer of [
+      await call('GET', '/links/good-link'),
+      await call('GET', '/links/bad'),
+      await call('GET', '/nowhere'),
+      await call('GET', '/healthz'),
+    ]) {
       expect(answer.headers.get('cache-control')).toBe('no-store');
     }
   });
@@ -175,7 +204,7 @@ describe('matchPath', () => {
     expect(() => matchPath('/orders/:id/lines/:line', '/orders/1/lines/%')).toThrow(/invalid path \/orders\/1\/lines\/%/);
   });
 
-  it('when the literals differ, then undefined even if another segment is malformed (the path is not this route\'s)', () => {
+  it("when the literals differ, then undefined even if another segment is malformed (the path is not this route's)", () => {
     expect(matchPath('/orders/:id', '/offers/%E0%A4%A')).toBeUndefined();
   });
 

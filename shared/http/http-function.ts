@@ -57,7 +57,11 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       if (answer.body === undefined || answer.status === 204) res.status(answer.status).end();
       else res.status(answer.status).json(answer.body);
       logger.info('request handled', {
-        method: req.method, route: found.route.path, status: answer.status, subject: principal?.subject, ...(answer.replayed ? { replayed: true } : {}),
+        method: req.method,
+        route: found.route.path,
+        status: answer.status,
+        subject: principal?.subject,
+        ...(answer.replayed ? { replayed: true } : {}),
       });
     } catch (error) {
       const answer = toHttpError(error);
@@ -87,10 +91,14 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{8,200}$/;
 /** The client-supplied key of a retried write: required where the route says so. */
 function readIdempotencyKey(value: string | undefined): string {
   if (value === undefined || value === '') {
-    throw new InvalidInputError('this write needs an Idempotency-Key header (the app sends the same key when it retries)', [{ field: 'Idempotency-Key', message: 'Required' }]);
+    throw new InvalidInputError('this write needs an Idempotency-Key header (the app sends the same key when it retries)', [
+      { field: 'Idempotency-Key', message: 'Required' },
+    ]);
   }
   if (!IDEMPOTENCY_KEY.test(value)) {
-    throw new InvalidInputError('invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: '8 to 200 characters among letters, digits and . _ : -' }]);
+    throw new InvalidInputError('invalid Idempotency-Key header', [
+      { field: 'Idempotency-Key', message: '8 to 200 characters among letters, digits and . _ : -' },
+    ]);
   }
   return value;
 }

@@ -17,21 +17,36 @@ const db = useTestDb();
 // The work writes to platform.inbox (a unique consumer per test keeps rows apart), so a test can
 // count how many times it really ran.
 const doWork = (tx: DbClient, consumer: string) =>
-  tx.query('INSERT INTO platform.inbox (consumer, source, event_id, type) VALUES ($1, $2, gen_random_uuid()::text, $3)', [consumer, '/idempotency-test', 'test']);
+  tx.query('INSERT INTO platform.inbox (consumer, source, event_id, type) VALUES ($1, $2, gen_random_uuid()::text, $3)', [
+    consumer,
+    '/idempotency-test',
+    'test',
+  ]);
 const timesDone = async (consumer: string) =>
   Number((await db.query<{ n: string }>('SELECT COUNT(*) AS n FROM platform.inbox WHERE consumer = $1', [consumer])).rows[0]?.n);
 const request = (over: Partial<IdempotentRequest> = {}): IdempotentRequest => ({
-  scope: 'test:accept', subject: 'padmin-0001', key: `key-${unique()}`, request: { offerId: 'o-1' }, ...over,
+  scope: 'test:accept',
+  subject: 'padmin-0001',
+  key: `key-${unique()}`,
+  request: { offerId: 'o-1' },
+  ...over,
 });
 
 describe('idempotently', () => {
   it('when a write runs for the first time, then its answer is stored with its effect and not marked replayed', async () => {
     const consumer = `first-${unique()}`;
     const req = request();
-    const answer = await idempotently(db, req, async (tx) => { await doWork(tx, consumer); return ok({ done: true }); });
+    const answer = await idempotently(db, req, async (tx) => {
+      await doWork(tx, consumer);
+      return ok({ done: true });
+    });
     expect(answer).toEqual({ status: 200, body: { done: true }, replayed: false });
     expect(await timesDone(consumer)).toBe(1);
-    const { rows } = await db.query('SELECT status, response FROM platform.idempotency_keys WHERE scope = $1 AND subject = $2 AND key = $3', [req.scope, req.subject, req.key]);
+    const { rows } = await db.query('SELECT status, response FROM platform.idempotency_keys WHERE scope = $1 AND subject = $2 AND key = $3', [
+      req.scope,
+      req.subject,
+      req.key,
+    ]);
     expect(rows).toEqual([{ status: 200, response: { done: true } }]);
   });
 
@@ -39,7 +54,11 @@ describe('idempotently', () => {
     const consumer = `replay-${unique()}`;
     const req = request();
     let n = 0;
-    const work = async (tx: DbClient) => { await doWork(tx, consumer); n += 1; return ok({ attempt: n }); };
+    const work = async (tx: DbClient) => {
+      await doWork(tx, consumer);
+      n += 1;
+      return ok({ attempt: n });
+    };
     const first = await idempotently(db, req, work);
     const again = await idempotently(db, req, work);
     expect(again).toEqual({ status: 200, body: { attempt: 1 }, replayed: true });
@@ -51,7 +70,10 @@ describe('idempotently', () => {
   it('when another caller uses the same key, then it is their own request (keys are per subject)', async () => {
     const consumer = `subjects-${unique()}`;
     const req = request();
-    const work = async (tx: DbClient) => { await doWork(tx, consumer); return ok({}); };
+    const work = async (tx: DbClient) => {
+      await doWork(tx, consumer);
+      return ok({});
+    };
     await idempotently(db, req, work);
     expect((await idempotently(db, { ...req, subject: 'padmin-0002' }, work)).replayed).toBe(false);
     expect(await timesDone(consumer)).toBe(2);
@@ -70,7 +92,9 @@ describe('idempotently', () => {
     await expect(idempotently(db, req, work)).rejects.toMatchObject({ kind: 'conflict', reason: 'offer-expired' });
     stale = false;
     expect(await idempotently(db, req, work)).toEqual({
-      status: 409, body: { error: 'conflict', message: 'offer expired', reason: 'offer-expired' }, replayed: true,
+      status: 409,
+      body: { error: 'conflict', message: 'offer expired', reason: 'offer-expired' },
+      replayed: true,
     });
     expect(await timesDone(consumer)).toBe(0);
   });
@@ -94,7 +118,10 @@ describe('idempotently', () => {
   it('when the same key comes with another request, then 400 naming Idempotency-Key and the work does not run', async () => {
     const consumer = `mismatch-${unique()}`;
     const req = request();
-    const work = async (tx: DbClient) => { await doWork(tx, consumer); return ok({}); };
+    const work = async (tx: DbClient) => {
+      await doWork(tx, consumer);
+      return ok({});
+    };
     await idempotently(db, req, work);
     const error = await idempotently(db, { ...req, request: { offerId: 'o-2' } }, work).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: 'invalid-input', issues: [{ field: 'Idempotency-Key' }] });
@@ -103,18 +130,33 @@ describe('idempotently', () => {
 });
 
 describe('routes declared idempotent', async () => {
-  const principal = { subject: 'padmin-0001', roles: ['provider-admin' as const], scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: null } };
+  const principal = {
+    subject: 'padmin-0001',
+    roles: ['provider-admin' as const],
+    scope: { countries: ['ES'], businessUnits: [], stores: [], providerId: null },
+  };
   const consumer = `route-${unique()}`;
-  const url = await startFunction('idempotency-test', makeHttpFunction({
-    name: 'idempotency-test',
-    db,
-    authenticator: fixedAuthenticator('t0ken', principal),
-    logger: memoryLogger(),
-    routes: [route({
-      method: 'POST', path: '/things', roles: ['provider-admin'], idempotent: 'things',
-      handle: async (_input, ctx) => { await doWork(ctx.tx, consumer); return { id: randomUUID() }; },
-    })],
-  }));
+  const url = await startFunction(
+    'idempotency-test',
+    makeHttpFunction({
+      name: 'idempotency-test',
+      db,
+      authenticator: fixedAuthenticator('t0ken', principal),
+      logger: memoryLogger(),
+      routes: [
+        route({
+          method: 'POST',
+          path: '/things',
+          roles: ['provider-admin'],
+          idempotent: 'things',
+          handle: async (_input, ctx) => {
+            await doWork(ctx.tx, consumer);
+            return { id: randomUUID() };
+          },
+        }),
+      ],
+    }),
+  );
   const post = (headers: Record<string, string>) => fetch(`${url}/things`, { method: 'POST', headers: { authorization: 'Bearer t0ken', ...headers } });
 
   it('when the Idempotency-Key header is missing or malformed, then 400 naming it and the work does not run', async () => {

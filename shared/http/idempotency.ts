@@ -25,7 +25,10 @@ export interface Replayable extends StoredAnswer {
   replayed: boolean;
 }
 
-const fingerprint = (request: unknown) => createHash('sha256').update(JSON.stringify(request ?? null)).digest('hex');
+const fingerprint = (request: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(request ?? null))
+    .digest('hex');
 
 /**
  * Runs a write once per client-supplied key, for apps that work offline and retry (the HTTP
@@ -73,7 +76,9 @@ async function replay(tx: DbClient, request: IdempotentRequest, hash: string): P
   const row = rows[0];
   if (!row || row.status === null) throw new ConflictError('a request with this Idempotency-Key is still in progress', 'idempotency-in-progress');
   if (row.request_hash !== hash) {
-    throw new InvalidInputError('this Idempotency-Key was used for another request', [{ field: 'Idempotency-Key', message: 'already used for a different request' }]);
+    throw new InvalidInputError('this Idempotency-Key was used for another request', [
+      { field: 'Idempotency-Key', message: 'already used for a different request' },
+    ]);
   }
   return { status: row.status, body: row.response, replayed: true };
 }

@@ -114,8 +114,6 @@ function decodeSegment(segment: string, path: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new InvalidInputError(`invalid path ${path}: malformed percent-encoding`, [
-      { field: 'path', message: `malformed percent-encoding in "${segment}"` },
-    ]);
+    throw new InvalidInputError(`invalid path ${path}: malformed percent-encoding`, [{ field: 'path', message: `malformed percent-encoding in "${segment}"` }]);
   }
 }

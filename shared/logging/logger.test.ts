@@ -44,7 +44,10 @@ describe('createLogger', () => {
     logger.info('i');
     logger.warn('w');
     logger.error('e');
-    expect(lines().map((l) => [l.level, l.msg])).toEqual([['warn', 'w'], ['error', 'e']]);
+    expect(lines().map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'w'],
+      ['error', 'e'],
+    ]);
   });
 
   it('when no level is given, then info is the minimum', () => {
@@ -130,7 +133,15 @@ describe('PII redaction', () => {
     const { logger, lines } = capture();
     const at = new Date('2026-11-28T10:00:00.000Z');
     logger.info('kept', { countryCode: 'ES', storeCode: 'ES-MAD-0042', skills: ['KITCHEN'], at, count: 0, missing: null, ok: false });
-    expect(lines()[0]).toMatchObject({ countryCode: 'ES', storeCode: 'ES-MAD-0042', skills: ['KITCHEN'], at: '2026-11-28T10:00:00.000Z', count: 0, missing: null, ok: false });
+    expect(lines()[0]).toMatchObject({
+      countryCode: 'ES',
+      storeCode: 'ES-MAD-0042',
+      skills: ['KITCHEN'],
+      at: '2026-11-28T10:00:00.000Z',
+      count: 0,
+      missing: null,
+      ok: false,
+    });
   });
 
   it('when an Error is logged, then its name, message and stack are written', () => {

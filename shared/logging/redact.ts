@@ -4,8 +4,23 @@
  */
 /** Key names that hold PII wherever they appear in a name: `customerPhone`, `email_address`. */
 const PII_PARTS = [
-  'phone', 'mobile', 'email', 'mail', 'address', 'street', 'postalcode', 'zipcode', 'firstname', 'lastname',
-  'fullname', 'authorization', 'password', 'token', 'secret', 'signature', 'cookie',
+  'phone',
+  'mobile',
+  'email',
+  'mail',
+  'address',
+  'street',
+  'postalcode',
+  'zipcode',
+  'firstname',
+  'lastname',
+  'fullname',
+  'authorization',
+  'password',
+  'token',
+  'secret',
+  'signature',
+  'cookie',
 ];
 /** Short names that hold PII only as the whole key (`name`, not `eventName`). */
 const PII_KEYS = new Set(['name', 'zip', 'city', 'town', 'buyer', 'customer', 'geo', 'lat', 'lon', 'latitude', 'longitude']);

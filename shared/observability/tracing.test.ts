@@ -16,7 +16,10 @@ describe('tracing', () => {
   });
 
   it('when an event carries the CloudEvents tracing extension, then its carrier holds traceparent and tracestate only', () => {
-    expect(traceCarrierOf({ id: '1', traceparent: TRACEPARENT, tracestate: 'dd=s:1', partitionkey: 'k' })).toEqual({ traceparent: TRACEPARENT, tracestate: 'dd=s:1' });
+    expect(traceCarrierOf({ id: '1', traceparent: TRACEPARENT, tracestate: 'dd=s:1', partitionkey: 'k' })).toEqual({
+      traceparent: TRACEPARENT,
+      tracestate: 'dd=s:1',
+    });
     expect(traceCarrierOf({ id: '1' })).toEqual({});
     expect(traceCarrierOf({ traceparent: 7 })).toEqual({});
   });

@@ -98,9 +98,9 @@ describe('makeOutbox', () => {
 
   it('when the data does not match the definition, then add throws and nothing is written', async () => {
     const thingId = `T-${unique()}`;
-    await expect(
-      withTransaction(db, (tx) => makeOutbox(tx, options).add(thingHappened, { thingId, step: 'one' } as never)),
-    ).rejects.toThrow(/does not match its schema/);
+    await expect(withTransaction(db, (tx) => makeOutbox(tx, options).add(thingHappened, { thingId, step: 'one' } as never))).rejects.toThrow(
+      /does not match its schema/,
+    );
     const { rows } = await db.query('SELECT 1 FROM platform.outbox WHERE partition_key = $1', [thingId]);
     expect(rows).toHaveLength(0);
   });
@@ -117,7 +117,13 @@ describe('makeOutboxRelay', () => {
     const first = publisher.sent.find((o) => o.event.id === ids[0]);
     expect(first?.topic).toBe('test.thing.happened');
     expect(first?.traceHeaders).toEqual({ 'x-datadog-trace-id': '42' });
-    expect(first?.event).toMatchObject({ type: 'ahs.test.thing.happened', source: '/functions/outbox-test', partitionkey: thingId, time: at.toISOString(), data: { thingId, step: 1 } });
+    expect(first?.event).toMatchObject({
+      type: 'ahs.test.thing.happened',
+      source: '/functions/outbox-test',
+      partitionkey: thingId,
+      time: at.toISOString(),
+      data: { thingId, step: 1 },
+    });
     for (const id of ids) expect(await rowOf(id)).toMatchObject({ published_at: expect.any(Date) as unknown, attempts: 1, last_error: null });
 
     const again = recordingPublisher();
@@ -131,7 +137,11 @@ describe('makeOutboxRelay', () => {
     const eventId = await commitEvent(`T-${unique()}`);
     const failing = makeOutboxRelay({ db, publisher: recordingPublisher(() => new Error('broker unavailable')), logger: memoryLogger(), batchSize: 10_000 });
     let failure: unknown;
-    for (let i = 0; i < 50 && failure === undefined; i++) failure = await failing.drainOnce().then(() => undefined, (e: unknown) => e);
+    for (let i = 0; i < 50 && failure === undefined; i++)
+      failure = await failing.drainOnce().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(failure).toEqual(new Error('broker unavailable'));
     expect(await rowOf(eventId)).toMatchObject({ published_at: null, attempts: 1, last_error: 'broker unavailable' });
 
@@ -274,7 +284,9 @@ describe('outbox relay after a failed publish', () => {
   it('when a topic is unavailable, then each attempt is counted, one error is logged, and one line says when it flows again', async () => {
     await drainBacklog();
     const eventId = await commitTo(unavailable, `U-${unique()}`);
-    const publisher = publisherFailing(unavailable.topic, (call) => (call <= 3 ? new TopicUnavailableError(unavailable.topic, 'it does not exist and creating it was refused') : undefined));
+    const publisher = publisherFailing(unavailable.topic, (call) =>
+      call <= 3 ? new TopicUnavailableError(unavailable.topic, 'it does not exist and creating it was refused') : undefined,
+    );
     const logger = memoryLogger();
     const counted: Record<string, string>[] = [];
     const relay = makeOutboxRelay({ db, publisher, logger, batchSize: 10_000, failedTopicPauseMs: 0, count: (name, tags) => counted.push({ name, ...tags }) });

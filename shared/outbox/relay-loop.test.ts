@@ -113,7 +113,12 @@ describe('startRelayLoop', () => {
     await waitFor(() => relay.calls.length === 6);
     await loop.stop();
     const warnings = logger.lines.filter((l) => l.level === 'warn');
-    expect(warnings.map((l) => [l.error, l.retryInMs])).toEqual([['e1', 30], ['e2', 60], ['e3', 60], ['e4', 30]]);
+    expect(warnings.map((l) => [l.error, l.retryInMs])).toEqual([
+      ['e1', 30],
+      ['e2', 60],
+      ['e3', 60],
+      ['e4', 30],
+    ]);
     const gaps = relay.calls.slice(1).map((t, i) => t - (relay.calls[i] ?? t));
     [30, 60, 60, 0, 30].forEach((min, i) => expect(gaps[i]).toBeGreaterThanOrEqual(min - 5));
     expect(loop.stats()).toEqual({ published: 1, failures: 4, lastError: null });

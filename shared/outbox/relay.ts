@@ -104,13 +104,14 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
         const outcome = { sent: 0, topicsSent: new Set<string>(), failures: [] as Failure[] };
         // One relay at a time, even while Knative runs two revisions during a rollout:
         // two relays would interleave the rows of one key and break its order.
-        const { rows: [lock] } = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK]);
+        const {
+          rows: [lock],
+        } = await tx.query<{ held: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS held', [RELAY_LOCK]);
         if (!lock?.held) return outcome;
         const retried = [...inDoubt].filter(([topic]) => !setAside.has(topic));
-        const { rows: again } = await tx.query<OutboxRow>(
-          `${SELECT_ROWS} WHERE id = ANY($1::bigint[]) AND published_at IS NULL ORDER BY id FOR UPDATE`,
-          [retried.flatMap(([, ids]) => ids)],
-        );
+        const { rows: again } = await tx.query<OutboxRow>(`${SELECT_ROWS} WHERE id = ANY($1::bigint[]) AND published_at IS NULL ORDER BY id FOR UPDATE`, [
+          retried.flatMap(([, ids]) => ids),
+        ]);
         const { rows } = await tx.query<OutboxRow>(
           `${SELECT_ROWS} WHERE published_at IS NULL AND NOT (topic = ANY($2::text[]))
             ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -137,10 +138,7 @@ export function makeOutboxRelay(options: RelayOptions): OutboxRelay {
           }
         }
         if (sentIds.length > 0) {
-          await tx.query(
-            'UPDATE platform.outbox SET published_at = NOW(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])',
-            [sentIds],
-          );
+          await tx.query('UPDATE platform.outbox SET published_at = NOW(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::bigint[])', [sentIds]);
         }
         outcome.sent = sentIds.length;
         return outcome;

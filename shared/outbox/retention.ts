@@ -17,10 +17,9 @@ export async function pruneDelivered(
   db: Queryable,
   policy: RetentionPolicy,
 ): Promise<{ outbox: number; inbox: number; jobResults: number; idempotencyKeys: number }> {
-  const outbox = await db.query(
-    `DELETE FROM platform.outbox WHERE published_at IS NOT NULL AND published_at < NOW() - make_interval(days => $1)`,
-    [policy.outboxDays],
-  );
+  const outbox = await db.query(`DELETE FROM platform.outbox WHERE published_at IS NOT NULL AND published_at < NOW() - make_interval(days => $1)`, [
+    policy.outboxDays,
+  ]);
   const inbox = await db.query(`DELETE FROM platform.inbox WHERE received_at < NOW() - make_interval(days => $1)`, [policy.inboxDays]);
   const jobResults = await db.query(`DELETE FROM platform.job_results WHERE created_at < NOW() - make_interval(days => $1)`, [policy.inboxDays]);
   const idempotencyKeys = await db.query(`DELETE FROM platform.idempotency_keys WHERE created_at < NOW() - make_interval(days => $1)`, [policy.inboxDays]);

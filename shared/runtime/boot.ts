@@ -31,8 +31,7 @@ export function boot<S extends z.ZodObject>(
     traceContext: traceLogFields,
   });
   try {
-    const config = parseConfig(baseConfigSchema.extend(schema.shape), process.env) as z.infer<S> &
-      z.infer<typeof baseConfigSchema>;
+    const config = parseConfig(baseConfigSchema.extend(schema.shape), process.env) as z.infer<S> & z.infer<typeof baseConfigSchema>;
     const problems = check?.(config) ?? [];
     if (problems.length > 0) throw new ConfigError(problems);
     if (config.EXIT_WITH_PARENT) exitWithParent(logger);

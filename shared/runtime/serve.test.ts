@@ -94,7 +94,8 @@ describe('serve', () => {
     `;
     const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
       execFile(process.execPath, ['--import', 'tsx', '-e', script], { cwd: path.resolve(__dirname, '..', '..'), timeout: 20_000 }, (error, stdout) =>
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }));
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout }),
+      );
     });
     expect(run.code).toBe(1);
     const line = run.stdout.split('\n').find((l) => l.includes('uncaught exception'));

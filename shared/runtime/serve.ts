@@ -44,7 +44,9 @@ function keepBodiesRaw(server: Server, run: RequestHandler): Server {
  * none), whose edge answers it as any request: JSON, naming the path (shared/http/route.ts).
  */
 function handPathsExpressCannotDecode(app: unknown, run: RequestHandler): void {
-  const express = app as { use?: (handler: (error: unknown, req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void) => void) => void };
+  const express = app as {
+    use?: (handler: (error: unknown, req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], next: (error?: unknown) => void) => void) => void;
+  };
   express.use?.((error, req, res, next) => {
     if (error instanceof URIError && (error as { status?: number }).status === 400 && !res.headersSent) return void Promise.resolve(run(req, res)).catch(next);
     next(error);

@@ -36,7 +36,11 @@ describe('camundaWorkflows through @camunda8/sdk', () => {
   it('when searching user tasks, then POST /v2/user-tasks/search carries the filter and the page', async () => {
     answers.set('POST /v2/user-tasks/search', { status: 200, body: { items: [], page: { totalItems: 0 } } });
     await workflows.userTasks.search({ state: 'CREATED', candidateGroup: 'country:FR', limit: 25 });
-    expect(last()).toMatchObject({ method: 'POST', path: '/v2/user-tasks/search', body: { filter: { state: 'CREATED', candidateGroup: 'country:FR' }, page: { from: 0, limit: 25 } } });
+    expect(last()).toMatchObject({
+      method: 'POST',
+      path: '/v2/user-tasks/search',
+      body: { filter: { state: 'CREATED', candidateGroup: 'country:FR' }, page: { from: 0, limit: 25 } },
+    });
   });
 
   it('when a user task is unknown, then GET /v2/user-tasks/{key} answers 404 and get is undefined', async () => {
@@ -61,12 +65,18 @@ describe('camundaWorkflows through @camunda8/sdk', () => {
   it('when a message id is already published (409), then publishMessage succeeds; the TTL went out in ms', async () => {
     answers.set('POST /v2/messages/publication', problem(409, 'message already published'));
     await workflows.publishMessage(messages.tvOutcomeRecorded, 'order-1', {}, { messageId: 'evt-1' });
-    expect(last()).toMatchObject({ path: '/v2/messages/publication', body: { name: 'tv-outcome-recorded', correlationKey: 'order-1', timeToLive: 86_400_000, messageId: 'evt-1' } });
+    expect(last()).toMatchObject({
+      path: '/v2/messages/publication',
+      body: { name: 'tv-outcome-recorded', correlationKey: 'order-1', timeToLive: 86_400_000, messageId: 'evt-1' },
+    });
   });
 
   it('when reading process variables, then POST /v2/variables/search filters by instance, scope and names', async () => {
     answers.set('POST /v2/variables/search', { status: 200, body: { items: [{ name: 'country', value: '"FR"' }], page: { totalItems: 1 } } });
     expect(await workflows.incidents.processVariables('42', ['country', 'store'])).toEqual({ country: 'FR' });
-    expect(last()).toMatchObject({ path: '/v2/variables/search', body: { filter: { processInstanceKey: '42', scopeKey: '42', name: { $in: ['country', 'store'] } } } });
+    expect(last()).toMatchObject({
+      path: '/v2/variables/search',
+      body: { filter: { processInstanceKey: '42', scopeKey: '42', name: { $in: ['country', 'store'] } } },
+    });
   });
 });

@@ -9,7 +9,10 @@ type Method = keyof CamundaRest;
 function httpError(status: number, options: { detail?: string; html?: boolean } = {}) {
   const bodyStatus = options.html ? 0 : status;
   return Object.assign(new Error(`Response code ${status}`), {
-    statusCode: bodyStatus, status: bodyStatus, detail: options.detail ?? '', response: { statusCode: status },
+    statusCode: bodyStatus,
+    status: bodyStatus,
+    detail: options.detail ?? '',
+    response: { statusCode: status },
   });
 }
 
@@ -43,11 +46,22 @@ const TASK = {
 describe('camundaWorkflows user tasks', () => {
   it('when searching, then every filter field and the page are sent as the v2 search expects', async () => {
     const { workflows, requests } = fakeRest({ searchUserTasks: { items: [TASK] } });
-    const found = await workflows.userTasks.search({ state: 'CREATED', candidateGroup: 'country:ES', assignee: 'op-es-0001', processInstanceKey: '2251799813685250', limit: 20 });
-    expect(requests).toEqual([{
-      method: 'searchUserTasks',
-      request: { filter: { state: 'CREATED', candidateGroup: 'country:ES', assignee: 'op-es-0001', processInstanceKey: '2251799813685250' }, page: { from: 0, limit: 20 } },
-    }]);
+    const found = await workflows.userTasks.search({
+      state: 'CREATED',
+      candidateGroup: 'country:ES',
+      assignee: 'op-es-0001',
+      processInstanceKey: '2251799813685250',
+      limit: 20,
+    });
+    expect(requests).toEqual([
+      {
+        method: 'searchUserTasks',
+        request: {
+          filter: { state: 'CREATED', candidateGroup: 'country:ES', assignee: 'op-es-0001', processInstanceKey: '2251799813685250' },
+          page: { from: 0, limit: 20 },
+        },
+      },
+    ]);
     expect(found).toEqual([TASK]);
   });
 
@@ -58,10 +72,21 @@ describe('camundaWorkflows user tasks', () => {
   });
 
   it('when an 8.6-style item comes back (key, bpmnProcessId, no priority), then it is read the same', async () => {
-    const { workflows } = fakeRest({ getUserTask: { key: 7, elementId: 'e', bpmnProcessId: 'p', processInstanceKey: 9, state: 'CREATED', creationDate: 'd', assignee: 'a' } });
+    const { workflows } = fakeRest({
+      getUserTask: { key: 7, elementId: 'e', bpmnProcessId: 'p', processInstanceKey: 9, state: 'CREATED', creationDate: 'd', assignee: 'a' },
+    });
     expect(await workflows.userTasks.get('7')).toEqual({
-      userTaskKey: '7', name: 'e', state: 'CREATED', elementId: 'e', candidateGroups: [], processDefinitionId: 'p',
-      processInstanceKey: '9', creationDate: 'd', priority: 50, customHeaders: {}, assignee: 'a',
+      userTaskKey: '7',
+      name: 'e',
+      state: 'CREATED',
+      elementId: 'e',
+      candidateGroups: [],
+      processDefinitionId: 'p',
+      processInstanceKey: '9',
+      creationDate: 'd',
+      priority: 50,
+      customHeaders: {},
+      assignee: 'a',
     });
   });
 
@@ -78,9 +103,16 @@ describe('camundaWorkflows user tasks', () => {
     await expect(fakeRest({ getUserTask: httpError(400, { detail: 'bad key' }) }).workflows.userTasks.get('x')).rejects.toBeInstanceOf(PermanentError);
   });
 
-  it('when reading variables, then the task\'s variables search is asked and JSON values are parsed', async () => {
+  it("when reading variables, then the task's variables search is asked and JSON values are parsed", async () => {
     const { workflows, requests } = fakeRest({
-      searchUserTaskVariables: { items: [{ name: 'orderId', value: '"o-1"' }, { name: 'attempts', value: '2' }, { name: 'note', value: '{"a":[true,null]}' }, { name: 'raw', value: 'not json' }] },
+      searchUserTaskVariables: {
+        items: [
+          { name: 'orderId', value: '"o-1"' },
+          { name: 'attempts', value: '2' },
+          { name: 'note', value: '{"a":[true,null]}' },
+          { name: 'raw', value: 'not json' },
+        ],
+      },
     });
     expect(await workflows.userTasks.variables('5')).toEqual({ orderId: 'o-1', attempts: 2, note: { a: [true, null] }, raw: 'not json' });
     expect(requests).toEqual([{ method: 'searchUserTaskVariables', request: { userTaskKey: '5', page: { from: 0, limit: 1000 } } }]);
@@ -112,10 +144,12 @@ describe('camundaWorkflows messages', () => {
   it('when publishing, then the time to live is sent in milliseconds with the message id', async () => {
     const { workflows, requests } = fakeRest();
     await workflows.publishMessage(messages.tvOutcomeRecorded, 'order-1', { outcome: 'YES' }, { messageId: 'evt-1' });
-    expect(requests).toEqual([{
-      method: 'publishMessage',
-      request: { name: 'tv-outcome-recorded', correlationKey: 'order-1', variables: { outcome: 'YES' }, timeToLive: 86_400_000, messageId: 'evt-1' },
-    }]);
+    expect(requests).toEqual([
+      {
+        method: 'publishMessage',
+        request: { name: 'tv-outcome-recorded', correlationKey: 'order-1', variables: { outcome: 'YES' }, timeToLive: 86_400_000, messageId: 'evt-1' },
+      },
+    ]);
   });
 
   it('when publishing without a message id, then none is sent', async () => {
@@ -138,25 +172,42 @@ describe('camundaWorkflows messages', () => {
 
 describe('camundaWorkflows incidents', () => {
   const INCIDENT = {
-    incidentKey: '2251799813685300', processInstanceKey: '2251799813685250', processDefinitionId: 'technical-visit', elementId: 'schedule-visit',
-    errorType: 'JOB_NO_RETRIES', errorMessage: 'boom', creationTime: '2026-11-28T11:00:00.000Z', state: 'ACTIVE', jobKey: '2251799813685301',
+    incidentKey: '2251799813685300',
+    processInstanceKey: '2251799813685250',
+    processDefinitionId: 'technical-visit',
+    elementId: 'schedule-visit',
+    errorType: 'JOB_NO_RETRIES',
+    errorMessage: 'boom',
+    creationTime: '2026-11-28T11:00:00.000Z',
+    state: 'ACTIVE',
+    jobKey: '2251799813685301',
   };
 
   it('when searching, then state and instance filter and the page are sent', async () => {
     const { workflows, requests } = fakeRest({ searchIncidents: { items: [INCIDENT] } });
     expect(await workflows.incidents.search({ state: 'ACTIVE', processInstanceKey: '2251799813685250', limit: 10 })).toEqual([INCIDENT]);
-    expect(requests).toEqual([{ method: 'searchIncidents', request: { filter: { state: 'ACTIVE', processInstanceKey: '2251799813685250' }, page: { from: 0, limit: 10 } } }]);
+    expect(requests).toEqual([
+      { method: 'searchIncidents', request: { filter: { state: 'ACTIVE', processInstanceKey: '2251799813685250' }, page: { from: 0, limit: 10 } } },
+    ]);
   });
 
-  it('when reading process variables, then only the instance\'s own scope and the named variables are asked for', async () => {
+  it("when reading process variables, then only the instance's own scope and the named variables are asked for", async () => {
     const { workflows, requests } = fakeRest({
-      searchVariables: { items: [{ name: 'country', value: '"FR"' }, { name: 'businessUnit', value: '"FR-IDF"' }, { name: 'other', value: '1' }] },
+      searchVariables: {
+        items: [
+          { name: 'country', value: '"FR"' },
+          { name: 'businessUnit', value: '"FR-IDF"' },
+          { name: 'other', value: '1' },
+        ],
+      },
     });
     expect(await workflows.incidents.processVariables('42', ['country', 'businessUnit', 'store'])).toEqual({ country: 'FR', businessUnit: 'FR-IDF' });
-    expect(requests).toEqual([{
-      method: 'searchVariables',
-      request: { filter: { processInstanceKey: '42', scopeKey: '42', name: { $in: ['country', 'businessUnit', 'store'] } }, page: { from: 0, limit: 100 } },
-    }]);
+    expect(requests).toEqual([
+      {
+        method: 'searchVariables',
+        request: { filter: { processInstanceKey: '42', scopeKey: '42', name: { $in: ['country', 'businessUnit', 'store'] } }, page: { from: 0, limit: 100 } },
+      },
+    ]);
   });
 
   it('when reading one process variable, then its name is the filter', async () => {
@@ -180,7 +231,10 @@ describe('camundaConfigSchema', () => {
   });
 
   it('when the strategy is NONE, then the address is enough', () => {
-    expect(camundaConfigSchema.parse({ ...base, CAMUNDA_AUTH_STRATEGY: 'NONE' })).toMatchObject({ CAMUNDA_TENANT_ID: '<default>', CAMUNDA_REQUEST_TIMEOUT_MS: 10_000 });
+    expect(camundaConfigSchema.parse({ ...base, CAMUNDA_AUTH_STRATEGY: 'NONE' })).toMatchObject({
+      CAMUNDA_TENANT_ID: '<default>',
+      CAMUNDA_REQUEST_TIMEOUT_MS: 10_000,
+    });
     expect(camundaConfigProblems({ CAMUNDA_AUTH_STRATEGY: 'NONE' })).toEqual([]);
   });
 });

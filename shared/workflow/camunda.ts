@@ -27,10 +27,21 @@ export const camundaConfigProblems = camundaAuthProblems;
 
 /** The slice of @camunda8/sdk's CamundaRestClient this adapter uses (kept small for test doubles). */
 export interface CamundaRest {
-  publishMessage(req: { name: string; correlationKey: string; variables: Record<string, unknown>; timeToLive: number; messageId?: string; tenantId?: string }): Promise<unknown>;
+  publishMessage(req: {
+    name: string;
+    correlationKey: string;
+    variables: Record<string, unknown>;
+    timeToLive: number;
+    messageId?: string;
+    tenantId?: string;
+  }): Promise<unknown>;
   searchUserTasks(req: { filter?: Record<string, unknown>; page?: { from: number; limit: number } }): Promise<{ items: Record<string, unknown>[] }>;
   getUserTask(userTaskKey: string): Promise<Record<string, unknown>>;
-  searchUserTaskVariables(req: { userTaskKey: string; filter?: Record<string, unknown>; page?: { from: number; limit: number } }): Promise<{ items: { name: string; value: string }[] }>;
+  searchUserTaskVariables(req: {
+    userTaskKey: string;
+    filter?: Record<string, unknown>;
+    page?: { from: number; limit: number };
+  }): Promise<{ items: { name: string; value: string }[] }>;
   assignUserTask(req: { userTaskKey: string; assignee: string; allowOverride?: boolean }): Promise<unknown>;
   unassignUserTask(req: { userTaskKey: string }): Promise<unknown>;
   completeUserTask(req: { userTaskKey: string; variables?: Record<string, unknown> }): Promise<unknown>;
@@ -75,7 +86,13 @@ export function camundaWorkflows(client: () => CamundaRest, options: { timeoutMs
   return {
     async publishMessage(message: MessageDeclaration, correlationKey: string, variables: Record<string, unknown>, options = {}) {
       try {
-        await rest().publishMessage({ name: message.name, correlationKey, variables, timeToLive: durationMs(message.timeToLive), ...(options.messageId ? { messageId: options.messageId } : {}) });
+        await rest().publishMessage({
+          name: message.name,
+          correlationKey,
+          variables,
+          timeToLive: durationMs(message.timeToLive),
+          ...(options.messageId ? { messageId: options.messageId } : {}),
+        });
       } catch (error) {
         // Zeebe refuses a message whose id is already buffered: the message is there, which is what was asked.
         if (statusOf(error) === 409) return;
@@ -143,15 +160,20 @@ export function camundaWorkflows(client: () => CamundaRest, options: { timeoutMs
 /** Every method of the client, failing with a status-less error when no answer came within `ms`. */
 function timeBound(client: () => CamundaRest, ms: number): () => CamundaRest {
   type Methods = Record<string, (request: unknown) => Promise<unknown>>;
-  const bound = new Proxy<Methods>({}, {
-    get: (_target, method: string) => (request: unknown) =>
-      new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-        const target = client() as unknown as Methods;
-        // Called on the client itself: the SDK's methods use `this`.
-        target[method]!(request).then(resolve, reject).finally(() => clearTimeout(timer));
-      }),
-  });
+  const bound = new Proxy<Methods>(
+    {},
+    {
+      get: (_target, method: string) => (request: unknown) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+          const target = client() as unknown as Methods;
+          // Called on the client itself: the SDK's methods use `this`.
+          target[method]!(request)
+            .then(resolve, reject)
+            .finally(() => clearTimeout(timer));
+        }),
+    },
+  );
   return () => bound as unknown as CamundaRest;
 }
 

@@ -33,10 +33,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   worker.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jobs`;
 });
-afterAll(() => new Promise<void>((resolve) => {
-  server.closeAllConnections();
-  server.close(() => resolve());
-}));
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+);
 beforeEach(() => {
   worker.received.length = 0;
   worker.answer = { status: 200, type: 'application/json', body: '{"variables":{}}', delayMs: 0 };

@@ -80,9 +80,13 @@ describe('answerToJobCommand', () => {
   });
 
   it('when a failing answer has a text body or none, then the message says so', () => {
-    expect(answerToJobCommand(first, { status: 502, body: '<html>Bad Gateway</html>' }, policy)).toMatchObject({ errorMessage: 'worker answered 502: <html>Bad Gateway</html>' });
+    expect(answerToJobCommand(first, { status: 502, body: '<html>Bad Gateway</html>' }, policy)).toMatchObject({
+      errorMessage: 'worker answered 502: <html>Bad Gateway</html>',
+    });
     expect(answerToJobCommand(first, { status: 500, body: undefined }, policy)).toMatchObject({ errorMessage: 'worker answered 500: no reason given' });
-    expect(answerToJobCommand(first, { status: 500, body: 'x'.repeat(500) }, policy)).toMatchObject({ errorMessage: `worker answered 500: ${'x'.repeat(200)}` });
+    expect(answerToJobCommand(first, { status: 500, body: 'x'.repeat(500) }, policy)).toMatchObject({
+      errorMessage: `worker answered 500: ${'x'.repeat(200)}`,
+    });
   });
 
   it('when the worker does not answer in time, then the job is retried', () => {

@@ -65,7 +65,15 @@ const digits = z.string().regex(/^\d+$/, 'a decimal number');
 export function jobFromCloudEvent(event: CloudEvent<unknown>): Job {
   if (event.type !== JOB_EVENT_TYPE) throw new InvalidInputError(`not a job: type "${event.type}"`);
   const attrs = z
-    .object({ subject: z.string().min(1), jobkey: digits, processinstancekey: digits, bpmnprocessid: z.string().min(1), elementid: z.string().min(1), retries: digits, deadline: digits })
+    .object({
+      subject: z.string().min(1),
+      jobkey: digits,
+      processinstancekey: digits,
+      bpmnprocessid: z.string().min(1),
+      elementid: z.string().min(1),
+      retries: digits,
+      deadline: digits,
+    })
     .safeParse(event);
   if (!attrs.success) throw new InvalidInputError(`not a job: ${attrs.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const data = jobData.safeParse(event.data);

@@ -62,7 +62,14 @@ export function makeWorkerFunction(options: WorkerFunctionOptions) {
   };
 }
 
-function run(options: WorkerFunctionOptions, source: string, job: Job, registration: JobHandlerRegistration, variables: unknown, logger: Logger): Promise<Answer> {
+function run(
+  options: WorkerFunctionOptions,
+  source: string,
+  job: Job,
+  registration: JobHandlerRegistration,
+  variables: unknown,
+  logger: Logger,
+): Promise<Answer> {
   return withTransaction(options.db, async (tx) => {
     const earlier = await storedAnswer(tx, options.name, job.key);
     if (earlier) {
@@ -71,15 +78,25 @@ function run(options: WorkerFunctionOptions, source: string, job: Job, registrat
     }
     const outbox = makeOutbox(tx, { source, clock: options.clock, traceHeaders: currentTraceHeaders });
     const { key, type, processInstanceKey, bpmnProcessId, elementId, retries, customHeaders } = job;
-    const outcome = await registration.handle(variables, { tx, outbox, logger, job: { key, type, processInstanceKey, bpmnProcessId, elementId, retries, customHeaders } });
-    const answer = toAnswer(outcome);
-    await tx.query(
-      `INSERT INTO platform.job_results (worker, job_key, task_type, status, answer) VALUES ($1, $2, $3, $4, $5)`,
-      [options.name, job.key, job.type, answer.status, JSON.stringify(answer.body)],
-    ).catch((error: unknown) => {
-      if (!isUniqueViolation(error)) throw error;
-      throw new RetryableError(`job ${job.key} was answered by a concurrent delivery; the retry replays that answer`, { cause: error });
+    const outcome = await registration.handle(variables, {
+      tx,
+      outbox,
+      logger,
+      job: { key, type, processInstanceKey, bpmnProcessId, elementId, retries, customHeaders },
     });
+    const answer = toAnswer(outcome);
+    await tx
+      .query(`INSERT INTO platform.job_results (worker, job_key, task_type, status, answer) VALUES ($1, $2, $3, $4, $5)`, [
+        options.name,
+        job.key,
+        job.type,
+        answer.status,
+        JSON.stringify(answer.body),
+      ])
+      .catch((error: unknown) => {
+        if (!isUniqueViolation(error)) throw error;
+        throw new RetryableError(`job ${job.key} was answered by a concurrent delivery; the retry replays that answer`, { cause: error });
+      });
     return answer;
   });
 }

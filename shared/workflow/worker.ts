@@ -19,9 +19,7 @@ export interface JobContext {
  * Failures that may pass (database down) are thrown as RetryableError; a job that can never
  * succeed (variables the model should not have sent) is thrown as PermanentError.
  */
-export type JobOutcome =
-  | { kind: 'complete'; variables?: Record<string, unknown> }
-  | { kind: 'bpmn-error'; errorCode: BpmnErrorCode; message: string };
+export type JobOutcome = { kind: 'complete'; variables?: Record<string, unknown> } | { kind: 'bpmn-error'; errorCode: BpmnErrorCode; message: string };
 
 export interface JobHandlerRegistration {
   type: TaskType;

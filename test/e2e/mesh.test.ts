@@ -68,7 +68,13 @@ describe('the local mesh', { timeout: 90_000 }, () => {
     delete sale.order.storeCode;
     const response = await fetch(`${mesh.url}/_bus/topics/sales.order.created`, {
       method: 'POST',
-      headers: { 'ce-specversion': '1.0', 'ce-id': sale.header.messageId, 'ce-source': '/sales/e2e', 'ce-type': salesOrderCreated.type, 'content-type': 'application/json' },
+      headers: {
+        'ce-specversion': '1.0',
+        'ce-id': sale.header.messageId,
+        'ce-source': '/sales/e2e',
+        'ce-type': salesOrderCreated.type,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify(sale),
     });
     expect(response.status).toBe(202);
@@ -87,8 +93,7 @@ describe('the local mesh', { timeout: 90_000 }, () => {
     const code = `PYX-SRV-NEW-${unique()}`;
     sale.order.lines[1]!.productCode = code;
     await publishSale(sale, sale.header.messageId);
-    const letter = await eventually(async () =>
-      (await get('/dead-letters/?limit=200', 'admin')).body.items?.find((l) => l.event_id === sale.header.messageId));
+    const letter = await eventually(async () => (await get('/dead-letters/?limit=200', 'admin')).body.items?.find((l) => l.event_id === sale.header.messageId));
     expect(String(letter.error_reason)).toContain(code);
 
     // The supported fix, through the ingress: an admin maps the code (product-mappings).

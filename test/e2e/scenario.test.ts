@@ -14,12 +14,16 @@ const run = promisify(execFile);
 const ROOT = path.join(__dirname, '..', '..');
 
 async function scenario(country: string) {
-  const { stdout } = await run(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'mesh', 'scenario.ts'), '--country', country], {
-    cwd: ROOT,
-    // One setting, as a newcomer gives it: the CLI finds the rest from the mesh's GET /_mesh.
-    env: { ...process.env, MESH_PORT: new URL(mesh.url).port },
-    timeout: 150_000,
-  });
+  const { stdout } = await run(
+    process.execPath,
+    [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'mesh', 'scenario.ts'), '--country', country],
+    {
+      cwd: ROOT,
+      // One setting, as a newcomer gives it: the CLI finds the rest from the mesh's GET /_mesh.
+      env: { ...process.env, MESH_PORT: new URL(mesh.url).port },
+      timeout: 150_000,
+    },
+  );
   return stdout;
 }
 

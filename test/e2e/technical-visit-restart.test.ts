@@ -49,13 +49,19 @@ async function sellKitchen(): Promise<string> {
   const sale = pyxis('pyxis-created', unique());
   const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/sales/pyxis', id: sale.header.messageId }));
   expect((await fetch(`${mesh!.url}/_bus/topics/sales.order.created`, { method: 'POST', headers, body })).status).toBe(202);
-  const order = await eventually(async () => (await call('GET', '/service-orders/?limit=100', 'operator-es')).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber));
+  const order = await eventually(async () =>
+    (await call('GET', '/service-orders/?limit=100', 'operator-es')).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber),
+  );
   return String(order.id);
 }
 
 async function scheduledAndAssigned(orderId: string) {
   await eventually(async () => ((await call('GET', `/tv-visits/orders/${orderId}/visit`, 'operator-es')).body.status === 'scheduled' ? true : undefined));
-  const assigned = await call('PUT', `/tv-visits/orders/${orderId}/visit/assignment`, 'operator-es', { technician: 'tech-0001', providerId: DEV_PROVIDER_ID, appointmentAt: new Date(Date.now() + DAY).toISOString() });
+  const assigned = await call('PUT', `/tv-visits/orders/${orderId}/visit/assignment`, 'operator-es', {
+    technician: 'tech-0001',
+    providerId: DEV_PROVIDER_ID,
+    appointmentAt: new Date(Date.now() + DAY).toISOString(),
+  });
   expect(assigned.status).toBe(200);
 }
 
@@ -106,9 +112,15 @@ describe('technical visits across a crash of the mesh', { timeout: 240_000 }, ()
     await completed(answering);
 
     // The SLA timer armed before the crash fires when its time comes (clock moved, no waiting).
-    const pin = await fetch(`${mesh!.engineUrl}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: Date.now() + 6 * DAY }) });
+    const pin = await fetch(`${mesh!.engineUrl}/v2/clock`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ timestamp: Date.now() + 6 * DAY }),
+    });
     expect(pin.status).toBe(204);
-    const task = await eventually(async () => (await call('GET', '/operator-tasks/tasks', 'operator-es')).body.items?.find((t) => t.element === 'chase-overdue-visit'));
+    const task = await eventually(async () =>
+      (await call('GET', '/operator-tasks/tasks', 'operator-es')).body.items?.find((t) => t.element === 'chase-overdue-visit'),
+    );
     expect(task).toMatchObject({ scope: { country: 'ES' } });
     await fetch(`${mesh!.engineUrl}/v2/clock/reset`, { method: 'POST' });
     expect((await call('POST', `/tv-visits/orders/${overdue}/visit/outcome`, 'technician', { outcome: 'NO' })).status).toBe(200);

@@ -32,9 +32,10 @@ async function call(method: string, path: string, user: string | undefined, body
 }
 
 async function pinClock(at: number | 'reset') {
-  const response = at === 'reset'
-    ? await fetch(`${mesh.engineUrl}/v2/clock/reset`, { method: 'POST' })
-    : await fetch(`${mesh.engineUrl}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: at }) });
+  const response =
+    at === 'reset'
+      ? await fetch(`${mesh.engineUrl}/v2/clock/reset`, { method: 'POST' })
+      : await fetch(`${mesh.engineUrl}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: at }) });
   expect(response.status).toBe(204);
 }
 afterEach(() => pinClock('reset'));
@@ -44,7 +45,9 @@ async function sellKitchen(): Promise<string> {
   const sale = pyxis('pyxis-created', unique());
   const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/sales/pyxis', id: sale.header.messageId }));
   expect((await fetch(`${mesh.url}/_bus/topics/sales.order.created`, { method: 'POST', headers, body })).status).toBe(202);
-  const order = await eventually(async () => (await call('GET', '/service-orders/?limit=100', 'operator-es')).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber));
+  const order = await eventually(async () =>
+    (await call('GET', '/service-orders/?limit=100', 'operator-es')).body.items?.find((o) => o.salesOrderId === sale.order.orderNumber),
+  );
   return String(order.id);
 }
 
@@ -68,10 +71,9 @@ async function scheduledAndAssigned(orderId: string) {
 const recordOutcome = (orderId: string, body: unknown, user = 'technician') => call('POST', `/tv-visits/orders/${orderId}/visit/outcome`, user, body);
 
 async function instanceState(orderId: string) {
-  const { rows } = await db.query<{ state: string }>(
-    `SELECT state FROM engine.instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1`,
-    [orderId],
-  );
+  const { rows } = await db.query<{ state: string }>(`SELECT state FROM engine.instances WHERE bpmn_process_id = 'technical-visit' AND correlation_key = $1`, [
+    orderId,
+  ]);
   return rows[0]?.state;
 }
 
@@ -89,20 +91,28 @@ const timerArmed = (orderId: string) =>
 const completed = (orderId: string) => eventually(async () => ((await instanceState(orderId)) === 'COMPLETED' ? true : undefined));
 
 async function outboxTypes(orderId: string) {
-  const { rows } = await db.query<{ type: string; data: Record<string, unknown> }>('SELECT type, data FROM platform.outbox WHERE partition_key = $1 ORDER BY id', [orderId]);
+  const { rows } = await db.query<{ type: string; data: Record<string, unknown> }>(
+    'SELECT type, data FROM platform.outbox WHERE partition_key = $1 ORDER BY id',
+    [orderId],
+  );
   return rows;
 }
 
 /** What the customer received: the answer link in the approval message (`npm run inbox`). */
 async function answerLink(orderId: string): Promise<string> {
-  const message = await eventually(async () => (await outboxTypes(orderId)).find((e) => e.type === 'ahs.notify.message.requested' && String(e.data.templateId).startsWith('tv.adjustments')));
+  const message = await eventually(async () =>
+    (await outboxTypes(orderId)).find((e) => e.type === 'ahs.notify.message.requested' && String(e.data.templateId).startsWith('tv.adjustments')),
+  );
   const parameters = message.data.parameters as Record<string, string>;
   const link = Object.values(parameters).find((v) => typeof v === 'string' && v.includes('/tv-customer-answers/answers/'));
   expect(link).toBeDefined();
   return link!;
 }
 
-const adjustments = { lines: [{ change: 'add', description: 'Move the water inlet 40 cm to the left', quantity: 1 }], extraCost: { amountMinor: 18_000, currency: 'EUR' } };
+const adjustments = {
+  lines: [{ change: 'add', description: 'Move the water inlet 40 cm to the left', quantity: 1 }],
+  extraCost: { amountMinor: 18_000, currency: 'EUR' },
+};
 
 async function installation(orderId: string, status: 'ready' | 'cancelled') {
   return eventually(async () => {
@@ -176,7 +186,7 @@ describe('technical visit on the local mesh', { timeout: 120_000 }, () => {
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['ahs.orders.refund.requested', 'ahs.notify.message.requested']));
   });
 
-  it('when the visit is overdue, then an operator of the order\'s country gets a task, claims and completes it; the TV still completes', async () => {
+  it("when the visit is overdue, then an operator of the order's country gets a task, claims and completes it; the TV still completes", async () => {
     const orderId = await sellKitchen();
     await scheduledAndAssigned(orderId);
     await timerArmed(orderId);
@@ -188,7 +198,9 @@ describe('technical visit on the local mesh', { timeout: 120_000 }, () => {
     expect((await call('GET', '/operator-tasks/tasks', 'operator-fr')).body.items?.some((t) => t.key === task.key)).toBe(false);
     expect((await call('POST', `/operator-tasks/tasks/${String(task.key)}/claim`, 'operator-fr')).status).toBe(404);
     expect((await call('POST', `/operator-tasks/tasks/${String(task.key)}/claim`, 'operator-es')).status).toBe(200);
-    expect((await call('POST', `/operator-tasks/tasks/${String(task.key)}/complete`, 'operator-es', { variables: { chaseNote: 'provider called' } })).status).toBe(200);
+    expect(
+      (await call('POST', `/operator-tasks/tasks/${String(task.key)}/complete`, 'operator-es', { variables: { chaseNote: 'provider called' } })).status,
+    ).toBe(200);
     expect((await recordOutcome(orderId, { outcome: 'YES' })).status).toBe(200);
     await installation(orderId, 'ready');
     await completed(orderId);

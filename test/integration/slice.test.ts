@@ -52,15 +52,26 @@ async function get(path: string, user: string) {
 }
 
 const orderRow = (system: string, id: string) =>
-  eventually(async () => (await db.query<{ id: string; revision: number; updated_at: Date }>(
-    'SELECT id, revision, updated_at FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [system, id])).rows[0]);
+  eventually(
+    async () =>
+      (
+        await db.query<{ id: string; revision: number; updated_at: Date }>(
+          'SELECT id, revision, updated_at FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2',
+          [system, id],
+        )
+      ).rows[0],
+  );
 
 describe('the slice on real Kafka and Postgres', () => {
   it('when Pyxis (binary CloudEvent) and Tempo (raw record) sales are produced, then each is one order visible to its country only', async () => {
     const suffix = unique();
     const es = pyxis('pyxis-created', suffix);
     const pl = tempo('tempo-created-pl', suffix);
-    await producer.send({ topic: 'sales.order.created', acks: -1, messages: [toKafkaRecord(buildEvent(salesOrderCreated, es, { source: '/sales/pyxis', id: es.header.messageId }))] });
+    await producer.send({
+      topic: 'sales.order.created',
+      acks: -1,
+      messages: [toKafkaRecord(buildEvent(salesOrderCreated, es, { source: '/sales/pyxis', id: es.header.messageId }))],
+    });
     await producer.send({ topic: 'sales.order.created', acks: -1, messages: [{ key: pl.sale.sale_ref, value: JSON.stringify(pl) }] });
 
     const esOrder = await orderRow('PYXIS', es.order.orderNumber);
@@ -68,15 +79,27 @@ describe('the slice on real Kafka and Postgres', () => {
     expect((await get(`/service-orders/${esOrder.id}`, 'operator-es')).status).toBe(200);
     expect((await get(`/service-orders/${esOrder.id}`, 'operator-fr')).status).toBe(404);
     expect((await get(`/service-orders/${plOrder.id}`, 'operator-es')).status).toBe(404);
-    expect((await get(`/service-orders/${plOrder.id}`, 'admin')).body).toMatchObject({ countryCode: 'PL', salesChannel: 'PHONE', technicalVisitRequired: false });
+    expect((await get(`/service-orders/${plOrder.id}`, 'admin')).body).toMatchObject({
+      countryCode: 'PL',
+      salesChannel: 'PHONE',
+      technicalVisitRequired: false,
+    });
   });
 
   it('when the outbox relay publishes, then the event is on Kafka in binary mode keyed by the order id', async () => {
     const sale = pyxis('pyxis-created', unique());
-    await producer.send({ topic: 'sales.order.created', messages: [toKafkaRecord(buildEvent(salesOrderCreated, sale, { source: '/sales/pyxis', id: sale.header.messageId }))] });
+    await producer.send({
+      topic: 'sales.order.created',
+      messages: [toKafkaRecord(buildEvent(salesOrderCreated, sale, { source: '/sales/pyxis', id: sale.header.messageId }))],
+    });
     const order = await orderRow('PYXIS', sale.order.orderNumber);
     const record = await eventually(async () => produced.find((r) => r.key === order.id));
-    expect(record.headers).toMatchObject({ ce_type: 'ahs.orders.service-order.created', ce_source: '/functions/order-intake', ce_partitionkey: order.id, ce_subject: order.id });
+    expect(record.headers).toMatchObject({
+      ce_type: 'ahs.orders.service-order.created',
+      ce_source: '/functions/order-intake',
+      ce_partitionkey: order.id,
+      ce_subject: order.id,
+    });
   });
 
   it('when a sale is delivered again and replayed, then nothing changes', async () => {
@@ -86,7 +109,9 @@ describe('the slice on real Kafka and Postgres', () => {
     const first = await orderRow('PYXIS', sale.order.orderNumber);
     await producer.send({ topic: 'sales.order.created', messages: [record, { key: sale.order.orderNumber, value: JSON.stringify(sale) }] });
     await eventually(async () => {
-      const { rows } = await db.query("SELECT count(*)::int AS n FROM platform.inbox WHERE consumer = 'order-intake' AND source LIKE '%kafkasources%' AND event_id LIKE 'partition:%'");
+      const { rows } = await db.query(
+        "SELECT count(*)::int AS n FROM platform.inbox WHERE consumer = 'order-intake' AND source LIKE '%kafkasources%' AND event_id LIKE 'partition:%'",
+      );
       return (rows[0] as { n: number }).n > 0 ? true : undefined;
     });
     await new Promise((r) => setTimeout(r, 1500));
@@ -99,10 +124,28 @@ describe('the slice on real Kafka and Postgres', () => {
     delete sale.order.lines;
     await producer.send({
       topic: 'sales.order.created',
-      messages: [{ key: 'x', value: JSON.stringify(sale), headers: { ce_specversion: '1.0', ce_id: sale.header.messageId, ce_source: '/sales/pyxis', ce_type: salesOrderCreated.type, 'content-type': 'application/json' } }],
+      messages: [
+        {
+          key: 'x',
+          value: JSON.stringify(sale),
+          headers: {
+            ce_specversion: '1.0',
+            ce_id: sale.header.messageId,
+            ce_source: '/sales/pyxis',
+            ce_type: salesOrderCreated.type,
+            'content-type': 'application/json',
+          },
+        },
+      ],
     });
-    const letter = await eventually(async () => (await db.query<{ error_code: number; error_reason: string }>(
-      'SELECT error_code, error_reason FROM platform.dead_letters WHERE event_id = $1', [sale.header.messageId])).rows[0]);
+    const letter = await eventually(
+      async () =>
+        (
+          await db.query<{ error_code: number; error_reason: string }>('SELECT error_code, error_reason FROM platform.dead_letters WHERE event_id = $1', [
+            sale.header.messageId,
+          ])
+        ).rows[0],
+    );
     expect(letter).toMatchObject({ error_code: 400 });
     expect(letter.error_reason).toContain('data.order.lines');
     const { rows } = await db.query('SELECT 1 FROM orders.service_orders WHERE sales_order_id = $1', [sale.order.orderNumber]);
@@ -114,7 +157,10 @@ describe('the slice on real Kafka and Postgres', () => {
     if (!relay) throw new Error('no outbox-relay in the mesh');
     await relay.crash();
     const sale = pyxis('pyxis-created', unique());
-    await producer.send({ topic: 'sales.order.created', messages: [toKafkaRecord(buildEvent(salesOrderCreated, sale, { source: '/sales/pyxis', id: sale.header.messageId }))] });
+    await producer.send({
+      topic: 'sales.order.created',
+      messages: [toKafkaRecord(buildEvent(salesOrderCreated, sale, { source: '/sales/pyxis', id: sale.header.messageId }))],
+    });
     const order = await orderRow('PYXIS', sale.order.orderNumber);
     const { rows: pending } = await db.query('SELECT published_at FROM platform.outbox WHERE partition_key = $1', [order.id]);
     expect(pending).toEqual([{ published_at: null }]);

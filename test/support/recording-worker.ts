@@ -35,4 +35,3 @@ export class RecordingWorker {
     return this.jobs.filter((j) => j.type === type && j.variables.orderId === orderId);
   }
 }
-

@@ -36,7 +36,9 @@ export async function useOrderSeller(db: Db) {
       await postEvent(url, cloudEvent({ type: salesOrderUpdated.type, source: '/sales/test', id: randomUUID(), data: update }));
     }
     const { rows } = await db.query<{ id: string; customer_id: string }>(
-      'SELECT id, customer_id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2', [system, ref]);
+      'SELECT id, customer_id FROM orders.service_orders WHERE sales_system = $1 AND sales_order_id = $2',
+      [system, ref],
+    );
     expect(rows).toHaveLength(1);
     return { id: rows[0]!.id, customerId: rows[0]!.customer_id, salesOrderId: ref };
   };
@@ -85,7 +87,9 @@ export async function requestedMessages(db: Db, correlationKey: string): Promise
 /** Outbox rows of one order, oldest first. */
 export async function outboxOf(db: Db, serviceOrderId: string) {
   const { rows } = await db.query<{ type: string; data: Record<string, unknown>; partition_key: string }>(
-    'SELECT type, data, partition_key FROM platform.outbox WHERE partition_key = $1 ORDER BY id', [serviceOrderId]);
+    'SELECT type, data, partition_key FROM platform.outbox WHERE partition_key = $1 ORDER BY id',
+    [serviceOrderId],
+  );
   return rows;
 }
 
@@ -106,10 +110,18 @@ export async function seedVisit(db: Db, serviceOrderId: string, seed: VisitSeed 
     `INSERT INTO tv.visits (id, service_order_id, process_instance_key, status, due_by, technician_subject, provider_id,
                             appointment_at, outcome, recorded_by, recorded_at)
      VALUES ($1, $2, $3, $4, NOW() + INTERVAL '5 days', $5, $6, $7, $8, $9, $10)`,
-    [id, serviceOrderId, `9${Date.now()}${Math.floor(Math.random() * 1e6)}`, status, seed.technician ?? null,
-     assigned ? (seed.providerId ?? randomUUID()) : null, assigned ? new Date(Date.now() + 86_400_000) : null,
-     status === 'completed' ? (seed.outcome ?? 'YES') : null, status === 'completed' ? (seed.technician ?? 'someone') : null,
-     status === 'completed' ? new Date() : null],
+    [
+      id,
+      serviceOrderId,
+      `9${Date.now()}${Math.floor(Math.random() * 1e6)}`,
+      status,
+      seed.technician ?? null,
+      assigned ? (seed.providerId ?? randomUUID()) : null,
+      assigned ? new Date(Date.now() + 86_400_000) : null,
+      status === 'completed' ? (seed.outcome ?? 'YES') : null,
+      status === 'completed' ? (seed.technician ?? 'someone') : null,
+      status === 'completed' ? new Date() : null,
+    ],
   );
   const a = seed.adjustments;
   if (a) {
@@ -118,8 +130,17 @@ export async function seedVisit(db: Db, serviceOrderId: string, seed: VisitSeed 
       `INSERT INTO tv.adjustments (visit_id, service_order_id, lines, extra_cost_minor, currency, approval_requested_at,
                                    answer_deadline, customer_answer, answered_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [id, serviceOrderId, JSON.stringify(a.lines), a.extraCostMinor, a.currency, deadline ? new Date() : null, deadline,
-       a.answer ?? null, a.answer ? new Date() : null],
+      [
+        id,
+        serviceOrderId,
+        JSON.stringify(a.lines),
+        a.extraCostMinor,
+        a.currency,
+        deadline ? new Date() : null,
+        deadline,
+        a.answer ?? null,
+        a.answer ? new Date() : null,
+      ],
     );
   }
   return id;

@@ -81,7 +81,9 @@ describe('the Zeebe gateway double', () => {
 
   it('when a message is published twice with the same id, then the second is refused as ALREADY_EXISTS', async () => {
     await zeebe.publishMessage({ name: 'm', correlationKey: 'o-1', messageId: 'id-1', variables: { x: 1 }, timeToLive: 1_000 });
-    await expect(zeebe.publishMessage({ name: 'm', correlationKey: 'o-1', messageId: 'id-1', variables: {}, timeToLive: 1_000 })).rejects.toMatchObject({ code: 6 });
+    await expect(zeebe.publishMessage({ name: 'm', correlationKey: 'o-1', messageId: 'id-1', variables: {}, timeToLive: 1_000 })).rejects.toMatchObject({
+      code: 6,
+    });
     expect(gateway.messages).toEqual([{ name: 'm', correlationKey: 'o-1', messageId: 'id-1', timeToLive: 1_000, variables: { x: 1 } }]);
   });
 });

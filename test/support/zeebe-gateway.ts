@@ -238,7 +238,7 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
         callback(null, work(call.request));
       } catch (error) {
         const e = error as Partial<grpc.ServiceError>;
-        callback(e.code !== undefined ? (e) : rpcError(grpc.status.INVALID_ARGUMENT, (error as Error).message), null);
+        callback(e.code !== undefined ? e : rpcError(grpc.status.INVALID_ARGUMENT, (error as Error).message), null);
       }
     };
 
@@ -257,11 +257,14 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
         timeout: Number(request.timeout),
         max: request.maxJobsToActivate,
         call,
-        timer: setTimeout(() => {
-          const i = polls.indexOf(poll);
-          if (i >= 0) polls.splice(i, 1);
-          call.end();
-        }, requestTimeout > 0 ? requestTimeout : DEFAULT_LONG_POLL_MS),
+        timer: setTimeout(
+          () => {
+            const i = polls.indexOf(poll);
+            if (i >= 0) polls.splice(i, 1);
+            call.end();
+          },
+          requestTimeout > 0 ? requestTimeout : DEFAULT_LONG_POLL_MS,
+        ),
       };
       polls.push(poll);
       call.on('cancelled', () => {
@@ -333,15 +336,21 @@ export async function startZeebeGateway(): Promise<ZeebeGatewayDouble> {
       replicationFactor: 1,
       gatewayVersion: '8.8.0',
     })),
-    PublishMessage: unary('PublishMessage', (request: { name: string; correlationKey: string; timeToLive: string; messageId: string; variables: string; tenantId: string }) => {
-      const duplicate = request.messageId !== '' && double.messages.some((m) => m.messageId === request.messageId && m.name === request.name);
-      if (duplicate) {
-        throw rpcError(grpc.status.ALREADY_EXISTS, `Command 'PUBLISH' rejected with code 'ALREADY_EXISTS': Expected to publish a new message with id '${request.messageId}', but a message with that id was already published`);
-      }
-      const { name, correlationKey, messageId } = request;
-      double.messages.push({ name, correlationKey, messageId, timeToLive: Number(request.timeToLive), variables: parseVariables(request.variables) });
-      return { key: newKey(), tenantId: request.tenantId || '<default>' };
-    }),
+    PublishMessage: unary(
+      'PublishMessage',
+      (request: { name: string; correlationKey: string; timeToLive: string; messageId: string; variables: string; tenantId: string }) => {
+        const duplicate = request.messageId !== '' && double.messages.some((m) => m.messageId === request.messageId && m.name === request.name);
+        if (duplicate) {
+          throw rpcError(
+            grpc.status.ALREADY_EXISTS,
+            `Command 'PUBLISH' rejected with code 'ALREADY_EXISTS': Expected to publish a new message with id '${request.messageId}', but a message with that id was already published`,
+          );
+        }
+        const { name, correlationKey, messageId } = request;
+        double.messages.push({ name, correlationKey, messageId, timeToLive: Number(request.timeToLive), variables: parseVariables(request.variables) });
+        return { key: newKey(), tenantId: request.tenantId || '<default>' };
+      },
+    ),
   };
 
   /** Each executable process of a BPMN resource; identical content redeployed keeps its version. */

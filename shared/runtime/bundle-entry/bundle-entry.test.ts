@@ -25,7 +25,16 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  await build({ entryPoints: [source], outfile: path.join(dir, 'function.js'), bundle: true, platform: 'node', format: 'cjs', minify: true, sourcemap: true, logLevel: 'error' });
+  await build({
+    entryPoints: [source],
+    outfile: path.join(dir, 'function.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'error',
+  });
   copyFileSync(path.join(__dirname, 'index.cjs'), path.join(dir, 'index.js'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
