@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * An in-process Adobe Acrobat Sign REST v6 server for tests, speaking the subset the adapter
+ * uses as Adobe does: the OAuth refresh-token grant, `GET /baseUris` (the API itself answers
+ * only on the account's access point), multipart transient documents, agreements with their
+ * validation, `externalId` search with cursors, PDFs, recall; `{code, message}` errors, 401 on
+ * an expired token, 429 with `retryAfter` on request. Test support only.
+ */
+export interface FakeAdobeSignOptions {
+  clientId?: string;
+  clientSecret?: string;
+  refreshToken?: string;
+  tokenLifetimeSeconds?: number;
+  now?: () => number;
+}
+
+export interface FakeAgreement {
+  id: string;
+  body: Record<string, unknown>;
+  status: string;
+  cancellation?: { comment?: unknown; notifyOthers?: unknown };
+}
+
+export interface FakeTransientDocument {
+  fileName: string;
+  mimeType: string;
+  partFileName: string;
+  partType: string;
+  bytes: Uint8Array;
+}
+
+interface Answer {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+const ROLES = new Set(['SIGNER', 'APPROVER', 'ACCEPTOR', 'CERTIFIED_RECIPIENT', 'FORM_FILLER', 'DELEGATE_TO_SIGNER', 'DELEGATE_TO_APPROVER']);
+const AUTH_METHODS = new Set(['NONE', 'PASSWORD', 'PHONE', 'KBA', 'WEB_IDENTITY', 'ADOBE_SIGN', 'GOV_ID']);
+const SHARD = '/shard/eu1/';
+
+const error = (status: number, code: string, message: string): Answer => ({ status, body: { code, message } });
+
+export class FakeAdobeSign {
+  readonly agreements = new Map<string, FakeAgreement>();
+  readonly transientDocuments = new Map<string, FakeTransientDocument>();
+  /** Every request, in arrival order: method and path with query. */
+  readonly requests: { method: string; path: string }[] = [];
+  refreshes = 0;
+  private readonly tokens = new Map<string, number>();
+  private readonly injected: Answer[] = [];
+  private lateAnswerMs = 0;
+  private server!: Server;
+  url = '';
+
+  private constructor(private readonly options: Required<FakeAdobeSignOptions>) {}
+
+  static async start(options: FakeAdobeSignOptions = {}): Promise<FakeAdobeSign> {
+    const fake = new FakeAdobeSign({
+      clientId: 'fake-client-id',
+      clientSecret: 'fake-client-secret',
+      refreshToken: 'fake-refresh-token',
+      tokenLifetimeSeconds: 3600,
+      now: Date.now,
+      ...options,
+    });
+    fake.server = createServer((req, res) => void fake.serve(req, res));
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The next API requests (not OAuth) get these answers instead, one each. */
+  inject(...answers: Answer[]): void {
+    this.injected.push(...answers);
+  }
+
+  /** A 429 as Adobe sends it: `retryAfter` in seconds in the body. */
+  throttleNext(retryAfterSeconds: number): void {
+    this.inject({ status: 429, body: { code: 'THROTTLING_TOO_MANY_REQUESTS', message: 'Too many requests', retryAfter: retryAfterSeconds } });
+  }
+
+  /** Every access token issued so far is refused from now on (401), as when it has expired. */
+  expireAccessTokens(): void {
+    this.tokens.clear();
+  }
+
+  /** The next API request is carried out, but answered only after `ms` (the client may have given up). */
+  answerNextLate(ms: number): void {
+    this.lateAnswerMs = ms;
+  }
+
+  setStatus(agreementId: string, status: string): void {
+    const agreement = this.agreements.get(agreementId);
+    if (!agreement) throw new Error(`no agreement ${agreementId}`);
+    agreement.status = status;
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', this.url);
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search });
+    let answer: Answer;
+    try {
+      answer = await this.route(req, url, body);
+    } catch {
+      answer = error(500, 'MISC_SERVER_ERROR', 'Some miscellaneous error has occurred');
+    }
+    const late = this.lateAnswerMs;
+    this.lateAnswerMs = 0;
+    if (late > 0) await new Promise((resolve) => setTimeout(resolve, late));
+    if (res.destroyed) return;
+    const payload = answer.body instanceof Uint8Array ? answer.body : answer.body === undefined ? undefined : JSON.stringify(answer.body);
+    const type = answer.body instanceof Uint8Array ? 'application/pdf' : 'application/json;charset=UTF-8';
+    res.writeHead(answer.status, { ...(payload === undefined ? {} : { 'content-type': type }), ...answer.headers });
+    res.end(payload);
+  }
+
+  private async route(req: IncomingMessage, url: URL, body: Buffer): Promise<Answer> {
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/oauth/v2/refresh' && method === 'POST') return this.refresh(req, body);
+    const injected = this.injected.shift();
+    if (injected) return injected;
+    if (!this.authorized(req)) return error(401, 'INVALID_ACCESS_TOKEN', 'Access token provided is invalid or has expired');
+    if (url.pathname === '/api/rest/v6/baseUris' && method === 'GET')
+      return { status: 200, body: { apiAccessPoint: `${this.url}${SHARD}`, webAccessPoint: `${this.url}/web/` } };
+    if (!url.pathname.startsWith(`${SHARD}api/rest/v6/`)) return error(400, 'INVALID_API_ACCESS_POINT', 'Request must be made to the correct API access point');
+    const path = url.pathname.slice(`${SHARD}api/rest/v6`.length);
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    if (path === '/transientDocuments' && method === 'POST') return this.upload(req, body);
+    if (path === '/agreements' && method === 'POST') return this.create(body);
+    if (path === '/agreements' && method === 'GET') return this.search(url.searchParams);
+    if (parts[0] !== 'agreements' || !parts[1]) return error(404, 'NOT_FOUND', 'Resource not found');
+    const agreement = this.agreements.get(parts[1]);
+    if (!agreement) return error(404, 'INVALID_AGREEMENT_ID', 'The Agreement ID specified is invalid');
+    if (parts.length === 2 && method === 'GET') return { status: 200, body: this.view(agreement) };
+    if (parts[2] === 'combinedDocument' && method === 'GET') return { status: 200, body: pdf(`combined ${agreement.id} ${agreement.status}`) };
+    if (parts[2] === 'auditTrail' && method === 'GET') return { status: 200, body: pdf(`audit trail ${agreement.id}`) };
+    if (parts[2] === 'state' && method === 'PUT') return this.changeState(agreement, body);
+    return error(404, 'NOT_FOUND', 'Resource not found');
+  }
+
+  private refresh(req: IncomingMessage, body: Buffer): Answer {
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return { status: 400, body: { error: 'invalid_request', error_description: 'form expected' } };
+    const form = new URLSearchParams(body.toString('utf8'));
+    if (form.get('grant_type') !== 'refresh_token') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant_type' } };
+    if (form.get('client_id') !== this.options.clientId || form.get('client_secret') !== this.options.clientSecret) {
+      return { status: 401, body: { error: 'invalid_client', error_description: 'Invalid client credentials' } };
+    }
+    if (form.get('refresh_token') !== this.options.refreshToken)
+      return { status: 400, body: { error: 'invalid_grant', error_description: 'Invalid refresh token' } };
+    this.refreshes += 1;
+    const token = `at-${randomUUID()}`;
+    this.tokens.set(token, this.options.now() + this.options.tokenLifetimeSeconds * 1000);
+    return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: this.options.tokenLifetimeSeconds } };
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    const expiresAt = match?.[1] ? this.tokens.get(match[1]) : undefined;
+    return expiresAt !== undefined && this.options.now() < expiresAt;
+  }
+
+  private async upload(req: IncomingMessage, body: Buffer): Promise<Answer> {
+    const type = req.headers['content-type'] ?? '';
+    if (!type.startsWith('multipart/form-data')) return error(400, 'INVALID_MULTIPART', 'multipart/form-data expected');
+    const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    const file = form.get('File');
+    if (!(file instanceof File)) return error(400, 'MISSING_REQUIRED_PARAM', 'Required parameter File is missing');
+    const id = `td-${randomUUID()}`;
+    this.transientDocuments.set(id, {
+      fileName: textField(form, 'File-Name') ?? file.name,
+      mimeType: textField(form, 'Mime-Type') ?? file.type,
+      partFileName: file.name,
+      partType: file.type,
+      bytes: new Uint8Array(await file.arrayBuffer()),
+    });
+    return { status: 201, body: { transientDocumentId: id } };
+  }
+
+  private create(raw: Buffer): Answer {
+    const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    const problem = this.invalidAgreement(body);
+    if (problem) return problem;
+    const id = `CBJCHBCAABAA${randomUUID().replace(/-/g, '')}`;
+    this.agreements.set(id, { id, body, status: body.state === 'IN_PROCESS' ? 'OUT_FOR_SIGNATURE' : String(body.state) });
+    return { status: 201, body: { id } };
+  }
+
+  private invalidAgreement(body: Record<string, unknown>): Answer | undefined {
+    const missing = (name: string) => error(400, 'MISSING_REQUIRED_PARAM', `Required parameter ${name} is missing`);
+    const invalid = (message: string) => error(400, 'INVALID_ARGUMENTS', message);
+    if (typeof body.name !== 'string' || !body.name) return missing('name');
+    if (body.signatureType !== 'ESIGN' && body.signatureType !== 'WRITTEN') return missing('signatureType');
+    if (!['IN_PROCESS', 'AUTHORING', 'DRAFT'].includes(String(body.state))) return missing('state');
+    const files = body.fileInfos;
+    if (!Array.isArray(files) || files.length === 0) return missing('fileInfos');
+    for (const f of files as { transientDocumentId?: string }[]) {
+      if (!f.transientDocumentId || !this.transientDocuments.has(f.transientDocumentId))
+        return error(404, 'INVALID_TRANSIENT_DOCUMENT_ID', 'The transient document id is invalid');
+    }
+    const sets = body.participantSetsInfo;
+    if (!Array.isArray(sets) || sets.length === 0) return missing('participantSetsInfo');
+    const orders = new Set<number>();
+    for (const set of sets as { memberInfos?: { email?: string; securityOption?: Record<string, unknown> }[]; order?: unknown; role?: unknown }[]) {
+      if (!Array.isArray(set.memberInfos) || set.memberInfos.length === 0) return missing('memberInfos');
+      if (typeof set.order !== 'number' || !Number.isInteger(set.order) || set.order < 1) return invalid('order must be a positive integer');
+      if (!ROLES.has(String(set.role))) return invalid('role is invalid');
+      orders.add(set.order);
+      for (const m of set.memberInfos) {
+        if (!m.email || !/^[^@\s]+@[^@\s]+$/.test(m.email)) return invalid('email is invalid');
+        const option = m.securityOption;
+        if (option === undefined) continue;
+        if (!AUTH_METHODS.has(String(option.authenticationMethod))) return invalid('authenticationMethod is invalid');
+        const phone = option.phoneInfo as { phone?: string; countryCode?: string } | undefined;
+        if (option.authenticationMethod === 'PHONE' && (!phone?.phone || !phone.countryCode)) return missing('phoneInfo');
+      }
+    }
+    if ([...orders].sort((a, b) => a - b).some((order, i) => order !== i + 1)) return invalid('participant set orders must run 1, 2, 3... without gaps');
+    if (body.expirationTime !== undefined && (typeof body.expirationTime !== 'string' || Number.isNaN(Date.parse(body.expirationTime))))
+      return invalid('expirationTime is invalid');
+    return undefined;
+  }
+
+  private search(query: URLSearchParams): Answer {
+    const externalId = query.get('externalId');
+    const all = [...this.agreements.values()].filter((a) => externalId === null || (a.body.externalId as { id?: string } | undefined)?.id === externalId);
+    const pageSize = Number(query.get('pageSize') ?? 100);
+    const start = Number(query.get('cursor') ?? 0);
+    const page = all.slice(start, start + pageSize);
+    const next = start + pageSize < all.length ? { nextCursor: String(start + pageSize) } : {};
+    const userAgreementList = page.map((a) => ({ id: a.id, name: a.body.name, status: a.status, type: 'AGREEMENT', esign: true, hidden: false }));
+    return { status: 200, body: { userAgreementList, page: next } };
+  }
+
+  private view(a: FakeAgreement): Record<string, unknown> {
+    const { fileInfos: _files, ...rest } = a.body;
+    return { ...rest, id: a.id, status: a.status };
+  }
+
+  private changeState(agreement: FakeAgreement, raw: Buffer): Answer {
+    const body = JSON.parse(raw.toString('utf8')) as { state?: string; agreementCancellationInfo?: FakeAgreement['cancellation'] };
+    if (body.state !== 'CANCELLED') return error(400, 'INVALID_STATE', `cannot move to ${String(body.state)}`);
+    if (!agreement.status.startsWith('OUT_FOR_')) return error(400, 'INVALID_STATE', `The agreement is ${agreement.status}`);
+    agreement.status = 'CANCELLED';
+    if (body.agreementCancellationInfo) agreement.cancellation = body.agreementCancellationInfo;
+    return { status: 204 };
+  }
+}
+
+function pdf(text: string): Uint8Array {
+  return new TextEncoder().encode(`%PDF-1.7\n% ${text}\n%%EOF\n`);
+}
+
+function textField(form: FormData, name: string): string | undefined {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * The e-signature capability other code depends on (the contract workflow, the Work Closing
+ * Form, provider agreements). The production implementation is Adobe Acrobat Sign REST v6
+ * (`adobe-sign.ts`); the words here are the business's, the wire shapes stay in the adapter.
+ */
+
+/** Stronger signer authentication: Adobe's PHONE method sends a one-time code by SMS. */
+export interface PhoneAuthentication {
+  method: 'PHONE';
+  /** International dialling prefix, e.g. `+34`. */
+  countryCode: string;
+  phone: string;
+}
+
+export interface Signer {
+  email: string;
+  /** Adobe's participant role; SIGNER unless told. */
+  role?: 'SIGNER' | 'APPROVER';
+  /** The caller decides (e.g. above an amount, where the country asks for it); none by default. */
+  authentication?: PhoneAuthentication;
+}
+
+export type ReminderFrequency =
+  | 'DAILY_UNTIL_SIGNED'
+  | 'WEEKDAILY_UNTIL_SIGNED'
+  | 'EVERY_OTHER_DAY_UNTIL_SIGNED'
+  | 'EVERY_THIRD_DAY_UNTIL_SIGNED'
+  | 'EVERY_FIFTH_DAY_UNTIL_SIGNED'
+  | 'WEEKLY_UNTIL_SIGNED'
+  | 'ONCE';
+
+export interface NewAgreement {
+  /**
+   * A stable key of what is being signed (the contract id): sent as Adobe's `externalId`, and
+   * the key that makes creation idempotent. A deliberate re-send needs a new key (`<id>:2`).
+   */
+  key: string;
+  name: string;
+  document: { bytes: Uint8Array; fileName: string; mimeType?: string };
+  /**
+   * Who signs, step by step: the steps sign one after another (order 1, 2, 3...), the signers of
+   * one step sign in parallel (the same order). The WCF: `[[customer], [technician], [store]]`.
+   */
+  signingSteps: Signer[][];
+  message?: string;
+  reminderFrequency?: ReminderFrequency;
+  expiresAt?: Date;
+}
+
+export interface CreatedAgreement {
+  agreementId: string;
+  /** False when an agreement already existed for the key (a retried job): nothing was sent again. */
+  created: boolean;
+}
+
+/** Adobe's agreement status as it answers it (`OUT_FOR_SIGNATURE`, `SIGNED`, `CANCELLED`, `EXPIRED`...). */
+export type AgreementStatus = string;
+
+export interface AgreementSummary {
+  agreementId: string;
+  name: string;
+  status: AgreementStatus;
+}
+
+export interface AgreementView extends AgreementSummary {
+  /** The key it was created with, when it was. */
+  key: string | undefined;
+}
+
+export interface Recall {
+  comment: string;
+  /** Whether Adobe emails the participants that it was cancelled. */
+  notifyOthers: boolean;
+}
+
+/**
+ * Every method fails with the typed errors of `errors.ts`: `ESignUnavailableError` (retry later,
+ * honouring `retryAfterMs`), `ESignRejectedError` (permanent), `ESignConflictError` (the
+ * agreement's state refuses the action).
+ */
+export interface ESignature {
+  /** Creates and sends the agreement once per `key`; a second call answers the first agreement. */
+  createAgreement(input: NewAgreement): Promise<CreatedAgreement>;
+  /** The agreements created with this key, as Adobe lists them. */
+  findByKey(key: string): Promise<AgreementSummary[]>;
+  getAgreement(agreementId: string): Promise<AgreementView>;
+  /** The combined PDF: every document with the signatures applied. */
+  signedDocument(agreementId: string): Promise<Uint8Array>;
+  /** The audit trail PDF. */
+  auditTrail(agreementId: string): Promise<Uint8Array>;
+  /** Cancels an agreement still out for signature; a signed, expired or cancelled one: conflict. */
+  recall(agreementId: string, recall: Recall): Promise<void>;
+}

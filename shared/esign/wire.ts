@@ -1,0 +1,57 @@
+import { ESignRejectedError, ESignUnavailableError } from './errors';
+
+export type Fetch = typeof fetch;
+
+/** One HTTP exchange with Adobe: no answer within `timeoutMs`, or no connection, is retryable. */
+export async function exchange(doFetch: Fetch, url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  try {
+    return await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const what = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : 'no connection';
+    throw new ESignUnavailableError(`Adobe Sign ${init.method ?? 'GET'} ${new URL(url).pathname}: ${what}`, undefined, undefined, undefined, {
+      cause: error,
+    });
+  }
+}
+
+interface AdobeErrorBody {
+  code?: unknown;
+  message?: unknown;
+  retryAfter?: unknown;
+  error?: unknown;
+}
+
+/**
+ * A non-2xx answer as a typed error. Adobe answers `{code, message}` (OAuth: `{error,
+ * error_description}`); a 429 carries `retryAfter` in seconds (a `Retry-After` header is read
+ * when the body has none). 408, 429 and 5xx are retryable; every other status is permanent.
+ */
+export async function failure(response: Response, what: string): Promise<ESignUnavailableError | ESignRejectedError> {
+  const body = await readJson(response);
+  const code = typeof body.code === 'string' ? body.code : typeof body.error === 'string' ? body.error : `HTTP_${response.status}`;
+  const message = `Adobe Sign ${what}: ${response.status} ${code}`;
+  if (response.status === 408 || response.status === 429 || response.status >= 500) {
+    return new ESignUnavailableError(message, response.status, code, retryAfterMs(body, response.headers));
+  }
+  return new ESignRejectedError(message, response.status, code);
+}
+
+/** The code of an error answer, for the two cases the adapter acts on (401, a stale access point). */
+export async function errorCode(response: Response): Promise<string | undefined> {
+  const body = await readJson(response.clone());
+  return typeof body.code === 'string' ? body.code : undefined;
+}
+
+function retryAfterMs(body: AdobeErrorBody, headers: Headers): number | undefined {
+  const seconds = typeof body.retryAfter === 'number' ? body.retryAfter : Number(headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.round(seconds * 1000) : undefined;
+}
+
+async function readJson(response: Response): Promise<AdobeErrorBody> {
+  try {
+    const parsed: unknown = await response.json();
+    return parsed !== null && typeof parsed === 'object' ? parsed : {};
+  } catch {
+    return {};
+  }
+}
