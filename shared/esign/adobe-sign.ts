@@ -1,4 +1,4 @@
-import { agreementBody } from './agreement-body';
+import { agreementBody, assertSigningSteps } from './agreement-body';
 import type { AdobeSignConfig } from './config';
 import { ESignConflictError, ESignRejectedError } from './errors';
 import { AccessTokens } from './tokens';
@@ -37,6 +37,7 @@ export class AdobeSign implements ESignature {
   }
 
   async createAgreement(input: NewAgreement): Promise<CreatedAgreement> {
+    assertSigningSteps(input);
     const [existing] = await this.findByKey(input.key);
     if (existing) return { agreementId: existing.agreementId, created: false };
     const transientDocumentId = await this.uploadTransientDocument(input.document);
@@ -139,7 +140,9 @@ export class AdobeSign implements ESignature {
     const url = new URL('/api/rest/v6/baseUris', this.options.apiHost).toString();
     const response = await this.authorized(url, { method: 'GET' });
     if (!response.ok) throw await failure(response, 'base URIs');
-    const { apiAccessPoint } = (await response.json()) as { apiAccessPoint: string; webAccessPoint: string };
+    const { apiAccessPoint } = (await response.json()) as { apiAccessPoint?: unknown; webAccessPoint?: unknown };
+    if (typeof apiAccessPoint !== 'string')
+      throw new ESignRejectedError('Adobe Sign base URIs: no apiAccessPoint in the answer', response.status, 'INVALID_BASE_URIS');
     return new URL('api/rest/v6', apiAccessPoint.endsWith('/') ? apiAccessPoint : `${apiAccessPoint}/`).toString();
   }
 }

@@ -25,9 +25,7 @@ export interface ParticipantSetInfo {
  * their order and sign in parallel, and each step waits for the one before.
  */
 export function agreementBody(input: NewAgreement, transientDocumentId: string): AgreementInfoBody {
-  if (input.signingSteps.length === 0 || input.signingSteps.some((step) => step.length === 0)) {
-    throw new RangeError('an agreement needs at least one signer in every signing step');
-  }
+  assertSigningSteps(input);
   return {
     fileInfos: [{ transientDocumentId }],
     name: input.name,
@@ -47,4 +45,11 @@ function participantSet(signer: Signer, order: number): ParticipantSetInfo {
     ? { email: signer.email, securityOption: { authenticationMethod: auth.method, phoneInfo: { countryCode: auth.countryCode, phone: auth.phone } } }
     : { email: signer.email };
   return { memberInfos: [member], order, role: signer.role ?? 'SIGNER' };
+}
+
+/** Refused before anything reaches Adobe: a programming error of the caller, not Adobe's 400. */
+export function assertSigningSteps(input: Pick<NewAgreement, 'signingSteps'>): void {
+  if (input.signingSteps.length === 0 || input.signingSteps.some((step) => step.length === 0)) {
+    throw new RangeError('an agreement needs at least one signer in every signing step');
+  }
 }

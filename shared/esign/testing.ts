@@ -15,6 +15,8 @@ export interface FakeAdobeSignOptions {
   refreshToken?: string;
   tokenLifetimeSeconds?: number;
   now?: () => number;
+  /** The largest page `GET /agreements` answers, whatever `pageSize` asks. */
+  maxPageSize?: number;
 }
 
 export interface FakeAgreement {
@@ -52,7 +54,7 @@ export class FakeAdobeSign {
   refreshes = 0;
   private readonly tokens = new Map<string, number>();
   private readonly injected: Answer[] = [];
-  private lateAnswerMs = 0;
+  private late: { ms: number; match: (method: string, path: string) => boolean } | undefined;
   private server!: Server;
   url = '';
 
@@ -65,6 +67,7 @@ export class FakeAdobeSign {
       refreshToken: 'fake-refresh-token',
       tokenLifetimeSeconds: 3600,
       now: Date.now,
+      maxPageSize: 100,
       ...options,
     });
     fake.server = createServer((req, res) => void fake.serve(req, res));
@@ -93,9 +96,12 @@ export class FakeAdobeSign {
     this.tokens.clear();
   }
 
-  /** The next API request is carried out, but answered only after `ms` (the client may have given up). */
-  answerNextLate(ms: number): void {
-    this.lateAnswerMs = ms;
+  /**
+   * The next request that `match`es (any, unless told) is carried out, but answered only after
+   * `ms`: the client may have given up while the effect stays, as with a lost answer.
+   */
+  answerNextLate(ms: number, match: (method: string, path: string) => boolean = () => true): void {
+    this.late = { ms, match };
   }
 
   setStatus(agreementId: string, status: string): void {
@@ -116,9 +122,11 @@ export class FakeAdobeSign {
     } catch {
       answer = error(500, 'MISC_SERVER_ERROR', 'Some miscellaneous error has occurred');
     }
-    const late = this.lateAnswerMs;
-    this.lateAnswerMs = 0;
-    if (late > 0) await new Promise((resolve) => setTimeout(resolve, late));
+    const late = this.late;
+    if (late?.match(req.method ?? 'GET', url.pathname + url.search)) {
+      this.late = undefined;
+      await new Promise((resolve) => setTimeout(resolve, late.ms));
+    }
     if (res.destroyed) return;
     const payload = answer.body instanceof Uint8Array ? answer.body : answer.body === undefined ? undefined : JSON.stringify(answer.body);
     const type = answer.body instanceof Uint8Array ? 'application/pdf' : 'application/json;charset=UTF-8';
@@ -236,7 +244,7 @@ export class FakeAdobeSign {
   private search(query: URLSearchParams): Answer {
     const externalId = query.get('externalId');
     const all = [...this.agreements.values()].filter((a) => externalId === null || (a.body.externalId as { id?: string } | undefined)?.id === externalId);
-    const pageSize = Number(query.get('pageSize') ?? 100);
+    const pageSize = Math.min(Number(query.get('pageSize') ?? 20), this.options.maxPageSize);
     const start = Number(query.get('cursor') ?? 0);
     const page = all.slice(start, start + pageSize);
     const next = start + pageSize < all.length ? { nextCursor: String(start + pageSize) } : {};
