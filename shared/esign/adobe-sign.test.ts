@@ -68,6 +68,14 @@ describe('AdobeSign: tokens and base URIs', () => {
     ]);
   });
 
+  it('when many calls meet the same expired token at once, then one refresh serves them all', async () => {
+    const { agreementId } = await esign.createAgreement(contract());
+    fake.expireAccessTokens();
+    const views = await Promise.all(Array.from({ length: 8 }, () => esign.getAgreement(agreementId)));
+    expect(views.every((v) => v.agreementId === agreementId)).toBe(true);
+    expect(fake.refreshes).toBe(2);
+  });
+
   it('when the token is past expires_in, then a new one is fetched before the call, with no 401', async () => {
     const { agreementId } = await esign.createAgreement(contract());
     now += 3600_000;

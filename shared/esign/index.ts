@@ -1,3 +1,18 @@
+/**
+ * E-signature through Adobe Acrobat Sign REST v6. Code depends on `ESignature`; `index.ts` of a
+ * function builds the adapter from its configuration:
+ *
+ *   const esign: ESignature = adobeSignFromConfig(parseConfig(adobeSignConfigSchema));
+ *   const { agreementId, created } = await esign.createAgreement({
+ *     key: contract.id, name: 'Contrato de servicio', document: { bytes: pdf, fileName: 'contrato.pdf' },
+ *     signingSteps: [[{ email, authentication: aboveThreshold ? { method: 'PHONE', countryCode: '+34', phone } : undefined }]],
+ *     reminderFrequency: 'DAILY_UNTIL_SIGNED', expiresAt,
+ *   });
+ *
+ * Failures: `ESignUnavailableError` (retry, after `retryAfterMs` when Adobe said), `ESignRejectedError`
+ * (permanent, Adobe's `code`), `ESignConflictError` (e.g. recall of a signed agreement). Tests use
+ * `FakeAdobeSign` from `./testing`.
+ */
 export { adobeSignFromConfig, AdobeSign, type AdobeSignOptions } from './adobe-sign';
 export { adobeSignConfigSchema, type AdobeSignConfig } from './config';
 export { ESignConflictError, ESignRejectedError, ESignUnavailableError } from './errors';
