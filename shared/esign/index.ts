@@ -16,5 +16,6 @@
 export { adobeSignFromConfig, AdobeSign, type AdobeSignOptions } from './adobe-sign';
 export { adobeSignConfigSchema, type AdobeSignConfig } from './config';
 export { ESignConflictError, ESignRejectedError, ESignUnavailableError } from './errors';
+export { createAgreementOnce, type AgreementRecords } from './once';
 export { AccessTokens, type TokenSettings } from './tokens';
 export type * from './types';
