@@ -187,7 +187,9 @@ describe('AdobeSign: idempotent creation', () => {
     expect(fake.agreements.size).toBe(1);
     expect(fake.transientDocuments.size).toBe(1);
     expect(fake.requests.filter((r) => r.path.startsWith('/shard/eu1/api/rest/v6/agreements?'))).toHaveLength(2);
-    expect(fake.requests.find((r) => r.path.includes('?'))?.path).toBe('/shard/eu1/api/rest/v6/agreements?externalId=contract-0001&pageSize=100');
+    expect(fake.requests.find((r) => r.path.includes('?'))?.path).toBe(
+      '/shard/eu1/api/rest/v6/agreements?externalId=contract-0001&showHiddenAgreements=true&pageSize=100',
+    );
   });
 
   it('when the creation answer is lost (timeout) after Adobe created it, then the retry finds it and creates no second one', async () => {

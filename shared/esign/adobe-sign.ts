@@ -51,7 +51,8 @@ export class AdobeSign implements ESignature {
     const found: AgreementSummary[] = [];
     let cursor: string | undefined;
     do {
-      const query = new URLSearchParams({ externalId: key, pageSize: '100', ...(cursor ? { cursor } : {}) });
+      // hidden agreements too: one a user hid from their list must still count as created
+      const query = new URLSearchParams({ externalId: key, showHiddenAgreements: 'true', pageSize: '100', ...(cursor ? { cursor } : {}) });
       const response = await this.call('GET', `/agreements?${query.toString()}`, {}, 'list agreements');
       const page = (await response.json()) as { userAgreementList?: { id: string; name: string; status: string }[]; page?: { nextCursor?: string } };
       for (const a of page.userAgreementList ?? []) found.push({ agreementId: a.id, name: a.name, status: a.status });
