@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ProtocolAwareQueue } from './pglite-queue';
 
@@ -21,7 +22,9 @@ export interface EmbeddedPostgresOptions {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // btree_gist: the channel pricing rules' overlap exclusion constraint (migrations create the extension).
+  const extensions = { btree_gist };
+  const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir, extensions } : { extensions });
   const host = options.host ?? '127.0.0.1';
   const server = new PGLiteSocketServer({ db, host, port: options.port ?? 0, maxConnections: 200 });
   // Connections share one backend: keep each one's request (Parse..Sync) and transaction together.

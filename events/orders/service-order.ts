@@ -28,8 +28,23 @@ export const serviceOrderSnapshot = z.object({
       quantity: z.number(),
       unitPriceMinor: z.number().int(),
       currency: z.string().length(3),
+      /** Channel pricing (absent from events of before it): unit price x quantity, the rule's adjustment, their sum. */
+      listPriceMinor: z.number().int().optional(),
+      channelAdjustmentMinor: z.number().int().optional(),
+      totalMinor: z.number().int().optional(),
+      /** The org.channel_pricing_rules row applied; null when none was valid for the channel on the sale's date. */
+      pricingRuleId: z.uuid().nullable().optional(),
     }),
   ),
+  /** The order's list price, channel adjustment and total: the sums of its lines, when they share one currency. */
+  price: z
+    .object({
+      currency: z.string().length(3),
+      listPriceMinor: z.number().int(),
+      channelAdjustmentMinor: z.number().int(),
+      totalMinor: z.number().int(),
+    })
+    .optional(),
   skills: z.array(z.string()),
   technicalVisitRequired: z.boolean(),
   requestedWindow: z.object({ from: z.iso.date(), to: z.iso.date() }).nullable(),

@@ -4,7 +4,8 @@ import { PermanentError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { addressKey, contactKeys, nameKey } from './identity-keys';
 import { insertOrder, link, updateOrder, upsertCustomer, type OrderValues } from './order-writes';
-import { findProducts, findStore, findUnlinkedMatches, firstContactHours, linkedIds, lockOrder } from './queries';
+import { priceLine, priceOrder } from './pricing';
+import { findPricingRules, findProducts, findStore, findUnlinkedMatches, firstContactHours, linkedIds, lockOrder } from './queries';
 import { toSale, type Sale } from './sale';
 
 export interface IntakeDeps {
@@ -52,6 +53,17 @@ export function makeIntakeSale(deps: IntakeDeps = {}) {
       throw new PermanentError(`no SLA rule for channel ${sale.channel} in ${store.country_code}`, 'missing-sla-rule');
     }
 
+    // The channel's price: the rule of each line's product valid on the sale's date adjusts its list price.
+    const serviceProductCodes = new Map(products.map((p) => [p.sales_product_code, p.service_product_code]));
+    const rules = await findPricingRules(tx, store.country_code, sale.channel, [...new Set(serviceProductCodes.values())], sale.soldAt);
+    const prices = sale.lines.map((l) => ({
+      ...priceLine(
+        l,
+        rules.find((r) => r.serviceProductCode === serviceProductCodes.get(l.salesProductCode)),
+      ),
+      currency: l.currency,
+    }));
+
     const keys = {
       addressKey: addressKey(sale.customer),
       contactKeys: contactKeys(sale.customer),
@@ -66,7 +78,9 @@ export function makeIntakeSale(deps: IntakeDeps = {}) {
       skills: [...new Set(products.flatMap((p) => p.skills))].sort(),
       technicalVisitRequired: products.some((p) => p.technical_visit_required),
       contactDeadline: new Date(sale.soldAt.getTime() + hours * 3_600_000),
-      serviceProductCodes: new Map(products.map((p) => [p.sales_product_code, p.service_product_code])),
+      serviceProductCodes,
+      prices,
+      price: priceOrder(prices),
     };
     if (existing) await updateOrder(tx, values);
     else await insertOrder(tx, values);
@@ -101,14 +115,24 @@ function toSnapshot(v: OrderValues, businessUnitCode: string, linked: string[]):
     storeCode: sale.storeCode,
     customerId: v.customerId,
     postalCode: sale.customer.postalCode,
-    lines: sale.lines.map((l) => ({
-      lineNo: l.lineNo,
-      serviceProductCode: v.serviceProductCodes.get(l.salesProductCode) ?? l.salesProductCode,
-      salesProductCode: l.salesProductCode,
-      quantity: l.quantity,
-      unitPriceMinor: l.unitPriceMinor,
-      currency: l.currency,
-    })),
+    lines: sale.lines.map((l, i) => {
+      const price = v.prices[i];
+      return {
+        lineNo: l.lineNo,
+        serviceProductCode: v.serviceProductCodes.get(l.salesProductCode) ?? l.salesProductCode,
+        salesProductCode: l.salesProductCode,
+        quantity: l.quantity,
+        unitPriceMinor: l.unitPriceMinor,
+        currency: l.currency,
+        ...(price && {
+          listPriceMinor: price.listPriceMinor,
+          channelAdjustmentMinor: price.channelAdjustmentMinor,
+          totalMinor: price.totalMinor,
+          pricingRuleId: price.pricingRuleId,
+        }),
+      };
+    }),
+    ...(v.price && { price: v.price }),
     skills: v.skills,
     technicalVisitRequired: v.technicalVisitRequired,
     requestedWindow: sale.requestedWindow,

@@ -1,4 +1,5 @@
 import type { DbClient } from '../../shared/db';
+import type { OrderPrice, PricedLine } from './pricing';
 import type { Sale } from './sale';
 
 export interface OrderValues {
@@ -10,6 +11,10 @@ export interface OrderValues {
   technicalVisitRequired: boolean;
   contactDeadline: Date;
   serviceProductCodes: Map<string, string>;
+  /** Each line's price, in the sale's line order. */
+  prices: PricedLine[];
+  /** The order's sums (undefined when its lines are in more than one currency). */
+  price: OrderPrice | undefined;
 }
 
 export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
@@ -17,8 +22,8 @@ export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
     `INSERT INTO orders.service_orders
        (id, status, country_code, business_unit_id, store_id, customer_id, revision, requested_from, requested_to,
         technical_visit_required, skills, contact_deadline, sold_at, sales_system, sales_channel, sales_order_id,
-        sales_order_metadata)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+        sales_order_metadata, list_price_minor, channel_adjustment_minor, total_minor, price_currency)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
     [
       v.id,
       v.sale.cancelled ? 'CANCELLED' : 'CREATED',
@@ -37,6 +42,7 @@ export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
       v.sale.channel,
       v.sale.salesOrderId,
       JSON.stringify(v.sale.metadata),
+      ...priceColumns(v),
     ],
   );
   await insertLines(tx, v);
@@ -47,7 +53,8 @@ export async function updateOrder(tx: DbClient, v: OrderValues): Promise<void> {
     `UPDATE orders.service_orders SET
        status = $2, country_code = $3, business_unit_id = $4, store_id = $5, customer_id = $6, revision = $7,
        requested_from = $8, requested_to = $9, technical_visit_required = $10, skills = $11, contact_deadline = $12,
-       sold_at = $13, sales_channel = $14, sales_order_metadata = $15, updated_at = NOW()
+       sold_at = $13, sales_channel = $14, sales_order_metadata = $15, list_price_minor = $16, channel_adjustment_minor = $17,
+       total_minor = $18, price_currency = $19, updated_at = NOW()
      WHERE id = $1`,
     [
       v.id,
@@ -65,18 +72,27 @@ export async function updateOrder(tx: DbClient, v: OrderValues): Promise<void> {
       v.sale.soldAt,
       v.sale.channel,
       JSON.stringify(v.sale.metadata),
+      ...priceColumns(v),
     ],
   );
   await tx.query('DELETE FROM orders.service_order_lines WHERE service_order_id = $1', [v.id]);
   await insertLines(tx, v);
 }
 
+function priceColumns(v: OrderValues): unknown[] {
+  const p = v.price;
+  return p ? [p.listPriceMinor, p.channelAdjustmentMinor, p.totalMinor, p.currency] : [null, null, null, null];
+}
+
 async function insertLines(tx: DbClient, v: OrderValues): Promise<void> {
   const l = v.sale.lines;
+  const p = v.prices;
   await tx.query(
     `INSERT INTO orders.service_order_lines
-       (service_order_id, line_no, service_product_code, sales_product_code, description, quantity, unit_price_minor, currency)
-     SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::bigint[], $8::text[])`,
+       (service_order_id, line_no, service_product_code, sales_product_code, description, quantity, unit_price_minor, currency,
+        list_price_minor, channel_adjustment_minor, total_minor, pricing_rule_id)
+     SELECT $1, * FROM UNNEST($2::int[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::bigint[], $8::text[],
+                              $9::bigint[], $10::bigint[], $11::bigint[], $12::uuid[])`,
     [
       v.id,
       l.map((x) => x.lineNo),
@@ -86,6 +102,10 @@ async function insertLines(tx: DbClient, v: OrderValues): Promise<void> {
       l.map((x) => x.quantity),
       l.map((x) => x.unitPriceMinor),
       l.map((x) => x.currency),
+      p.map((x) => x.listPriceMinor),
+      p.map((x) => x.channelAdjustmentMinor),
+      p.map((x) => x.totalMinor),
+      p.map((x) => x.pricingRuleId),
     ],
   );
 }

@@ -1,6 +1,7 @@
 import type { DbClient } from '../../shared/db';
 import type { Sale, SalesChannel } from './sale';
 import type { LinkReason } from './order-writes';
+import type { PricingRule } from './pricing';
 
 export interface StoreRow {
   store_id: string;
@@ -101,4 +102,20 @@ export async function linkedIds(tx: DbClient, orderId: string): Promise<string[]
     [orderId],
   );
   return rows.map((r) => r.id);
+}
+
+/**
+ * The channel pricing rules of these products valid on the sale's date, the calendar day of
+ * `soldAt` in the country's time zone (at most one per product: rules never overlap).
+ */
+export async function findPricingRules(tx: DbClient, countryCode: string, channel: SalesChannel, productCodes: string[], soldAt: Date): Promise<PricingRule[]> {
+  const { rows } = await tx.query<PricingRule>(
+    `SELECT r.id, r.service_product_code AS "serviceProductCode", r.percent_adjustment::float8 AS "percentAdjustment",
+            r.amount_adjustment_minor::float8 AS "amountAdjustmentMinor"
+       FROM org.channel_pricing_rules r JOIN org.countries c ON c.code = r.country_code
+      WHERE r.country_code = $1 AND r.sales_channel = $2 AND r.service_product_code = ANY($3::text[])
+        AND daterange(r.valid_from, r.valid_to, '[)') @> ($4::timestamptz AT TIME ZONE c.timezone)::date`,
+    [countryCode, channel, productCodes, soldAt],
+  );
+  return rows;
 }

@@ -47,6 +47,11 @@ export function detail(r: SummaryRow) {
       },
     },
     lines: r.lines,
+    // Channel pricing: the sums of the lines' list prices, adjustments and totals (null: lines in several currencies).
+    price:
+      r.price_currency === null
+        ? null
+        : { currency: r.price_currency, listPriceMinor: r.list_price_minor, channelAdjustmentMinor: r.channel_adjustment_minor, totalMinor: r.total_minor },
     linkedServiceOrderIds: r.linked_ids,
     salesOrderMetadata: r.sales_order_metadata,
   };

@@ -59,12 +59,15 @@ export async function findOrder(db: Queryable, principal: Principal, id: string)
   // Linked orders the caller may not see are not named either.
   const linkedScope = scopeCondition(principal, params, { order: 'lo', businessUnit: 'lbu', store: 'ls' });
   const { rows } = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata,
+    `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata, o.price_currency, o.list_price_minor::float8 AS list_price_minor,
+            o.channel_adjustment_minor::float8 AS channel_adjustment_minor, o.total_minor::float8 AS total_minor,
             c.id AS customer_id, c.full_name, c.phone, c.email, c.language, c.street, c.postal_code, c.city,
             c.latitude, c.longitude,
             COALESCE((SELECT json_agg(json_build_object('lineNo', l.line_no, 'serviceProductCode', l.service_product_code,
                         'salesProductCode', l.sales_product_code, 'description', l.description,
-                        'quantity', l.quantity::float8, 'unitPriceMinor', l.unit_price_minor::int8, 'currency', l.currency)
+                        'quantity', l.quantity::float8, 'unitPriceMinor', l.unit_price_minor::int8, 'currency', l.currency,
+                        'listPriceMinor', l.list_price_minor, 'channelAdjustmentMinor', l.channel_adjustment_minor,
+                        'totalMinor', l.total_minor, 'pricingRuleId', l.pricing_rule_id)
                       ORDER BY l.line_no) FROM orders.service_order_lines l WHERE l.service_order_id = o.id), '[]') AS lines,
             ARRAY(SELECT k.linked_service_order_id FROM orders.service_order_links k
                     JOIN orders.service_orders lo ON lo.id = k.linked_service_order_id

@@ -1,6 +1,6 @@
 -- Seed data for local runs and tests: countries, a few business units and stores per
 -- country, the two sales systems and which BU sells through which, the service products
--- with their codes in each sales system, and the channel SLA rules. Idempotent.
+-- with their codes in each sales system, the channel SLA rules and the channel pricing rules. Idempotent.
 
 INSERT INTO org.countries (code, name, default_currency, default_language, timezone, phone_prefix) VALUES
   ('ES', 'Spain',  'EUR', 'es', 'Europe/Madrid', '+34'),
@@ -86,6 +86,26 @@ INSERT INTO orders.product_code_mappings (sales_system, sales_product_code, serv
   ('PYXIS', 'PYX-SRV-DOOR-INT',     'INTERIOR_DOOR_INSTALL'),
   ('TEMPO', 'TMP-SVC-DOOR-INT',     'INTERIOR_DOOR_INSTALL')
 ON CONFLICT (sales_system, sales_product_code) DO NOTHING;
+
+-- Channel pricing (org.channel_pricing_rules: percent and/or per-unit amount in minor units on the
+-- line's list price, valid [valid_from, valid_to)). ES online: a launch promotion, then -5 %;
+-- FR partners: the partner rate, -12 %, and online heat pumps EUR 150 off; IT online boilers
+-- and kitchens -3 %; PL doors sold by phone: a PLN 25 handling fee per door. In-store: list price.
+-- ON CONFLICT DO NOTHING: the overlap exclusion constraint keeps a second run from adding any.
+INSERT INTO org.channel_pricing_rules
+  (country_code, sales_channel, service_product_code, percent_adjustment, amount_adjustment_minor, valid_from, valid_to, description)
+SELECT r.country_code, r.sales_channel, p.code, r.percent_adjustment, r.amount_adjustment_minor, r.valid_from::date, r.valid_to::date, r.description
+FROM (VALUES
+  ('ES', 'ONLINE',  NULL,                    -10.00,      0, '2026-01-01', '2026-03-01', 'España: online launch promotion, -10 %'),
+  ('ES', 'ONLINE',  NULL,                     -5.00,      0, '2026-03-01', NULL,         'España: online -5 % on the in-store price'),
+  ('FR', 'PARTNER', NULL,                    -12.00,      0, '2026-01-01', NULL,         'France: partner rate, -12 %'),
+  ('FR', 'ONLINE',  'HEAT_PUMP_INSTALL',       0.00, -15000, '2026-01-01', NULL,         'France: online heat pump, EUR 150 off'),
+  ('IT', 'ONLINE',  'BOILER_REPLACEMENT',     -3.00,      0, '2026-01-01', NULL,         'Italia: online boiler -3 %'),
+  ('IT', 'ONLINE',  'KITCHEN_INSTALL_STD',    -3.00,      0, '2026-01-01', NULL,         'Italia: online kitchen -3 %'),
+  ('PL', 'PHONE',   'INTERIOR_DOOR_INSTALL',   0.00,   2500, '2026-01-01', NULL,         'Polska: phone order handling fee, PLN 25 per door')
+) AS r(country_code, sales_channel, product, percent_adjustment, amount_adjustment_minor, valid_from, valid_to, description)
+JOIN orders.service_products p ON p.code = COALESCE(r.product, p.code)
+ON CONFLICT DO NOTHING;
 
 -- Dispatch (development and tests): providers of Madrid and Lyon with their technicians, and the
 -- auto-accept policies (ES: an offer becomes an assignment at once; FR, IT, PL: the provider accepts).
