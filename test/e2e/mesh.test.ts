@@ -111,6 +111,27 @@ describe('the local mesh', { timeout: 90_000 }, () => {
     expect(await findOrder('operator-es', sale.order.orderNumber)).toMatchObject({ salesSystem: 'PYXIS', revision: 1 });
   });
 
+  it('when the same sale is published in store and online, then the online order shows the channel rule and a lower total (pricing-rules)', async () => {
+    const rules = await get('/pricing-rules/?countryCode=ES&salesChannel=ONLINE&serviceProductCode=WORKTOP_INSTALL&validOn=2026-11-28', 'admin');
+    expect(rules).toMatchObject({ status: 200, body: { items: [{ percentAdjustment: -5 }] } });
+    expect((await get('/pricing-rules/', 'operator-es')).status).toBe(403);
+
+    const store = pyxis('pyxis-created', unique());
+    const online = pyxis('pyxis-created', unique());
+    online.order.channel = 'WEB';
+    await publishSale(store, store.header.messageId);
+    await publishSale(online, online.header.messageId);
+    const totals: unknown[] = [];
+    for (const sale of [store, online]) {
+      const order = await findOrder('operator-es', sale.order.orderNumber);
+      totals.push((await get(`/service-orders/${String(order.id)}`, 'operator-es')).body.price);
+    }
+    expect(totals).toEqual([
+      { currency: 'EUR', listPriceMinor: 153_000, channelAdjustmentMinor: 0, totalMinor: 153_000 },
+      { currency: 'EUR', listPriceMinor: 153_000, channelAdjustmentMinor: -7_650, totalMinor: 145_350 },
+    ]);
+  });
+
   it('when the outbox relay runs, then the service order events reach the bus', async () => {
     const sale = pyxis('pyxis-created', unique());
     const seen: string[] = [];
