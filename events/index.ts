@@ -1,4 +1,6 @@
 import type { EventDefinition } from './define';
+import { agreementDeclined, agreementExpired, agreementSigned } from './contracts/agreement';
+import { esignNotificationReceived } from './contracts/esign-notification';
 import { assignmentCancelled, assignmentCompleted, assignmentConfirmed } from './dispatch/assignment';
 import { offerAccepted, offerCreated, offerDeclined, offerExpired, offerWithdrawn } from './dispatch/offer';
 import { fieldAppointmentBooked } from './field/appointment';
@@ -12,6 +14,8 @@ import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
 import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
 export { defineEvent, type EventData, type EventDefinition } from './define';
+export * from './contracts/agreement';
+export * from './contracts/esign-notification';
 export * from './dispatch/assignment';
 export * from './dispatch/offer';
 export * from './field/appointment';
@@ -52,6 +56,10 @@ export const catalog: readonly EventDefinition[] = [
   fieldAppointmentBooked,
   fieldVisitCheckedIn,
   fieldVisitCheckedOut,
+  esignNotificationReceived,
+  agreementSigned,
+  agreementDeclined,
+  agreementExpired,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {
