@@ -19,6 +19,7 @@ describe('knative render', () => {
     expect(paths).toEqual([
       ...names.map((n) => `knative/services/${n}.yaml`),
       'knative/sources/dispatch-start-orders.yaml',
+      'knative/sources/esign-notifications-received.yaml',
       'knative/sources/order-intake-sales-orders.yaml',
       'knative/sources/tv-start-service-orders.yaml',
       'knative/sources/workflow-messages-requested.yaml',
