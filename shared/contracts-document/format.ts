@@ -8,8 +8,22 @@ export interface Formatters {
   address(address: Address): string[];
 }
 
-/** Amounts and dates as the customer's locale writes them (Intl), e.g. 1.453,50 € or 12 345,00 zł. */
+const cache = new Map<string, Formatters>();
+
+/**
+ * Amounts and dates as the customer's locale writes them (Intl), e.g. 1.453,50 € or 12 345,00 zł;
+ * built once per language and currency (Intl formatters are costly to construct).
+ */
 export function formattersFor(language: ContractLanguage, currency: string): Formatters {
+  const key = `${language}|${currency}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const formatters = build(language, currency);
+  cache.set(key, formatters);
+  return formatters;
+}
+
+function build(language: ContractLanguage, currency: string): Formatters {
   const locale = locales[language];
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
   const minorDigits = money.resolvedOptions().maximumFractionDigits ?? 2;

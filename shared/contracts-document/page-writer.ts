@@ -60,21 +60,39 @@ export class PageWriter {
     }
   }
 
+  /**
+   * Greedy wrapping on word widths measured once each (the font's layout is the costly part of
+   * rendering), plus the space's width between them.
+   */
   wrap(text: string, style: TextStyle, width: number): string[] {
-    const font = this.font(style);
+    const space = this.measure(' ', style);
     const lines: string[] = [];
-    let current = '';
+    let current: string[] = [];
+    let currentWidth = 0;
     for (const word of text.split(/\s+/).filter(Boolean)) {
-      const candidate = current ? `${current} ${word}` : word;
-      if (current && font.widthOfTextAtSize(candidate, style.size) > width) {
-        lines.push(current);
-        current = word;
-      } else {
-        current = candidate;
+      const wordWidth = this.measure(word, style);
+      if (current.length > 0 && currentWidth + space + wordWidth > width) {
+        lines.push(current.join(' '));
+        current = [];
+        currentWidth = 0;
       }
+      currentWidth += (current.length > 0 ? space : 0) + wordWidth;
+      current.push(word);
     }
-    if (current) lines.push(current);
+    if (current.length > 0) lines.push(current.join(' '));
     return lines;
+  }
+
+  private readonly widths = new Map<string, number>();
+
+  private measure(word: string, style: TextStyle): number {
+    const key = `${style.bold ? 'b' : 'r'}${style.size}|${word}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.font(style).widthOfTextAtSize(word, style.size);
+      this.widths.set(key, width);
+    }
+    return width;
   }
 
   rule(): void {
