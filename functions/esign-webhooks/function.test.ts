@@ -61,8 +61,8 @@ async function outboxEvents(webhookNotificationId: string) {
 }
 
 describe('esign-webhooks', () => {
-  it('when Adobe verifies intent with a configured client id, then 200 echoes the id in X-AdobeSign-ClientId', async () => {
-    expect(await call('GET', { clientId: CLIENT_ID })).toEqual({ status: 200, echo: CLIENT_ID, body: { status: 'ok' } });
+  it('when Adobe verifies intent with a configured client id, then 200 echoes the id in X-AdobeSign-ClientId and in the JSON body', async () => {
+    expect(await call('GET', { clientId: CLIENT_ID })).toEqual({ status: 200, echo: CLIENT_ID, body: { status: 'ok', xAdobeSignClientId: CLIENT_ID } });
   });
 
   it('when the client id is unknown or missing, then verification and notifications get 401 without the echo, and nothing is stored', async () => {
@@ -82,7 +82,7 @@ describe('esign-webhooks', () => {
 
   it('when a notification arrives, then it is stored with hashed emails, its processing is asked through the outbox, and the answer echoes the client id', async () => {
     const n = notification();
-    expect(await post(n)).toEqual({ status: 200, echo: CLIENT_ID, body: { received: true, duplicate: false } });
+    expect(await post(n)).toEqual({ status: 200, echo: CLIENT_ID, body: { received: true, duplicate: false, xAdobeSignClientId: CLIENT_ID } });
     const [row] = await stored(n.webhookNotificationId);
     expect(row).toMatchObject({ agreement_id: n.agreement.id, event: 'AGREEMENT_ACTION_COMPLETED', processed_at: null });
     expect(row?.participant_email_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -97,7 +97,7 @@ describe('esign-webhooks', () => {
   it('when the same notification is delivered again, then it is acknowledged 2xx and stored and forwarded once', async () => {
     const n = notification();
     await post(n);
-    expect(await post(n)).toEqual({ status: 200, echo: CLIENT_ID, body: { received: true, duplicate: true } });
+    expect(await post(n)).toEqual({ status: 200, echo: CLIENT_ID, body: { received: true, duplicate: true, xAdobeSignClientId: CLIENT_ID } });
     expect(await stored(n.webhookNotificationId)).toHaveLength(1);
     expect(await outboxEvents(n.webhookNotificationId)).toHaveLength(1);
   });
@@ -114,6 +114,7 @@ describe('esign-webhooks', () => {
   it('when the body is not JSON, then 400, and when it lacks webhookNotificationId or eventDate, then 400 naming them; nothing is stored', async () => {
     const broken = await call('POST', { clientId: CLIENT_ID, body: '{"webhookNotificationId": "x",' });
     expect(broken).toMatchObject({ status: 400, body: { error: 'invalid_input' } });
+    expect(broken.body).not.toHaveProperty('xAdobeSignClientId');
     const { webhookNotificationId: _id, eventDate: _date, ...incomplete } = notification();
     const answer = await post(incomplete);
     expect(answer.status).toBe(400);

@@ -15,8 +15,8 @@ export const CLIENT_ID_HEADER = 'X-AdobeSign-ClientId';
  * webhook is registered) and `POST /` (a notification). The caller is Adobe, known by the client
  * id of the account's API application in `X-AdobeSign-ClientId`, not by a bearer token: the
  * routes are open to `'anyone'` and this edge checks the id first — unknown or missing → 401,
- * nothing read or stored — and echoes it in the same header on every answer to a known id (Adobe
- * disables a webhook whose 2xx lacks it). A notification is stored and acknowledged at once
+ * nothing read or stored — and echoes a known id in the same header and in a 2xx's JSON body
+ * (Adobe disables a webhook whose 2xx lacks it). A notification is stored and acknowledged at once
  * (./handler.ts); esign-notifications processes it after the commit.
  */
 export function esignWebhooksFunction(deps: { db: Db; logger: Logger; clientIds: readonly string[]; clock?: () => Date }) {
@@ -48,7 +48,17 @@ export function esignWebhooksFunction(deps: { db: Db; logger: Logger; clientIds:
       res.status(401).json({ error: 'unauthenticated', message: `unknown or missing ${CLIENT_ID_HEADER}` });
       return;
     }
-    if (clientId !== undefined) res.setHeader(CLIENT_ID_HEADER, clientId);
+    if (clientId !== undefined) echoClientId(res, clientId);
     await routes(req, res);
   };
+}
+
+/**
+ * Adobe accepts the echo in the response header or in the JSON body (`xAdobeSignClientId`): it
+ * gets both — the header on every answer, the body field on every 2xx JSON answer.
+ */
+function echoClientId(res: Response, clientId: string): void {
+  res.setHeader(CLIENT_ID_HEADER, clientId);
+  const json = res.json.bind(res);
+  res.json = (body: unknown) => json(res.statusCode < 300 && body !== null && typeof body === 'object' ? { ...body, xAdobeSignClientId: clientId } : body);
 }
