@@ -25,6 +25,8 @@ export async function renderContract(input: ContractDocument, options: RenderOpt
   const t = contractTemplates[doc.customer.language];
   const pdf = await PDFDocument.create();
   pdf.registerFontkit(fontkit);
+  // fontkit parses the fonts per document: a parsed font shared across documents corrupts the
+  // glyph mapping of the later documents' subsets (letters vanish from the text).
   const [regular, bold] = await Promise.all([pdf.embedFont(fonts.regular, { subset: true }), pdf.embedFont(fonts.bold, { subset: true })]);
   const when = new Date(`${doc.date}T00:00:00Z`);
   pdf.setTitle(`${t.title} ${doc.contractId}`);
