@@ -17,6 +17,23 @@ export interface OrderValues {
   price: OrderPrice | undefined;
 }
 
+/** $1..$13 of both writes: the id, then what a revision of the sale may change up to its sale date. */
+const stateColumns = (v: OrderValues) => [
+  v.id,
+  v.sale.cancelled ? 'CANCELLED' : 'CREATED',
+  v.store.country_code,
+  v.store.business_unit_id,
+  v.store.store_id,
+  v.customerId,
+  v.sale.revision,
+  v.sale.requestedWindow?.from ?? null,
+  v.sale.requestedWindow?.to ?? null,
+  v.technicalVisitRequired,
+  v.skills,
+  v.contactDeadline,
+  v.sale.soldAt,
+];
+
 export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
   await tx.query(
     `INSERT INTO orders.service_orders
@@ -24,26 +41,7 @@ export async function insertOrder(tx: DbClient, v: OrderValues): Promise<void> {
         technical_visit_required, skills, contact_deadline, sold_at, sales_system, sales_channel, sales_order_id,
         sales_order_metadata, list_price_minor, channel_adjustment_minor, total_minor, price_currency)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
-    [
-      v.id,
-      v.sale.cancelled ? 'CANCELLED' : 'CREATED',
-      v.store.country_code,
-      v.store.business_unit_id,
-      v.store.store_id,
-      v.customerId,
-      v.sale.revision,
-      v.sale.requestedWindow?.from ?? null,
-      v.sale.requestedWindow?.to ?? null,
-      v.technicalVisitRequired,
-      v.skills,
-      v.contactDeadline,
-      v.sale.soldAt,
-      v.sale.salesSystem,
-      v.sale.channel,
-      v.sale.salesOrderId,
-      JSON.stringify(v.sale.metadata),
-      ...priceColumns(v),
-    ],
+    [...stateColumns(v), v.sale.salesSystem, v.sale.channel, v.sale.salesOrderId, JSON.stringify(v.sale.metadata), ...priceColumns(v)],
   );
   await insertLines(tx, v);
 }
@@ -56,24 +54,7 @@ export async function updateOrder(tx: DbClient, v: OrderValues): Promise<void> {
        sold_at = $13, sales_channel = $14, sales_order_metadata = $15, list_price_minor = $16, channel_adjustment_minor = $17,
        total_minor = $18, price_currency = $19, updated_at = NOW()
      WHERE id = $1`,
-    [
-      v.id,
-      v.sale.cancelled ? 'CANCELLED' : 'CREATED',
-      v.store.country_code,
-      v.store.business_unit_id,
-      v.store.store_id,
-      v.customerId,
-      v.sale.revision,
-      v.sale.requestedWindow?.from ?? null,
-      v.sale.requestedWindow?.to ?? null,
-      v.technicalVisitRequired,
-      v.skills,
-      v.contactDeadline,
-      v.sale.soldAt,
-      v.sale.channel,
-      JSON.stringify(v.sale.metadata),
-      ...priceColumns(v),
-    ],
+    [...stateColumns(v), v.sale.channel, JSON.stringify(v.sale.metadata), ...priceColumns(v)],
   );
   await tx.query('DELETE FROM orders.service_order_lines WHERE service_order_id = $1', [v.id]);
   await insertLines(tx, v);
