@@ -24,8 +24,9 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Tests read untyped database rows and JSON answers; the async rules stay on.
-    files: ['**/*.test.ts', 'test/**/*.ts'],
+    // Tests and their support (testing*.ts beside them) read untyped database rows and JSON
+    // answers; the async rules stay on.
+    files: ['**/*.test.ts', 'test/**/*.ts', '**/testing*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
