@@ -168,7 +168,9 @@ export class EmbeddedEngine {
       const deployed = this.latest.get(bpmnProcessId);
       if (!deployed) throw new EngineNotFound(`no process definition with id '${bpmnProcessId}' is deployed`);
       if (deployed.model.messageStart) throw new EngineInvalid(`process '${bpmnProcessId}' starts by message '${deployed.model.messageStart}': publish it`);
-      const runner = await this.startRunner(deployed, variables, undefined, false);
+      await this.keys.reserve();
+      const runner = this.newInstance(deployed, variables, undefined, false);
+      await this.settle(runner, []);
       return { processInstanceKey: runner.key, processDefinitionKey: deployed.definitionKey, version: deployed.version };
     });
   }
@@ -276,10 +278,9 @@ export class EmbeddedEngine {
         (d) => !seen.activeProcesses.includes(d.model.bpmnProcessId) && !started.has(`${d.model.bpmnProcessId}\u0000${m.correlationKey}`),
       );
       if (start) {
-        const runner = new InstanceRunner(this.keys.next(), start.definitionKey, start.model, m.correlationKey, this.keys, () => this.clock.now());
-        Object.assign(runner.variables, m.variables);
+        let runner: InstanceRunner;
         try {
-          runner.start(true);
+          runner = this.newInstance(start, m.variables, m.correlationKey, true);
         } catch (error) {
           publish.reject(error);
           return;
@@ -477,19 +478,11 @@ export class EmbeddedEngine {
     return entry;
   }
 
-  private async startRunner(
-    deployed: Deployed,
-    variables: Record<string, unknown>,
-    correlationKey: string | undefined,
-    byMessage: boolean,
-    correlated: string[] = [],
-    extras?: store.StepExtras,
-  ): Promise<InstanceRunner> {
-    await this.keys.reserve();
+  /** A new instance of a deployed process, run to its first waits (not saved yet); keys must be reserved. */
+  private newInstance(deployed: Deployed, variables: Record<string, unknown>, correlationKey: string | undefined, byMessage: boolean): InstanceRunner {
     const runner = new InstanceRunner(this.keys.next(), deployed.definitionKey, deployed.model, correlationKey, this.keys, () => this.clock.now());
     Object.assign(runner.variables, variables);
     runner.start(byMessage);
-    await this.settle(runner, correlated, extras);
     return runner;
   }
 

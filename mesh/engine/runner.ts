@@ -154,11 +154,6 @@ export class InstanceRunner {
     return { format: 'tokens/1', tokens: [...this.tokens.values()], subscriptions: [...this.subscriptions.values()], joins: this.joins };
   }
 
-  /** Element instances waiting (for the REST API and tests): element id by element instance key. */
-  waitingElements(): { key: string; elementId: string; incident: boolean }[] {
-    return [...this.tokens.values()].map((t) => ({ key: t.key, elementId: t.elementId, incident: !!t.incidentKey }));
-  }
-
   /** Correlates a message to one of this instance's subscriptions; false when none matches. */
   correlate(messageName: string, correlationKey: string, variables: Record<string, unknown>): boolean {
     const subscription = [...this.subscriptions.values()].find((s) => s.messageName === messageName && s.correlationKey === correlationKey);
