@@ -3,7 +3,7 @@ import type { Db } from '../../shared/db';
 import type { ESignature } from '../../shared/esign';
 import { makeEventFunction, on } from '../../shared/event-function';
 import type { Logger } from '../../shared/logging';
-import { makeProcessNotification } from './handler';
+import { makeReadBack, processNotification } from './handler';
 
 export const NAME = 'esign-notifications';
 
@@ -14,6 +14,6 @@ export function esignNotificationsFunction(deps: { db: Db; logger: Logger; esign
     db: deps.db,
     logger: deps.logger,
     clock: deps.clock,
-    subscriptions: [on(esignNotificationReceived, makeProcessNotification({ esign: deps.esign }))],
+    subscriptions: [on(esignNotificationReceived, processNotification, makeReadBack({ db: deps.db, esign: deps.esign }))],
   });
 }

@@ -1,5 +1,7 @@
 import { agreementDeclined, agreementExpired, agreementSigned, type EventData, type esignNotificationReceived } from '../../events';
 import type { ESignature } from '../../shared/esign';
+import type { Queryable } from '../../shared/db';
+import { RetryableError } from '../../shared/errors';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { finalStatus, TERMINAL_EVENTS, type FinalStatus } from './outcome';
 
@@ -8,25 +10,40 @@ type Notification = EventData<typeof esignNotificationReceived>;
 const EVENTS = { SIGNED: agreementSigned, DECLINED: agreementDeclined, EXPIRED: agreementExpired } as const;
 
 /**
+ * Adobe's current status of the agreement a notification may end, read before the transaction
+ * opens (the event wrapper's `prepare`): no database connection or inbox lock is held while
+ * Adobe answers. Undefined when there is nothing to read: not about an agreement, an event that
+ * does not end one, or an agreement we do not hold out for signature.
+ */
+export function makeReadBack(deps: { db: Queryable; esign: ESignature }) {
+  return async (n: Notification): Promise<string | undefined> => {
+    if (n.agreementId === null || !TERMINAL_EVENTS.has(n.event)) return undefined;
+    const {
+      rows: [known],
+    } = await deps.db.query<{ status: string }>('SELECT status FROM contracts.agreements WHERE agreement_id = $1', [n.agreementId]);
+    if (known?.status !== 'OUT_FOR_SIGNATURE') return undefined;
+    return (await deps.esign.getAgreement(n.agreementId)).status;
+  };
+}
+
+/**
  * Processes one stored Adobe Sign notification (delivered at least once and in any order): for
- * an event that may end the agreement it reads the agreement back from Adobe and moves
+ * an event that may end the agreement it takes Adobe's status read back by makeReadBack and moves
  * contracts.agreements to the final status that gives — only from OUT_FOR_SIGNATURE, so a late or
  * repeated notification changes nothing — and emits contracts.agreement.signed / declined /
  * expired in the same transaction (a recall is the operator's own act: recorded, no event).
  * Notifications about other resources, unknown agreements and other events are ignored; the
  * notification is marked processed either way.
  */
-export function makeProcessNotification(deps: { esign: ESignature }) {
-  return async (n: Notification, ctx: EventContext): Promise<EventOutcome> => {
-    const outcome = await settle(deps.esign, n, ctx);
-    await ctx.tx.query('UPDATE contracts.esign_notifications SET processed_at = now() WHERE webhook_notification_id = $1 AND processed_at IS NULL', [
-      n.webhookNotificationId,
-    ]);
-    return outcome;
-  };
+export async function processNotification(n: Notification, ctx: EventContext, adobeStatus: string | undefined): Promise<EventOutcome> {
+  const outcome = await settle(n, ctx, adobeStatus);
+  await ctx.tx.query('UPDATE contracts.esign_notifications SET processed_at = now() WHERE webhook_notification_id = $1 AND processed_at IS NULL', [
+    n.webhookNotificationId,
+  ]);
+  return outcome;
 }
 
-async function settle(esign: ESignature, n: Notification, { tx, outbox, logger }: EventContext): Promise<EventOutcome> {
+async function settle(n: Notification, { tx, outbox, logger }: EventContext, adobeStatus: string | undefined): Promise<EventOutcome> {
   if (n.agreementId === null) return { result: 'ignored', reason: 'not about an agreement' };
   const {
     rows: [known],
@@ -37,9 +54,10 @@ async function settle(esign: ESignature, n: Notification, { tx, outbox, logger }
   }
   if (known.status !== 'OUT_FOR_SIGNATURE') return { result: 'ignored', reason: `agreement already ${known.status}` };
   if (!TERMINAL_EVENTS.has(n.event)) return { result: 'ignored', reason: `${n.event} does not end the agreement` };
-  const current = await esign.getAgreement(n.agreementId);
-  const status = finalStatus(current.status, n.event);
-  if (status === undefined) return { result: 'ignored', reason: `agreement is ${current.status} at Adobe` };
+  // The agreement appeared (or reopened) between the read-back and now: read it back again.
+  if (adobeStatus === undefined) throw new RetryableError(`agreement ${n.agreementId} was not read back from Adobe Sign before its notification`);
+  const status = finalStatus(adobeStatus, n.event);
+  if (status === undefined) return { result: 'ignored', reason: `agreement is ${adobeStatus} at Adobe` };
   const {
     rows: [moved],
   } = await tx.query<{ contract_key: string; service_order_id: string | null }>(

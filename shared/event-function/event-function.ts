@@ -70,7 +70,7 @@ export function readDelivery(
   return { event, subscription, data: parsed.data };
 }
 
-function apply(
+async function apply(
   options: EventFunctionOptions,
   source: string,
   event: CloudEvent<unknown>,
@@ -78,11 +78,12 @@ function apply(
   data: unknown,
   logger: Logger,
 ): Promise<EventOutcome | { result: 'duplicate' }> {
+  const prepared = await subscription.prepare?.(data);
   return withTransaction(options.db, async (tx) => {
     const fresh = await claimInbox(tx, { consumer: options.name, source: event.source, id: event.id, type: event.type });
     if (!fresh) return { result: 'duplicate' as const };
     const outbox = makeOutbox(tx, { source, clock: options.clock, traceHeaders: currentTraceHeaders });
     const meta = { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject };
-    return subscription.handle(data, { tx, outbox, logger, event: meta });
+    return subscription.handle(data, { tx, outbox, logger, event: meta }, prepared);
   });
 }

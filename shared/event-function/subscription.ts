@@ -17,12 +17,27 @@ export type EventOutcome = { result: 'applied'; detail?: Record<string, unknown>
 
 export interface Subscription {
   definition: EventDefinition;
-  handle(data: unknown, ctx: EventContext): Promise<EventOutcome>;
+  /** Runs before the transaction opens (see `on`); what it returns is handed to `handle`. */
+  prepare?(data: unknown): Promise<unknown>;
+  handle(data: unknown, ctx: EventContext, prepared: unknown): Promise<EventOutcome>;
 }
 
-/** Binds a catalog event to its handler; the handler receives data already validated. */
-export function on<D extends EventDefinition>(definition: D, handle: (data: EventData<D>, ctx: EventContext) => Promise<EventOutcome>): Subscription {
-  return { definition, handle: handle };
+/**
+ * Binds a catalog event to its handler; the handler receives data already validated. `prepare`,
+ * when given, runs first, outside the transaction — for a call to another system (an API read)
+ * that must not hold a database connection and the inbox row's lock while it waits. It may run
+ * again on a redelivery, so it only reads.
+ */
+export function on<D extends EventDefinition, P = undefined>(
+  definition: D,
+  handle: (data: EventData<D>, ctx: EventContext, prepared: P) => Promise<EventOutcome>,
+  prepare?: (data: EventData<D>) => Promise<P>,
+): Subscription {
+  return {
+    definition,
+    handle: (data, ctx, prepared) => handle(data as EventData<D>, ctx, prepared as P),
+    ...(prepare ? { prepare: (data: unknown) => prepare(data as EventData<D>) } : {}),
+  };
 }
 
 /**
