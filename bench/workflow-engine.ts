@@ -15,6 +15,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jobWorkers, type TaskType } from '../bpmn/contract';
 import { loadModels } from '../bpmn/models';
+import { recordOutcome, requestTv, tvVariables } from './support/technical-visit';
 import { salesOrderCreated } from '../events';
 import { ordersInstallationGateFunction } from '../functions/orders-installation-gate/function';
 import { orderIntakeFunction } from '../functions/order-intake/function';
@@ -114,15 +115,6 @@ async function main() {
     }
     return ids;
   }
-  const startVariables = (orderId: string) => ({
-    orderId,
-    country: 'ES',
-    businessUnit: 'ES-CENTRO',
-    store: 'ES-MAD-0042',
-    slaDuration: 'P5D',
-    answerDeadline: 'P7D',
-  });
-
   const engine = await EmbeddedEngine.start({ db, models: loadModels(), workerUrl, logger: quiet, tickMs: 250 });
   const completedCount = async (ids: string[]) =>
     Number(
@@ -133,14 +125,8 @@ async function main() {
   // Warm-up: JIT, pools, first statements.
   const warm = await sell(5);
   for (const id of warm) {
-    await engine.publishMessage({
-      name: 'tv-requested',
-      correlationKey: id,
-      timeToLiveMs: 3_600_000,
-      messageId: `tv-requested:${id}`,
-      variables: startVariables(id),
-    });
-    await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: id, timeToLiveMs: 3_600_000, variables: { outcome: 'YES' } });
+    await requestTv(engine, id);
+    await recordOutcome(engine, id);
   }
   await engine.idle();
 
@@ -149,14 +135,8 @@ async function main() {
   const t0 = performance.now();
   await Promise.all(
     orders.map(async (id) => {
-      await engine.publishMessage({
-        name: 'tv-requested',
-        correlationKey: id,
-        timeToLiveMs: 3_600_000,
-        messageId: `tv-requested:${id}`,
-        variables: startVariables(id),
-      });
-      await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: id, timeToLiveMs: 3_600_000, variables: { outcome: 'YES' } });
+      await requestTv(engine, id);
+      await recordOutcome(engine, id);
     }),
   );
   while ((await completedCount(orders)) < N) {
@@ -183,7 +163,7 @@ async function main() {
   const t1 = performance.now();
   await Promise.all(
     direct.map(async (id) => {
-      const scheduled = await dispatchJob(job('tv-schedule-visit', { ...startVariables(id) }), {
+      const scheduled = await dispatchJob(job('tv-schedule-visit', { ...tvVariables(id) }), {
         url: workers['tv-schedule-visit'].url,
         source: '/bench',
         timeoutMs: 30_000,
@@ -202,19 +182,13 @@ async function main() {
   // 2. Latency: message published → next job at its worker, one instance at a time.
   const waiting = await sell(LATENCY_SAMPLES);
   for (const id of waiting) {
-    await engine.publishMessage({
-      name: 'tv-requested',
-      correlationKey: id,
-      timeToLiveMs: 3_600_000,
-      messageId: `tv-requested:${id}`,
-      variables: startVariables(id),
-    });
+    await requestTv(engine, id);
   }
   await engine.idle();
   const latencies: number[] = [];
   for (const id of waiting) {
     const sent = performance.now();
-    await engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: id, timeToLiveMs: 60_000, variables: { outcome: 'YES' } });
+    await recordOutcome(engine, id);
     while (!gateProxy.arrivals.has(id)) await new Promise((r) => setImmediate(r));
     latencies.push(gateProxy.arrivals.get(id)! - sent);
     await engine.idle();

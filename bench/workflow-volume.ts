@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { loadModels } from '../bpmn/models';
+import { recordOutcome, requestTv } from './support/technical-visit';
 import { EmbeddedEngine } from '../mesh/engine/engine';
 import { migrateEngine } from '../mesh/engine/migrate';
 import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
@@ -70,30 +71,11 @@ async function main() {
   const worker = await instantWorker();
   const heapBaseline = heapNow();
 
-  const variables = (orderId: string) => ({
-    orderId,
-    country: 'ES',
-    businessUnit: 'ES-CENTRO',
-    store: 'ES-MAD-0042',
-    slaDuration: 'P5D',
-    answerDeadline: 'P7D',
-  });
-  const start = (engine: EmbeddedEngine, orderId: string) =>
-    engine.publishMessage({
-      name: 'tv-requested',
-      correlationKey: orderId,
-      timeToLiveMs: 3_600_000,
-      messageId: `tv-requested:${orderId}`,
-      variables: variables(orderId),
-    });
-  const outcome = (engine: EmbeddedEngine, orderId: string, value: string) =>
-    engine.publishMessage({ name: 'tv-outcome-recorded', correlationKey: orderId, timeToLiveMs: 60_000, variables: { outcome: value } });
-
   // One real instance waiting for its outcome, then copies of it (each with its own order id and
   // subscription) up to BENCH_ACTIVE: what months of open technical visits leave in Postgres.
   let engine = await EmbeddedEngine.start({ db, models: loadModels(), workerUrl: () => worker.url, logger: quiet });
   const templateOrder = randomUUID();
-  await start(engine, templateOrder);
+  await requestTv(engine, templateOrder);
   await engine.idle();
   await engine.stop();
   const {
@@ -141,8 +123,8 @@ async function main() {
   const t2 = performance.now();
   await Promise.all(
     orders.map(async (id) => {
-      await start(engine, id);
-      await outcome(engine, id, 'YES');
+      await requestTv(engine, id);
+      await recordOutcome(engine, id);
     }),
   );
   const done = async () =>
@@ -158,7 +140,7 @@ async function main() {
   const picked = new Set<number>();
   while (picked.size < Math.min(MESSAGES, ACTIVE - 1)) picked.add(1 + Math.floor(Math.random() * (ACTIVE - 1)));
   const t3 = performance.now();
-  await Promise.all([...picked].map((n) => outcome(engine, `volume-${n}`, 'NO')));
+  await Promise.all([...picked].map((n) => recordOutcome(engine, `volume-${n}`, 'NO')));
   await engine.idle();
   const messageSeconds = (performance.now() - t3) / 1000;
   const {
