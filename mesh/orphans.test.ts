@@ -6,6 +6,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePortRange } from '../test/support/ports';
+import { alive } from '../test/support/mesh-process';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -57,15 +58,6 @@ function startManager(base: number): Promise<ChildProcess> {
     });
   });
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const connects = (host: string, port: number) =>
   new Promise<boolean>((resolve) => {

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { alive } from '../test/support/mesh-process';
 
 const ROOT = path.join(__dirname, '..');
 
@@ -28,15 +29,6 @@ beforeAll(async () => {
   await symlink(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'));
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start', () => {
   it('when the npm process gets SIGTERM (npm start & then kill $!), then the mesh process gets it too and ends', async () => {

@@ -119,6 +119,17 @@ const incidentsOf = async (key: string) =>
     ])
   ).rows;
 
+/** The instance's incidents, once there is one. */
+const firstIncidents = (key: string) =>
+  eventually(
+    async () => {
+      const found = await incidentsOf(key);
+      return found.length > 0 ? found : undefined;
+    },
+    5_000,
+    20,
+  );
+
 let refs = 0;
 const newRef = () => `ref-${++refs}-${Date.now()}`;
 
@@ -127,14 +138,7 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
     const ref = newRef();
     worker.behaviours.set('probe-b', (j) => (j.variables.ref === ref ? { status: 503, body: { reason: 'down' } } : { status: 200, body: { variables: {} } }));
     const { processInstanceKey } = await engine.createInstance('probe-parallel', { ref });
-    const incidents = await eventually(
-      async () => {
-        const found = await incidentsOf(processInstanceKey);
-        return found.length > 0 ? found : undefined;
-      },
-      5_000,
-      20,
-    );
+    const incidents = await firstIncidents(processInstanceKey);
     await engine.idle();
     expect(incidents).toEqual([{ error_type: 'JOB_NO_RETRIES', element_id: 'b' }]);
     expect([jobsOf('probe-a', ref).length, jobsOf('probe-c', ref).length]).toEqual([1, 0]);
@@ -192,14 +196,7 @@ describe('the embedded engine interprets BPMN as Zeebe does', () => {
     await engine.idle();
     await engine.publishMessage({ name: 'probe-answer', correlationKey: ref, timeToLiveMs: 0, variables: { answer: 'no' } });
     clock.pin(Date.now() + 60_000);
-    const incidents = await eventually(
-      async () => {
-        const found = await incidentsOf(processInstanceKey);
-        return found.length > 0 ? found : undefined;
-      },
-      5_000,
-      20,
-    );
+    const incidents = await firstIncidents(processInstanceKey);
     expect(incidents).toEqual([{ error_type: 'CONDITION_ERROR', element_id: 'route' }]);
     expect((await stateOf(processInstanceKey))?.state).toBe('ACTIVE');
   });

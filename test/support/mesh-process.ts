@@ -92,3 +92,13 @@ export async function spawnMesh(env: Record<string, string>, ports: MeshPorts): 
     },
   };
 }
+
+/** Whether a process with this pid is still running (signal 0 probes without touching it). */
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
