@@ -231,7 +231,7 @@ async function cloneOrders(db: Db, template: string, count: number, tag: string)
   );
   const ids = rows.map((r) => r.id);
   // The insert trigger blocks orders that need a TV: these ones are past it.
-  await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = ANY($1)`, [ids]);
+  await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = ANY($1)`, [ids]);
   return ids;
 }
 

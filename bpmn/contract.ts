@@ -27,6 +27,13 @@ export const jobWorkers = {
   'dispatch-assign-manually': 'dispatch-funnel',
   'dispatch-cancel-assignment': 'dispatch-funnel',
   'dispatch-close': 'dispatch-funnel',
+  'contract-draft': 'contract-documents',
+  'contract-archive': 'contract-documents',
+  'contract-send': 'contract-signing',
+  'contract-remind': 'contract-signing',
+  'contract-record-paper': 'contract-signing',
+  'contract-release': 'contract-signing',
+  'contract-close': 'contract-signing',
 } as const;
 export type TaskType = keyof typeof jobWorkers;
 export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
@@ -60,6 +67,15 @@ export const messages = {
    * what is open, settles the assignment and ends.
    */
   dispatchOrderClosed: { name: 'dispatch-order-closed', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** Starts the contract workflow of a service order ready to be contracted (message start event; one live contract per order). */
+  contractRequested: { name: 'contract-requested', correlatedBy: 'service order id', timeToLive: 'PT1H' },
+  /**
+   * The agreement out for signature reached a final status (variables agreementId, agreementStatus:
+   * SIGNED | DECLINED | EXPIRED | RECALLED), from Adobe's webhook or an operator's recall.
+   */
+  contractAgreementSettled: { name: 'contract-agreement-settled', correlationKey: '=contractId', correlatedBy: 'contract id', timeToLive: 'P7D' },
+  /** The service order was cancelled while its contract awaited signature: the agreement is recalled. */
+  contractOrderCancelled: { name: 'contract-order-cancelled', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
 } as const satisfies Record<string, MessageDeclaration>;
 
 /**
@@ -71,6 +87,15 @@ export const userTaskVariables = {
   'chase-overdue-visit': ['chaseOutcome', 'chaseNote', 'note'],
   /** No provider took the order: the provider the operator chose. */
   'dispatch-by-hand': ['providerId'],
+  /** A contract above the approval amount: whether the store manager approves it, and why. */
+  'approve-contract': ['approved', 'approvalNote'],
+  /**
+   * The customer declined or let the contract expire: what the operator decided after calling
+   * them (decision: resend | paper | cancel; paperScanDocumentId when signed on paper).
+   */
+  'follow-up-contract': ['decision', 'paperScanDocumentId', 'note'],
+  /** Adobe Sign stayed unavailable: the same decisions, paper first (the scan's document id). */
+  'sign-on-paper': ['decision', 'paperScanDocumentId', 'note'],
 } as const satisfies Record<string, readonly string[]>;
 
 export const bpmnErrors = {
@@ -80,5 +105,11 @@ export const bpmnErrors = {
   offerNotOpen: 'OFFER_NOT_OPEN',
   /** The provider an operator chose cannot take the order (not active, not serving its business unit). */
   providerNotEligible: 'PROVIDER_NOT_ELIGIBLE',
+  /** The order already has a live contract (another instance started it): nothing to draft. */
+  contractExists: 'CONTRACT_EXISTS',
+  /** Adobe Sign stayed unavailable (or refused the agreement) after the job's retries: an operator decides. */
+  esignUnavailable: 'ESIGN_UNAVAILABLE',
+  /** The paper scan the operator named is not one of this contract's documents. */
+  paperScanMissing: 'PAPER_SCAN_MISSING',
 } as const;
 export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];

@@ -1,5 +1,6 @@
 import type { EventDefinition } from './define';
 import { agreementDeclined, agreementExpired, agreementSigned } from './contracts/agreement';
+import { contractClosed, contractSigned } from './contracts/contract';
 import { esignNotificationReceived } from './contracts/esign-notification';
 import { assignmentCancelled, assignmentCompleted, assignmentConfirmed } from './dispatch/assignment';
 import { offerAccepted, offerCreated, offerDeclined, offerExpired, offerWithdrawn } from './dispatch/offer';
@@ -15,6 +16,7 @@ import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
 export { defineEvent, type EventData, type EventDefinition } from './define';
 export * from './contracts/agreement';
+export * from './contracts/contract';
 export * from './contracts/esign-notification';
 export * from './dispatch/assignment';
 export * from './dispatch/offer';
@@ -60,6 +62,8 @@ export const catalog: readonly EventDefinition[] = [
   agreementSigned,
   agreementDeclined,
   agreementExpired,
+  contractSigned,
+  contractClosed,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {

@@ -181,7 +181,7 @@ describe('dispatch-funnel: offers and assignments', () => {
     expect(manual.status).toBe(200);
     const assignmentId = String((manual.body.variables as { assignmentId: string }).assignmentId);
     await db.query(`UPDATE dispatch.assignments SET technician_id = $2 WHERE id = $1`, [assignmentId, chosen.technicianId]);
-    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [order.id]);
     await db.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status) VALUES (gen_random_uuid(), $1, $2, $3, NOW() + INTERVAL '2 days', NOW() + INTERVAL '2 days 3 hours', 'booked')`,
       [order.id, assignmentId, chosen.technicianId],

@@ -97,7 +97,7 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine', ()
     const provider = await world.provider(order.postal);
     expect(await unblocked(order.id)).toMatchObject({ result: 'ignored', reason: 'installation awaits its technical visit' });
     expect(await waitingFor(order.id)).toBeUndefined();
-    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [order.id]);
     expect(await unblocked(order.id)).toMatchObject({ result: 'applied' });
     expect(await assignment(order.id)).toMatchObject({ provider_id: provider.id });
   });

@@ -65,7 +65,7 @@ describe('dispatch-offers POST /assignments/:assignmentId/withdraw', () => {
 
   it('when a technician has already checked in on the job, then 409 work-started and nothing changes', async () => {
     const { orderId, assignmentId } = await liveAssignment();
-    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [orderId]);
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [orderId]);
     await db.query(
       `INSERT INTO field.appointments (id, service_order_id, assignment_id, technician_id, starts_at, ends_at, status)
        VALUES ($1, $2, $3, $4, NOW(), NOW() + INTERVAL '2 hours', 'checked-in')`,

@@ -46,7 +46,7 @@ async function intake(type: string, m: Sale): Promise<CloudEvent<unknown>> {
 
 /** What the installation gate does when the technical visit says go. */
 async function unblock(orderId: string): Promise<CloudEvent<unknown>> {
-  await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [orderId]);
+  await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [orderId]);
   return cloudEvent({
     type: installationUnblocked.type,
     source: '/functions/orders-installation-gate',

@@ -18,6 +18,7 @@ beforeAll(async () => {
 afterAll(() => db.query(`DROP TABLE IF EXISTS ${table}`));
 
 const setStatus = (id: string, status: string) => db.query('UPDATE orders.service_orders SET installation_status = $2 WHERE id = $1', [id, status]);
+const setContract = (id: string, status: string) => db.query('UPDATE orders.service_orders SET contract_status = $2 WHERE id = $1', [id, status]);
 const book = (id: string) => db.query(`INSERT INTO ${table} (service_order_id, starts_at) VALUES ($1, NOW())`, [id]);
 const check = (id: string) => withTransaction(db, (tx) => assertInstallationSchedulable(tx, id));
 
@@ -60,9 +61,27 @@ describe('installation gate', () => {
     expect(installationBlockedError(error)).toMatchObject({ reason: 'installation-cancelled' });
   });
 
-  it('when the TV unblocked the installation, then the check passes and the booking is written', async () => {
+  it('when the TV unblocked the installation but the contract is not signed, then both refuse it with installation-awaiting-contract', async () => {
     const order = await sell();
     await setStatus(order.id, 'ready');
+    const { rows } = await db.query<{ contract_status: string }>('SELECT contract_status FROM orders.service_orders WHERE id = $1', [order.id]);
+    expect(rows[0]?.contract_status).toBe('awaiting-signature');
+    expect(await refusal(check(order.id))).toMatchObject({ reason: 'installation-awaiting-contract' });
+    expect(installationBlockedError(await refusal(book(order.id)))).toMatchObject({ reason: 'installation-awaiting-contract' });
+  });
+
+  it('when the contract was given up, then both refuse it with installation-contract-cancelled', async () => {
+    const order = await sell();
+    await setStatus(order.id, 'ready');
+    await setContract(order.id, 'cancelled');
+    expect(await refusal(check(order.id))).toMatchObject({ reason: 'installation-contract-cancelled' });
+    expect(installationBlockedError(await refusal(book(order.id)))).toMatchObject({ reason: 'installation-contract-cancelled' });
+  });
+
+  it('when the TV unblocked the installation and the contract is signed, then the check passes and the booking is written', async () => {
+    const order = await sell();
+    await setStatus(order.id, 'ready');
+    await setContract(order.id, 'signed');
     await expect(check(order.id)).resolves.toBeUndefined();
     await book(order.id);
     const { rows } = await db.query(`SELECT 1 FROM ${table} WHERE service_order_id = $1`, [order.id]);

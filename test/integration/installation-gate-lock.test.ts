@@ -12,7 +12,7 @@ const sell = await useOrderSeller(db);
 describe('installation gate under concurrency', () => {
   it('when a booking holds the check, then the TV cannot cancel the installation until it commits', async () => {
     const order = await sell('pyxis-created');
-    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready' WHERE id = $1`, [order.id]);
+    await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [order.id]);
     await withTransaction(db, async (tx) => {
       await assertInstallationSchedulable(tx, order.id);
       const other = await db.connect();

@@ -154,3 +154,14 @@ INSERT INTO dispatch.auto_accept_policies (country_code, business_unit_id, auto_
   ('IT', NULL, FALSE, 'PT8H', 1),
   ('PL', NULL, FALSE, 'PT8H', 1)
 ON CONFLICT DO NOTHING;
+
+-- Contract rules per country (contracts.country_settings): a store manager approves above
+-- approval_threshold_minor; the customer signs with a one-time SMS code above
+-- strong_auth_threshold_minor where phone_auth is on. Poland in PLN (about EUR 5,000 / 2,000).
+INSERT INTO contracts.country_settings
+  (country_code, currency, approval_threshold_minor, strong_auth_threshold_minor, phone_auth, reminder_frequency, expiry_days, reminder_every) VALUES
+  ('ES', 'EUR',  500000,  200000, TRUE,  'EVERY_OTHER_DAY_UNTIL_SIGNED', 14, 'P3D'),
+  ('FR', 'EUR',  500000,  200000, TRUE,  'EVERY_OTHER_DAY_UNTIL_SIGNED', 14, 'P3D'),
+  ('IT', 'EUR',  500000,  200000, TRUE,  'EVERY_THIRD_DAY_UNTIL_SIGNED', 21, 'P5D'),
+  ('PL', 'PLN', 2150000,  860000, FALSE, 'EVERY_OTHER_DAY_UNTIL_SIGNED', 14, 'P3D')
+ON CONFLICT (country_code) DO NOTHING;
