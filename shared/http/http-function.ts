@@ -8,7 +8,7 @@ import type { Logger } from '../logging';
 import { answeredHealthCheck } from '../runtime/health';
 import { toHttpError } from './errors';
 import { checkRoutes, execute } from './execute';
-import { matchPath, type Route } from './route';
+import { BytesAnswer, bytesBodyOptions, matchPath, type BytesBodyOptions, type Route, type RouteContext } from './route';
 
 export interface HttpFunctionOptions {
   /** The function's name: the source of the events its writes put in the outbox, the prefix of its idempotency scopes. */
@@ -48,13 +48,17 @@ export function makeHttpFunction(options: HttpFunctionOptions) {
       const input = {
         params: validate(found.route.params, found.params, 'params'),
         query: validate(found.route.query, req.query, 'query'),
-        body: validate(found.route.body, found.route.body ? jsonBody(req) : undefined, 'body'),
+        body: validate(found.route.body, found.route.body ? requestBody(req, bytesBodyOptions(found.route.body)) : undefined, 'body'),
         principal,
       };
       const idempotencyKey = found.route.idempotent !== undefined ? readIdempotencyKey(req.header('idempotency-key')) : undefined;
-      const answer = await execute(exec, found.route, input, { logger, requestId, now: exec.clock() }, idempotencyKey);
+      const ctx = { logger, requestId, now: exec.clock() };
+      const answer = await execute(exec, await prepared(found.route, input, ctx), input, ctx, idempotencyKey);
       for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
-      if (answer.body === undefined || answer.status === 204) res.status(answer.status).end();
+      if (answer.body instanceof BytesAnswer) {
+        for (const [name, value] of Object.entries(answer.body.headers())) res.setHeader(name, value);
+        res.status(answer.status).end(Buffer.from(answer.body.bytes.buffer, answer.body.bytes.byteOffset, answer.body.bytes.byteLength));
+      } else if (answer.body === undefined || answer.status === 204) res.status(answer.status).end();
       else res.status(answer.status).json(answer.body);
       logger.info('request handled', {
         method: req.method,
@@ -101,6 +105,31 @@ function readIdempotencyKey(value: string | undefined): string {
     ]);
   }
   return value;
+}
+
+/**
+ * A route's `prepare` runs here, before `execute` opens any transaction; the route answered
+ * is the same route with its handler given what was prepared.
+ */
+async function prepared(route: Route, input: Parameters<Route['handle']>[0], ctx: RouteContext): Promise<Route> {
+  if (!route.prepare) return route;
+  const value = await route.prepare(input, ctx);
+  return { ...route, handle: (i, c) => route.handle(i, c, value) };
+}
+
+/** The request body: bytes for a `bytesBody` route, JSON otherwise. */
+function requestBody(req: Request, bytes: BytesBodyOptions | undefined): unknown {
+  if (!bytes) return jsonBody(req);
+  const raw = req.rawBody;
+  if (!raw || raw.length === 0) throw new InvalidInputError('invalid body: Required', [{ field: 'body', message: 'Required' }]);
+  const type = (req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== bytes.contentType) {
+    throw new InvalidInputError(`invalid body: content-type must be ${bytes.contentType}`, [{ field: 'body', message: `must be ${bytes.contentType}` }]);
+  }
+  if (raw.length > bytes.maxBytes) {
+    throw new InvalidInputError(`invalid body: larger than ${bytes.maxBytes} bytes`, [{ field: 'body', message: `at most ${bytes.maxBytes} bytes` }]);
+  }
+  return raw;
 }
 
 /** The request body as JSON; a body that is not JSON is the caller's mistake (400). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal, Role } from '../auth/principal';
 import type { DbClient } from '../db/pool';
 import { InvalidInputError } from '../errors';
@@ -39,7 +39,7 @@ type Out<S> = S extends z.ZodType ? z.infer<S> : undefined;
 type CallerOf<A> = A extends 'anyone' ? undefined : Principal;
 type ContextOf<T, I> = [T, I] extends [undefined, undefined] ? RouteContext : WriteContext;
 
-export interface RouteSpec<P, Q, B, A extends Access, T extends true | undefined, I extends string | undefined, R> {
+export interface RouteSpec<P, Q, B, A extends Access, T extends true | undefined, I extends string | undefined, R, X = undefined> {
   method: Method;
   /** Relative to the function, e.g. `/` or `/:id`. */
   path: string;
@@ -61,8 +61,15 @@ export interface RouteSpec<P, Q, B, A extends Access, T extends true | undefined
   status?: number;
   /** Headers of a success, from its result (e.g. `location`); replays get them too. */
   headers?: (result: R) => Record<string, string>;
+  /**
+   * Work done before the transaction opens (a call to another system: Adobe Sign, the object
+   * store), so no connection waits on it; the handler gets its result as `prepared`. It runs
+   * on every request, a retried idempotent one too (before its stored answer is found): it
+   * must be safe to repeat. Refuses by throwing, as the handler does.
+   */
+  prepare?: (input: RouteInput<Out<P>, Out<Q>, Out<B>, CallerOf<A>>, ctx: RouteContext) => Promise<X>;
   /** The use case: returns the answer's body, a plain value; refuses by throwing the typed errors of shared/errors. */
-  handle(input: RouteInput<Out<P>, Out<Q>, Out<B>, CallerOf<A>>, ctx: ContextOf<T, I>): Promise<R>;
+  handle(input: RouteInput<Out<P>, Out<Q>, Out<B>, CallerOf<A>>, ctx: ContextOf<T, I>, prepared: X): Promise<R>;
 }
 
 /** A route as the wrapper holds it. */
@@ -77,7 +84,8 @@ export interface Route {
   idempotent?: string;
   status?: number;
   headers?: (result: unknown) => Record<string, string>;
-  handle(input: RouteInput<unknown, unknown, unknown, Principal | undefined>, ctx: RouteContext | WriteContext): Promise<unknown>;
+  prepare?: (input: RouteInput<unknown, unknown, unknown, Principal | undefined>, ctx: RouteContext) => Promise<unknown>;
+  handle(input: RouteInput<unknown, unknown, unknown, Principal | undefined>, ctx: RouteContext | WriteContext, prepared?: unknown): Promise<unknown>;
 }
 
 /** Declares one endpoint: its input schemas, who may call it, how it runs and its handler. */
@@ -89,8 +97,55 @@ export function route<
   T extends true | undefined = undefined,
   I extends string | undefined = undefined,
   R = unknown,
->(spec: RouteSpec<P, Q, B, A, T, I, R>): Route {
+  X = undefined,
+>(spec: RouteSpec<P, Q, B, A, T, I, R, X>): Route {
   return spec as unknown as Route;
+}
+
+/** What a route whose body is bytes accepts: one content type, at most `maxBytes`. */
+export interface BytesBodyOptions {
+  contentType: string;
+  maxBytes: number;
+}
+
+const bytesBodies = new WeakMap<z.ZodType, BytesBodyOptions>();
+
+/**
+ * The body schema of a route that takes bytes, not JSON (an uploaded PDF): the handler's `body`
+ * is the request's bytes (a Buffer). Another content type, no body or more than `maxBytes` is
+ * 400 naming `body`.
+ */
+export function bytesBody(options: BytesBodyOptions): z.ZodType<Buffer> {
+  const schema = z.custom<Buffer>((value) => Buffer.isBuffer(value), { message: 'Required' });
+  bytesBodies.set(schema, options);
+  return schema;
+}
+
+/** The options of a `bytesBody` schema; undefined for a JSON body. */
+export function bytesBodyOptions(schema: z.ZodType | undefined): BytesBodyOptions | undefined {
+  return schema ? bytesBodies.get(schema) : undefined;
+}
+
+/**
+ * An answer that is bytes, not JSON (a document download): written as they are with their
+ * content type and, given a file name, `content-disposition: attachment`. Not for idempotent
+ * routes (their answers are stored as JSON).
+ */
+export class BytesAnswer {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly contentType: string,
+    /** The file name a browser saves it under; only `A-Z a-z 0-9 . _ -` are kept. */
+    readonly filename?: string,
+  ) {}
+
+  /** The headers it is written with. */
+  headers(): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': this.contentType, 'content-length': String(this.bytes.byteLength) };
+    const name = this.filename?.replace(/[^A-Za-z0-9._-]/g, '_');
+    if (name) headers['content-disposition'] = `attachment; filename="${name}"`;
+    return headers;
+  }
 }
 
 /**
