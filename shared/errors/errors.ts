@@ -66,9 +66,15 @@ export class PermanentError extends AppError {
   }
 }
 
-/** A dependency is down or busy; the same input may succeed later. */
+/**
+ * A dependency is down or busy; the same input may succeed later. `retryAfterMs()` says when, if
+ * the dependency said so (a 429's retryAfter): the job bridge and delivery wait at least that long.
+ */
 export class RetryableError extends AppError {
   readonly kind = 'retryable';
+  retryAfter(): number | undefined {
+    return undefined;
+  }
 }
 
 export function isAppError(error: unknown): error is AppError {

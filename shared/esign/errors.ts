@@ -14,6 +14,10 @@ export class ESignUnavailableError extends RetryableError {
   ) {
     super(message, options);
   }
+
+  override retryAfter(): number | undefined {
+    return this.retryAfterMs;
+  }
 }
 
 /** Adobe refused the request for good (a 4xx with its `code`): retrying it will not help. */

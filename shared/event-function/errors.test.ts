@@ -1,3 +1,4 @@
+import { ESignUnavailableError } from '../esign/errors';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError, PermanentError, RetryableError, UnauthenticatedError } from '../errors';
 import { toEventAnswer } from './errors';
@@ -21,6 +22,12 @@ describe('toEventAnswer', () => {
     ['ConflictError', 409, new ConflictError('stale', 'stale-revision'), { error: 'conflict', reason: 'stale' }],
     ['NotFoundError', 404, new NotFoundError('no order'), { error: 'not_found', reason: 'no order' }],
     ['RetryableError', 503, new RetryableError('db down'), { error: 'unavailable', reason: 'db down' }],
+    [
+      'ESignUnavailableError with retryAfter',
+      503,
+      new ESignUnavailableError('Adobe Sign throttled', 429, 'THROTTLING_TOO_MANY_REQUESTS', 30_000),
+      { error: 'unavailable', reason: 'Adobe Sign throttled', retryAfterMs: 30_000 },
+    ],
   ])('when the failure is %s, then the Knative answer is %i', (_name, status, error, body) => {
     expect(toEventAnswer(error)).toEqual({ status, body });
   });

@@ -1,9 +1,9 @@
-import { isAppError } from '../errors';
+import { isAppError, RetryableError } from '../errors';
 
 export interface EventAnswer {
   status: number;
   /** `reason` says what is wrong in words; `code` names it for machines (e.g. `unknown-store`). */
-  body: { error: string; reason: string; code?: string; issues?: { field: string; message: string }[] };
+  body: { error: string; reason: string; code?: string; issues?: { field: string; message: string }[]; retryAfterMs?: number };
 }
 
 /**
@@ -29,7 +29,9 @@ export function toEventAnswer(error: unknown): EventAnswer {
     case 'unauthenticated':
     case 'forbidden':
       return { status: 400, body: { error: 'rejected', reason: error.message } };
-    case 'retryable':
-      return { status: 503, body: { error: 'unavailable', reason: error.message } };
+    case 'retryable': {
+      const retryAfterMs = error instanceof RetryableError ? error.retryAfter() : undefined;
+      return { status: 503, body: { error: 'unavailable', reason: error.message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) } };
+    }
   }
 }

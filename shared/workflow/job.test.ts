@@ -129,6 +129,12 @@ describe('answerToJobCommand', () => {
     expect(answerToJobCommand({ retries: -2 }, { status: 'timeout', detail: 'x' }, policy)).toMatchObject({ kind: 'fail', retries: 0, retryBackOffMs: 10_000 });
   });
 
+  it("when the worker's 503 carries a dependency's retryAfterMs, then the backoff is at least that long (and the doubling when longer)", () => {
+    const answer = (retryAfterMs: number) => ({ status: 503, body: { error: 'unavailable', reason: 'Adobe Sign busy', retryAfterMs } });
+    expect(answerToJobCommand({ retries: 3 }, answer(42_000), policy)).toMatchObject({ kind: 'fail', retries: 2, retryBackOffMs: 42_000 });
+    expect(answerToJobCommand({ retries: 3 }, answer(10), policy)).toMatchObject({ retryBackOffMs: 1_000 });
+  });
+
   it('when no policy is given, then the default one applies (5 s doubling, 5 min cap, 3 retries)', () => {
     expect(defaultRetryPolicy).toEqual({ baseBackOffMs: 5_000, maxBackOffMs: 300_000, initialRetries: 3 });
     expect(answerToJobCommand({ retries: 2 }, { status: 500, body: {} })).toMatchObject({ retries: 1, retryBackOffMs: 10_000 });

@@ -114,13 +114,15 @@ export type WorkerAnswer = { status: number; body: unknown } | { status: 'timeou
 
 const completion = z.object({ variables: z.record(z.string(), z.unknown()).default({}) });
 const bpmnError = z.object({ errorCode: z.string().min(1), errorMessage: z.string().default(''), variables: z.record(z.string(), z.unknown()).default({}) });
+const retryAfter = z.object({ retryAfterMs: z.number().int().nonnegative().max(86_400_000) });
 const failureText = z.object({ reason: z.string() }).or(z.object({ errorMessage: z.string() }));
 
 /** The one mapping from a worker's answer to a job command. */
 export function answerToJobCommand(job: Pick<Job, 'retries'>, answer: WorkerAnswer, policy: RetryPolicy = defaultRetryPolicy): JobCommand {
-  const retry = (errorMessage: string): JobCommand => {
+  const retry = (errorMessage: string, retryAfterMs = 0): JobCommand => {
     const attempt = Math.max(0, policy.initialRetries - job.retries);
-    const retryBackOffMs = Math.min(policy.maxBackOffMs, policy.baseBackOffMs * 2 ** attempt);
+    // The dependency's own retryAfter wins when it asks for longer than the backoff.
+    const retryBackOffMs = Math.max(retryAfterMs, Math.min(policy.maxBackOffMs, policy.baseBackOffMs * 2 ** attempt));
     return { kind: 'fail', errorMessage, retries: Math.max(0, job.retries - 1), retryBackOffMs };
   };
   if (!('body' in answer)) return retry(`worker ${answer.status}: ${answer.detail}`);
@@ -139,7 +141,8 @@ export function answerToJobCommand(job: Pick<Job, 'retries'>, answer: WorkerAnsw
       return { kind: 'fail', errorMessage: `worker refused the job (${status}): ${reason}`, retries: 0, retryBackOffMs: 0 };
     }
   }
-  return retry(`worker answered ${status}: ${reason}`);
+  const after = retryAfter.safeParse(body);
+  return retry(`worker answered ${status}: ${reason}`, after.success ? after.data.retryAfterMs : 0);
 }
 
 function describe(body: unknown): string {

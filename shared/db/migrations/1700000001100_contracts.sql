@@ -7,7 +7,7 @@
 --   the country asks for it; Adobe's reminder frequency; days until the agreement expires; how
 --   often our own reminder goes out while the customer has not signed. Amounts in minor units
 --   of `currency` (PLN for Poland). A country without a row uses the defaults of
---   functions/contract-documents/settings.ts (EUR 5,000 / 2,000, no phone authentication).
+--   shared/domain/contract-settings.ts (EUR 5,000 / 2,000, no phone authentication).
 -- contracts.contracts: one per contract workflow instance (process_instance_key unique), what it
 --   says (amounts, language) and where it stands. attempt counts the sends: a re-send after a
 --   decline or expiry is a new agreement with key `<id>:<attempt>`.
@@ -93,6 +93,14 @@ CREATE TABLE contracts.agreement_events (
 );
 CREATE INDEX idx_agreement_events_contract ON contracts.agreement_events (contract_id, occurred_at);
 
+-- What functions/contract-start asked of each order's contract workflow (as dispatch.funnel_requests):
+-- one start per order, one closure once the order is cancelled, whatever order the events arrive in.
+CREATE TABLE contracts.contract_requests (
+  service_order_id  UUID PRIMARY KEY REFERENCES orders.service_orders(id),
+  requested_at      TIMESTAMPTZ,
+  closed_at         TIMESTAMPTZ
+);
+
 ALTER TABLE contracts.agreements ADD COLUMN contract_id UUID REFERENCES contracts.contracts(id);
 
 ALTER TABLE orders.service_orders ADD COLUMN contract_status VARCHAR(20) NOT NULL DEFAULT 'not-required'
@@ -154,6 +162,7 @@ END;
 $$;
 ALTER TABLE orders.service_orders DROP COLUMN contract_status;
 ALTER TABLE contracts.agreements DROP COLUMN contract_id;
+DROP TABLE contracts.contract_requests;
 DROP TABLE contracts.agreement_events;
 DROP TABLE contracts.documents;
 DROP TABLE contracts.contracts;
