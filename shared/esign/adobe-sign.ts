@@ -2,8 +2,8 @@ import { agreementBody, assertSigningSteps } from './agreement-body';
 import type { AdobeSignConfig } from './config';
 import { ESignConflictError, ESignRejectedError } from './errors';
 import { AccessTokens } from './tokens';
-import type { AgreementSummary, AgreementView, CreatedAgreement, ESignature, NewAgreement, Recall } from './types';
-import { errorCode, exchange, failure, type Fetch } from './wire';
+import type { AgreementEvent, AgreementSummary, AgreementView, CreatedAgreement, ESignature, NewAgreement, Recall } from './types';
+import { agreementEvents, authenticationMethods, errorCode, exchange, failure, type Fetch } from './wire';
 
 export interface AdobeSignOptions {
   /** Any API host of the account, e.g. `https://api.eu1.adobesign.com`: `GET /baseUris` is asked there. */
@@ -73,6 +73,19 @@ export class AdobeSign implements ESignature {
 
   async auditTrail(agreementId: string): Promise<Uint8Array> {
     return this.pdf(`/agreements/${encodeURIComponent(agreementId)}/auditTrail`, 'audit trail');
+  }
+
+  /**
+   * The audit trail as data: `GET /agreements/{id}/events`, each participant's authentication
+   * method from `GET /agreements/{id}/members`.
+   */
+  async agreementEvents(agreementId: string): Promise<AgreementEvent[]> {
+    const path = `/agreements/${encodeURIComponent(agreementId)}`;
+    const [events, members] = await Promise.all([
+      this.call('GET', `${path}/events`, {}, 'agreement events').then((r) => r.json()),
+      this.call('GET', `${path}/members`, {}, 'agreement members').then((r) => r.json()),
+    ]);
+    return agreementEvents(events, authenticationMethods(members));
   }
 
   /** A refusal is a conflict when the agreement, read again, is no longer in flight (signed, cancelled, expired). */

@@ -24,6 +24,8 @@ export interface FakeAgreement {
   body: Record<string, unknown>;
   status: string;
   cancellation?: { comment?: unknown; notifyOthers?: unknown };
+  /** Its audit events as `GET /agreements/{id}/events` answers them (v6 `AgreementEvent`); none when set up by hand. */
+  events?: Record<string, unknown>[];
 }
 
 export interface FakeTransientDocument {
@@ -104,6 +106,13 @@ export class FakeAdobeSign {
     this.late = { ms, match };
   }
 
+  /** An audit event, as Adobe records one when a participant acts (e.g. `ACTION_COMPLETED` with `actingUserIpAddress`). */
+  recordEvent(agreementId: string, event: Record<string, unknown>): void {
+    const agreement = this.agreements.get(agreementId);
+    if (!agreement) throw new Error(`no agreement ${agreementId}`);
+    (agreement.events ??= []).push({ date: new Date(this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), ...event });
+  }
+
   setStatus(agreementId: string, status: string): void {
     const agreement = this.agreements.get(agreementId);
     if (!agreement) throw new Error(`no agreement ${agreementId}`);
@@ -155,6 +164,8 @@ export class FakeAdobeSign {
     if (parts[2] === 'combinedDocument' && method === 'GET') return { status: 200, body: pdf(`combined ${agreement.id} ${agreement.status}`) };
     if (parts[2] === 'auditTrail' && method === 'GET') return { status: 200, body: pdf(`audit trail ${agreement.id}`) };
     if (parts[2] === 'state' && method === 'PUT') return this.changeState(agreement, body);
+    if (parts[2] === 'events' && method === 'GET') return { status: 200, body: { events: agreement.events ?? [] } };
+    if (parts[2] === 'members' && method === 'GET') return { status: 200, body: this.members(agreement) };
     return error(404, 'NOT_FOUND', 'Resource not found');
   }
 
@@ -202,7 +213,8 @@ export class FakeAdobeSign {
     const problem = this.invalidAgreement(body);
     if (problem) return problem;
     const id = `CBJCHBCAABAA${randomUUID().replace(/-/g, '')}`;
-    this.agreements.set(id, { id, body, status: body.state === 'IN_PROCESS' ? 'OUT_FOR_SIGNATURE' : String(body.state) });
+    const events = [{ type: 'CREATED', date: new Date(this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), description: 'Document created' }];
+    this.agreements.set(id, { id, body, status: body.state === 'IN_PROCESS' ? 'OUT_FOR_SIGNATURE' : String(body.state), events });
     return { status: 201, body: { id } };
   }
 
@@ -257,12 +269,27 @@ export class FakeAdobeSign {
     return { ...rest, id: a.id, status: a.status };
   }
 
+  /** `GET /agreements/{id}/members`: the participant sets as created, with each member's security option. */
+  private members(a: FakeAgreement): Record<string, unknown> {
+    const sets = (a.body.participantSetsInfo ?? []) as { memberInfos: { email: string; securityOption?: unknown }[]; order: number; role: string }[];
+    return {
+      participantSets: sets.map((set, i) => ({
+        id: `ps-${i + 1}`,
+        order: set.order,
+        role: set.role,
+        memberInfos: set.memberInfos.map((m) => ({ email: m.email, securityOption: m.securityOption ?? { authenticationMethod: 'NONE' } })),
+      })),
+    };
+  }
+
   private changeState(agreement: FakeAgreement, raw: Buffer): Answer {
     const body = JSON.parse(raw.toString('utf8')) as { state?: string; agreementCancellationInfo?: FakeAgreement['cancellation'] };
     if (body.state !== 'CANCELLED') return error(400, 'INVALID_STATE', `cannot move to ${String(body.state)}`);
     if (!agreement.status.startsWith('OUT_FOR_')) return error(400, 'INVALID_STATE', `The agreement is ${agreement.status}`);
     agreement.status = 'CANCELLED';
     if (body.agreementCancellationInfo) agreement.cancellation = body.agreementCancellationInfo;
+    const comment = body.agreementCancellationInfo?.comment;
+    this.recordEvent(agreement.id, { type: 'RECALLED', description: 'Document cancelled by the sender', ...(typeof comment === 'string' ? { comment } : {}) });
     return { status: 204 };
   }
 }

@@ -88,6 +88,31 @@ export interface ESignature {
   signedDocument(agreementId: string): Promise<Uint8Array>;
   /** The audit trail PDF. */
   auditTrail(agreementId: string): Promise<Uint8Array>;
+  /** The audit trail as data: every event of the agreement, oldest first. */
+  agreementEvents(agreementId: string): Promise<AgreementEvent[]>;
   /** Cancels an agreement still out for signature; a signed, expired or cancelled one: conflict. */
   recall(agreementId: string, recall: Recall): Promise<void>;
+}
+
+/**
+ * One step of an agreement's audit trail as data (Adobe's `GET /agreements/{id}/events`): who
+ * did what, when, from which IP address, authenticated how.
+ */
+export interface AgreementEvent {
+  /** Adobe's event type: `CREATED`, `SIGNATURE_REQUESTED`, `ACTION_COMPLETED` (signed or approved), `REJECTED`, `RECALLED`, `EXPIRED`... */
+  type: string;
+  at: Date;
+  /** Who acted (the signer for a signature, the sender for a creation or a recall). */
+  actorEmail?: string;
+  /** Whom the event is about (the one asked to sign, the one who signed). */
+  participantEmail?: string;
+  ipAddress?: string;
+  /**
+   * How the participant of the event was to prove who they are (`PHONE`: a one-time code by SMS,
+   * `NONE`: the email link alone), from the agreement's participants; absent for the sender's events.
+   */
+  authenticationMethod?: string;
+  description?: string;
+  /** The reason given with a decline or a recall. */
+  comment?: string;
 }

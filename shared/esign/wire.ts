@@ -1,4 +1,5 @@
 import { ESignRejectedError, ESignUnavailableError } from './errors';
+import type { AgreementEvent } from './types';
 
 export type Fetch = typeof fetch;
 
@@ -54,4 +55,64 @@ async function readJson(response: Response): Promise<AdobeErrorBody> {
   } catch {
     return {};
   }
+}
+
+/** Adobe v6 `AgreementEvent`, the fields read. */
+interface AgreementEventWire {
+  type?: unknown;
+  date?: unknown;
+  actingUserEmail?: unknown;
+  participantEmail?: unknown;
+  actingUserIpAddress?: unknown;
+  description?: unknown;
+  comment?: unknown;
+}
+
+/** `GET /agreements/{id}/members`: each participant's email and authentication method. */
+export function authenticationMethods(body: unknown): Map<string, string> {
+  const methods = new Map<string, string>();
+  const sets = (body as { participantSets?: { memberInfos?: { email?: unknown; securityOption?: { authenticationMethod?: unknown } }[] }[] } | null)
+    ?.participantSets;
+  for (const set of Array.isArray(sets) ? sets : []) {
+    for (const member of Array.isArray(set.memberInfos) ? set.memberInfos : []) {
+      if (typeof member.email !== 'string') continue;
+      const method = member.securityOption?.authenticationMethod;
+      methods.set(member.email.toLowerCase(), typeof method === 'string' ? method : 'NONE');
+    }
+  }
+  return methods;
+}
+
+/**
+ * `GET /agreements/{id}/events` (`{events: AgreementEvent[]}`) in the business's words, oldest
+ * first; an event without a type or a readable date is left out. The authentication method is the
+ * one the agreement asks of the event's participant (`authenticationMethods`).
+ */
+export function agreementEvents(body: unknown, methods: ReadonlyMap<string, string>): AgreementEvent[] {
+  const events = (body as { events?: unknown } | null)?.events;
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const parsed = (Array.isArray(events) ? (events as AgreementEventWire[]) : []).flatMap((e): AgreementEvent[] => {
+    const type = text(e.type);
+    const at = typeof e.date === 'string' ? new Date(e.date) : undefined;
+    if (!type || !at || Number.isNaN(at.getTime())) return [];
+    const actorEmail = text(e.actingUserEmail);
+    const participantEmail = text(e.participantEmail);
+    const ipAddress = text(e.actingUserIpAddress);
+    const description = text(e.description);
+    const comment = text(e.comment);
+    const authenticationMethod = participantEmail ? methods.get(participantEmail.toLowerCase()) : undefined;
+    return [
+      {
+        type,
+        at,
+        ...(actorEmail ? { actorEmail } : {}),
+        ...(participantEmail ? { participantEmail } : {}),
+        ...(ipAddress ? { ipAddress } : {}),
+        ...(authenticationMethod ? { authenticationMethod } : {}),
+        ...(description ? { description } : {}),
+        ...(comment ? { comment } : {}),
+      },
+    ];
+  });
+  return parsed.sort((a, b) => a.at.getTime() - b.at.getTime());
 }

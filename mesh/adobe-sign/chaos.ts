@@ -1,0 +1,56 @@
+/**
+ * Misbehaviour on request (`POST /_sandbox/chaos`), the ways Adobe makes a client's life hard:
+ * every notification delivered twice (`duplicate`), notifications delivered in reverse order of
+ * their events (`reorder`, within `reorderWindowMs`), and the next `throttle.count` API calls
+ * answered 429 with `retryAfter` seconds. Settings last until changed; `POST /_sandbox/chaos {}`
+ * with everything false turns them off.
+ */
+export interface ChaosSettings {
+  duplicate: boolean;
+  reorder: boolean;
+  /** How long notifications are held to be reordered, ms. */
+  reorderWindowMs: number;
+  throttle: { count: number; retryAfterSeconds: number };
+}
+
+export const noChaos = (): ChaosSettings => ({ duplicate: false, reorder: false, reorderWindowMs: 300, throttle: { count: 0, retryAfterSeconds: 1 } });
+
+export class Chaos {
+  settings: ChaosSettings = noChaos();
+
+  /** Merges a control request into the settings; anything malformed is refused, naming it. */
+  change(body: unknown): ChaosSettings {
+    if (body === null || typeof body !== 'object') throw new RangeError('a JSON object is expected');
+    const b = body as Record<string, unknown>;
+    const next = { ...this.settings, throttle: { ...this.settings.throttle } };
+    for (const flag of ['duplicate', 'reorder'] as const) {
+      if (b[flag] === undefined) continue;
+      if (typeof b[flag] !== 'boolean') throw new RangeError(`${flag} must be true or false`);
+      next[flag] = b[flag];
+    }
+    if (b.reorderWindowMs !== undefined) next.reorderWindowMs = count(b.reorderWindowMs, 'reorderWindowMs');
+    if (b.throttle !== undefined) {
+      const t = b.throttle as Record<string, unknown> | null;
+      if (t === null || typeof t !== 'object') throw new RangeError('throttle must be {count, retryAfterSeconds}');
+      next.throttle = {
+        count: t.count === undefined ? 1 : count(t.count, 'throttle.count'),
+        retryAfterSeconds: t.retryAfterSeconds === undefined ? 1 : count(t.retryAfterSeconds, 'throttle.retryAfterSeconds'),
+      };
+    }
+    this.settings = next;
+    return this.settings;
+  }
+
+  /** The 429 answer for this API call, while the throttle lasts. */
+  throttled(): { retryAfterSeconds: number } | undefined {
+    const { throttle } = this.settings;
+    if (throttle.count <= 0) return undefined;
+    throttle.count -= 1;
+    return { retryAfterSeconds: throttle.retryAfterSeconds };
+  }
+}
+
+function count(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a number >= 0`);
+  return value;
+}
