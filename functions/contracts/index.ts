@@ -1,0 +1,23 @@
+import '../../shared/observability/init';
+import { authConfigSchema, authenticatorFromEnv } from '../../shared/auth';
+import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { adobeSignFromConfig } from '../../shared/esign';
+import { objectStoreFromConfig } from '../../shared/object-storage';
+import { boot, serve } from '../../shared/runtime';
+import { adobeSignSettings, contractsConfigSchema, unconfiguredESignature } from './config';
+import { contractsFunction, NAME } from './function';
+
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(authConfigSchema.shape).extend(contractsConfigSchema.shape));
+const db = poolFromConfig(NAME, config);
+const authenticator = authenticatorFromEnv(process.env);
+const settings = adobeSignSettings(config);
+if (!settings) logger.warn('Adobe Sign is not configured: a recall answers 503');
+const esign = settings ? adobeSignFromConfig(settings) : unconfiguredESignature();
+const documents = objectStoreFromConfig(process.env);
+
+void serve(NAME, contractsFunction({ db, authenticator, logger, esign, documents }), {
+  port: config.PORT,
+  host: config.LISTEN_HOST,
+  logger,
+  onShutdown: () => db.end(),
+});
