@@ -121,6 +121,7 @@ describe('contract-signing: reminders, paper, release, close', () => {
       postJob(url, contractJob('contract-record-paper', { contractId, orderId: order.id, ...(paperScanDocumentId ? { paperScanDocumentId } : {}) }));
     expect(await record()).toMatchObject({ status: 422, body: { errorCode: 'PAPER_SCAN_MISSING' } });
     expect(await record(randomUUID())).toMatchObject({ status: 422, body: { errorCode: 'PAPER_SCAN_MISSING' } });
+    expect(await record('the scan is on my desk')).toMatchObject({ status: 422, body: { errorCode: 'PAPER_SCAN_MISSING' } });
     const {
       rows: [scan],
     } = await db.query<{ id: string }>(

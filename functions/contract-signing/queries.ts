@@ -7,6 +7,8 @@ export interface ContractRow {
   status: string;
   attempt: number;
   agreement_id: string | null;
+  /** contracts.agreements' status of that agreement (OUT_FOR_SIGNATURE until a final one). */
+  agreement_status: string | null;
   language: string;
   phone_auth: boolean;
   signature_method: 'e-signature' | 'paper' | null;
@@ -24,12 +26,13 @@ export async function lockContract(tx: DbClient, contractId: string): Promise<Co
   const {
     rows: [row],
   } = await tx.query<ContractRow>(
-    `SELECT k.id, k.service_order_id, k.status, k.attempt, k.agreement_id, k.language, k.phone_auth, k.signature_method, k.signed_at,
+    `SELECT k.id, k.service_order_id, k.status, k.attempt, k.agreement_id, a.status AS agreement_status, k.language, k.phone_auth, k.signature_method, k.signed_at,
             o.country_code, o.customer_id, c.email AS customer_email, c.phone AS customer_phone, cn.phone_prefix, o.sales_order_id
        FROM contracts.contracts k
        JOIN orders.service_orders o ON o.id = k.service_order_id
        JOIN orders.customers c ON c.id = o.customer_id
        JOIN org.countries cn ON cn.code = o.country_code
+       LEFT JOIN contracts.agreements a ON a.agreement_id = k.agreement_id
       WHERE k.id = $1
         FOR UPDATE OF k`,
     [contractId],

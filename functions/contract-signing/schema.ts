@@ -9,8 +9,11 @@ export const sendVariables = contract;
 /** contract-remind: the reminder the model asks for — while awaiting the signature, or once it expired. */
 export const remindVariables = contract.extend({ reminder: z.enum(['awaiting-signature', 'expired']) });
 
-/** contract-record-paper: the scan the operator uploaded (functions/contracts) and named when completing their task. */
-export const recordPaperVariables = contract.extend({ paperScanDocumentId: z.uuid().optional().nullable() });
+/**
+ * contract-record-paper: the scan the operator uploaded (functions/contracts) and named when
+ * completing their task — as typed by a person, so anything; the handler checks it.
+ */
+export const recordPaperVariables = contract.extend({ paperScanDocumentId: z.string().optional().nullable() });
 
 /** contract-release: the signed contract whose order's installation is released. */
 export const releaseVariables = contract;

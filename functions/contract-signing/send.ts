@@ -98,12 +98,19 @@ export function makeSendContract(deps: SendDeps) {
   const now = deps.clock ?? (() => new Date());
   return async ({ contractId }: z.infer<typeof sendVariables>, { tx, job }: JobContext): Promise<JobOutcome> => {
     const contract = await lockContract(tx, contractId);
-    if (contract.status === 'out-for-signature' && contract.agreement_id) return { kind: 'complete', variables: { agreementId: contract.agreement_id } };
-    if (!['drafted', 'approved', 'declined', 'expired', 'esign-unavailable'].includes(contract.status)) {
+    const lastEnded =
+      contract.status === 'declined' ||
+      contract.status === 'expired' ||
+      (contract.agreement_status !== null && contract.agreement_status !== 'OUT_FOR_SIGNATURE');
+    if (contract.status === 'out-for-signature' && contract.agreement_id && !lastEnded) {
+      return { kind: 'complete', variables: { agreementId: contract.agreement_id } };
+    }
+    if (!['drafted', 'out-for-signature', 'declined', 'expired', 'esign-unavailable'].includes(contract.status)) {
       return unavailable(tx, contractId, `contract ${contractId} is ${contract.status}: nothing to send`);
     }
     if (!contract.customer_email) return unavailable(tx, contractId, 'the customer gave no email address: Adobe Sign needs one; sign on paper');
-    const attempt = contract.status === 'declined' || contract.status === 'expired' ? contract.attempt + 1 : Math.max(1, contract.attempt);
+    // A new key only once the last agreement ended: a send that failed before Adobe answered keeps its key.
+    const attempt = lastEnded ? contract.attempt + 1 : Math.max(1, contract.attempt);
     const settings = await contractSettings(tx, contract.country_code);
     const bytes = await deps.store.get(await latestDraft(tx, contractId));
     const words = MESSAGES[contract.language] ?? MESSAGES.es!;

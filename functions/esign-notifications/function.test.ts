@@ -6,6 +6,7 @@ import { FakeAdobeSign } from '../../shared/esign/testing';
 import { useTestDb } from '../../test/support/db';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
+import { requestedMessages, useOrderSeller } from '../../test/support/tv';
 import { esignNotificationsFunction } from './function';
 
 const db = useTestDb();
@@ -19,6 +20,7 @@ const esign = adobeSignFromConfig({
   ADOBE_SIGN_TIMEOUT_MS: 5000,
 });
 const logger = memoryLogger();
+const sell = await useOrderSeller(db);
 const url = await startFunction('esign-notifications', esignNotificationsFunction({ db, logger, esign }));
 
 /** An agreement sent for signature: known to Adobe (the fake) with `adobeStatus`, and recorded in contracts.agreements. */
@@ -161,5 +163,30 @@ describe('esign-notifications', () => {
     expect(await state(a.agreementId)).toEqual({ status: 'OUT_FOR_SIGNATURE', events: [] });
     expect(await deliver(a.agreementId, 'AGREEMENT_WORKFLOW_COMPLETED')).toMatchObject({ status: 200, body: { result: 'applied' } });
     expect(await state(a.agreementId)).toEqual({ status: 'SIGNED', events: [agreementSigned.topic] });
+  });
+
+  it('when the agreement of a pre-service contract is declined, then the contract is declined and its workflow gets contract-agreement-settled, once', async () => {
+    const order = await sell('tempo-created-pl');
+    const contractId = randomUUID();
+    const a = await sentAgreement('CANCELLED');
+    await db.query(
+      `INSERT INTO contracts.contracts (id, service_order_id, process_instance_key, status, language, currency, list_price_minor,
+                                       channel_adjustment_minor, total_minor, approval_required, phone_auth, attempt, agreement_id)
+       VALUES ($1, $2, $3, 'out-for-signature', 'pl', 'PLN', 104700, 7500, 112200, false, false, 1, $4)`,
+      [contractId, order.id, `9${Date.now()}`, a.agreementId],
+    );
+    await db.query('UPDATE contracts.agreements SET contract_id = $2 WHERE agreement_id = $1', [a.agreementId, contractId]);
+    expect(await deliver(a.agreementId, 'AGREEMENT_REJECTED')).toMatchObject({ status: 200, body: { result: 'applied' } });
+    expect(await deliver(a.agreementId, 'AGREEMENT_REJECTED')).toMatchObject({ status: 200, body: { result: 'ignored' } });
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM contracts.contracts WHERE id = $1', [contractId]);
+    expect(rows[0]?.status).toBe('declined');
+    expect(await requestedMessages(db, contractId)).toEqual([
+      {
+        name: 'contract-agreement-settled',
+        correlationKey: contractId,
+        messageId: `contract-agreement-settled:${a.agreementId}`,
+        variables: { agreementId: a.agreementId, agreementStatus: 'DECLINED' },
+      },
+    ]);
   });
 });

@@ -1,7 +1,9 @@
+import { messages } from '../../bpmn/contract';
 import { agreementDeclined, agreementExpired, agreementSigned, type EventData, type esignNotificationReceived } from '../../events';
 import type { ESignature } from '../../shared/esign';
 import type { Queryable } from '../../shared/db';
 import { RetryableError } from '../../shared/errors';
+import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { finalStatus, TERMINAL_EVENTS, type FinalStatus } from './outcome';
 
@@ -60,15 +62,42 @@ async function settle(n: Notification, { tx, outbox, logger }: EventContext, ado
   if (status === undefined) return { result: 'ignored', reason: `agreement is ${adobeStatus} at Adobe` };
   const {
     rows: [moved],
-  } = await tx.query<{ contract_key: string; service_order_id: string | null }>(
+  } = await tx.query<{ contract_key: string; service_order_id: string | null; contract_id: string | null }>(
     `UPDATE contracts.agreements SET status = $2, updated_at = now()
       WHERE agreement_id = $1 AND status = 'OUT_FOR_SIGNATURE'
-      RETURNING contract_key, service_order_id`,
+      RETURNING contract_key, service_order_id, contract_id`,
     [n.agreementId, status],
   );
   if (!moved) return { result: 'ignored', reason: 'agreement already final' };
   await emit(status, { agreementId: n.agreementId, contractKey: moved.contract_key, serviceOrderId: moved.service_order_id, occurredAt: n.eventDate }, outbox);
+  if (moved.contract_id) await advanceContract(tx, outbox, moved.contract_id, n.agreementId, status);
   return { result: 'applied', detail: { agreementId: n.agreementId, status } };
+}
+
+/** What a final agreement makes of the pre-service contract that sent it (signed: contract-archive says so, once the PDFs are kept). */
+const CONTRACT_STATUS: Partial<Record<FinalStatus, string>> = { DECLINED: 'declined', EXPIRED: 'expired' };
+
+/**
+ * The agreement of a pre-service contract ended: the contract follows (declined, expired) and its
+ * workflow, waiting in "Await the signature", gets the message contract-agreement-settled,
+ * correlated by the contract id — once per agreement (message id), in this transaction.
+ */
+async function advanceContract(tx: Queryable, outbox: EventContext['outbox'], contractId: string, agreementId: string, status: FinalStatus): Promise<void> {
+  const next = CONTRACT_STATUS[status];
+  if (next) {
+    await tx.query(`UPDATE contracts.contracts SET status = $3, updated_at = now() WHERE id = $1 AND agreement_id = $2 AND status = 'out-for-signature'`, [
+      contractId,
+      agreementId,
+      next,
+    ]);
+  }
+  await requestWorkflowMessage(
+    outbox,
+    messages.contractAgreementSettled,
+    contractId,
+    { agreementId, agreementStatus: status },
+    { messageId: `contract-agreement-settled:${agreementId}` },
+  );
 }
 
 async function emit(status: FinalStatus, data: EventData<typeof agreementSigned>, outbox: EventContext['outbox']): Promise<void> {
