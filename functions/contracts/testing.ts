@@ -84,6 +84,7 @@ export async function startContractsHarness() {
   }
 
   return {
+    url,
     db,
     identity,
     sell,
