@@ -34,6 +34,28 @@ resource "kafka_topic" "contracts_agreement_signed" {
   }
 }
 
+resource "kafka_topic" "contracts_contract_closed" {
+  name               = "contracts.contract.closed"
+  partitions         = lookup(var.partitions_overrides, "contracts.contract.closed", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "contracts.contract.closed", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
+resource "kafka_topic" "contracts_contract_signed" {
+  name               = "contracts.contract.signed"
+  partitions         = lookup(var.partitions_overrides, "contracts.contract.signed", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "contracts.contract.signed", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "contracts_esign_notification_received" {
   name               = "contracts.esign-notification.received"
   partitions         = lookup(var.partitions_overrides, "contracts.esign-notification.received", var.partitions)

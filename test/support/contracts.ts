@@ -10,7 +10,7 @@ import { makeLocalObjectStore, type ObjectStore } from '../../shared/object-stor
 import type { Job } from '../../shared/workflow';
 import { startFunction } from './function-server';
 import { memoryLogger } from './logger';
-import { job, postJob, useOrderSeller, type SoldOrder } from './tv';
+import { job, postJob, useOrderSeller } from './tv';
 
 /**
  * What the contract workers' tests share: orders sold through the real order-intake, a local
@@ -24,7 +24,7 @@ export interface ContractsWorld {
   /** Always the current test's adapter (the fake restarts per test). */
   esign: ESignature;
   documentsUrl: string;
-  sell: (fixture?: Parameters<Awaited<ReturnType<typeof useOrderSeller>>>[0]) => Promise<SoldOrder>;
+  sell: Awaited<ReturnType<typeof useOrderSeller>>;
   /** Drafts the contract of an order as the workflow's first task does; returns its id. */
   draft(orderId: string, over?: Partial<Job>): Promise<{ contractId: string; variables: Record<string, unknown> }>;
 }
