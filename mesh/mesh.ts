@@ -12,6 +12,8 @@ import { seed } from '../shared/db/seed/seed';
 import type { Bus } from './bus/bus';
 import { makeInMemoryBus } from './bus/in-memory-bus';
 import { makeKafkaBus } from './bus/kafka-bus';
+import { ensureWebhook } from './adobe-sign/client';
+import { startAdobeSignSandbox, type AdobeSignSandbox } from './adobe-sign/server';
 import type { MeshConfig } from './config';
 import { startDispatcher } from './dispatcher';
 import { devSecrets } from './dev-secrets';
@@ -34,6 +36,8 @@ export interface Mesh {
   engineUrl: string;
   /** The embedded engine, when no Camunda is configured. */
   engine?: EmbeddedEngine;
+  /** The Adobe Acrobat Sign sandbox, when no real account is configured (ADOBE_SIGN_API_HOST). */
+  esignSandbox?: AdobeSignSandbox;
   stop(): Promise<void>;
 }
 
@@ -54,9 +58,13 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
   // Every port is checked before anything starts: a port held by another process (such as a
   // function left by a mesh killed before functions exited with it) refuses the start, named.
   const embeddedEngine = !config.ZEEBE_REST_ADDRESS;
+  const embeddedESign = !config.ADOBE_SIGN_API_HOST;
   const services = loadServices(ROOT).filter((s) => !(embeddedEngine && s.name === 'job-bridge'));
   await assertPortsFree(
-    plannedPorts(config, { database: !config.DATABASE_URL, oidc: !config.OIDC_ISSUER, engine: embeddedEngine, functions: services.map((s) => s.name) }),
+    [
+      ...plannedPorts(config, { database: !config.DATABASE_URL, oidc: !config.OIDC_ISSUER, engine: embeddedEngine, functions: services.map((s) => s.name) }),
+      ...(embeddedESign && config.MESH_ESIGN_PORT ? [{ port: config.MESH_ESIGN_PORT, variable: 'MESH_ESIGN_PORT', what: 'Adobe Sign sandbox' }] : []),
+    ],
     services.length,
   );
   try {
@@ -78,6 +86,34 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       issuer = oidc.issuer;
     }
 
+    // Adobe Acrobat Sign: the sandbox (mesh/adobe-sign), unless ADOBE_SIGN_API_HOST names a real
+    // account. The functions get the same variables a real account is configured with
+    // (ADOBE_SIGN_CLIENT_ID, ADOBE_SIGN_CLIENT_SECRET, ADOBE_SIGN_REFRESH_TOKEN, ADOBE_SIGN_API_HOST,
+    // ESIGN_WEBHOOK_CLIENT_IDS): set them all where `npm start` runs and the mesh uses that account
+    // instead (its webhook then has to be registered by hand to a public URL of esign-webhooks).
+    // The sandbox keeps its agreements, credentials and webhooks in <data>/adobe-sign.json.
+    const dataRoot = config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR, '..');
+    let esignSandbox: AdobeSignSandbox | undefined;
+    if (embeddedESign) {
+      const sandbox = await startAdobeSignSandbox({
+        port: config.MESH_ESIGN_PORT ?? 0,
+        stateFile: dataRoot && path.join(dataRoot, 'adobe-sign.json'),
+        delivery: { retryBaseDelayMs: config.MESH_ESIGN_RETRY_BASE_MS },
+        log: (line) => log('adobe-sign', line),
+      });
+      stops.push(() => sandbox.close());
+      esignSandbox = sandbox;
+    }
+    const esignEnv: Record<string, string> = esignSandbox
+      ? {
+          ADOBE_SIGN_API_HOST: esignSandbox.url,
+          ADOBE_SIGN_CLIENT_ID: esignSandbox.credentials.clientId,
+          ADOBE_SIGN_CLIENT_SECRET: esignSandbox.credentials.clientSecret,
+          ADOBE_SIGN_REFRESH_TOKEN: esignSandbox.credentials.refreshToken,
+          ESIGN_WEBHOOK_CLIENT_IDS: esignSandbox.credentials.clientId,
+        }
+      : {};
+
     const bus = config.KAFKA_BROKERS ? makeKafkaBus({ brokers: config.KAFKA_BROKERS }) : makeInMemoryBus({ onError: (e) => log('bus', String(e)) });
     stops.push(() => bus.close());
     await bus.ensureTopics(catalog.map((e) => e.topic));
@@ -86,7 +122,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     // outbox relay's first publish finds it. With the embedded engine, the job bridge has no
     // Zeebe to poll: the engine dispatches jobs to the workers itself, through the same contract.
     const engineUrl = config.ZEEBE_REST_ADDRESS ?? `http://127.0.0.1:${config.MESH_ENGINE_PORT}`;
-    const secrets = devSecrets(config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR, '..'));
+    const secrets = devSecrets(dataRoot);
     const port = (i: number) => config.MESH_FUNCTION_BASE_PORT + i;
     const routes = new Map(services.map((service, i) => [service.name, `http://127.0.0.1:${port(i)}`]));
     const functions: FunctionProcess[] = [];
@@ -102,6 +138,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         issuer,
         audience: config.OIDC_AUDIENCE,
         engine: engineUrl,
+        // The sandbox's signing pages and control API (the inbox reads its mail there).
+        esign: esignSandbox ? { sandbox: esignSandbox.url } : { account: 'ADOBE_SIGN_API_HOST' },
         // What the CLIs (mesh/running-mesh.ts) connect to; only the embedded database's (dev
         // credentials): a DATABASE_URL is the caller's own and is never shown.
         ...(config.DATABASE_URL ? {} : { embeddedDatabaseUrl: databaseUrl }),
@@ -135,6 +173,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             ZEEBE_REST_ADDRESS: engineUrl,
             ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
             ...secrets,
+            ...esignEnv,
             // The customer's TV answer link opens tv-customer-answers through the ingress.
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
             ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
@@ -150,6 +189,16 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         }),
       ),
     );
+
+    // Adobe verifies the webhook (GET with X-AdobeSign-ClientId, echoed) when it is registered:
+    // esign-webhooks must be up, reached through the ingress as Adobe reaches its public URL.
+    if (esignSandbox && routes.has('esign-webhooks')) {
+      const webhookUrl = `http://127.0.0.1:${config.MESH_PORT}/esign-webhooks/`;
+      await ensureWebhook(esignSandbox.url, esignSandbox.credentials, webhookUrl).then(
+        (id) => log('adobe-sign', `webhook ${id} delivers to ${webhookUrl}`),
+        (error: unknown) => log('adobe-sign', `webhook not registered, no notifications will be sent: ${(error as Error).message}`),
+      );
+    }
 
     let engine: EmbeddedEngine | undefined;
     if (embeddedEngine) {
@@ -184,7 +233,17 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     });
     stops.push(() => Promise.resolve(dispatcher.stop()));
 
-    return { url: `http://127.0.0.1:${config.MESH_PORT}`, databaseUrl, issuer, functions, bus, engineUrl, ...(engine ? { engine } : {}), stop };
+    return {
+      url: `http://127.0.0.1:${config.MESH_PORT}`,
+      databaseUrl,
+      issuer,
+      functions,
+      bus,
+      engineUrl,
+      ...(engine ? { engine } : {}),
+      ...(esignSandbox ? { esignSandbox } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

@@ -15,6 +15,8 @@ export interface RunningMesh {
   engineUrl: string;
   /** The embedded database's URL; absent when the mesh runs on the caller's DATABASE_URL. */
   embeddedDatabaseUrl?: string;
+  /** The Adobe Sign sandbox (signing pages, control API); absent when the mesh uses a real account. */
+  esignSandboxUrl?: string;
 }
 
 /** The mesh cannot be reached: the message says where it was looked for and what to do. */
@@ -30,6 +32,7 @@ const statusSchema = z.object({
   audience: z.string().min(1),
   engine: z.string().min(1),
   embeddedDatabaseUrl: z.string().min(1).optional(),
+  esign: z.object({ sandbox: z.string().min(1).optional() }).optional(),
 });
 
 /** Where the mesh's ingress listens: 127.0.0.1 on MESH_PORT (8080), as mesh/config.ts reads it. */
@@ -60,8 +63,15 @@ export async function findRunningMesh(env: NodeJS.ProcessEnv = process.env): Pro
       `${url}/_mesh answered ${response.status} without what the CLIs need: a mesh started before this version (restart it) or another program on MESH_PORT`,
     );
   }
-  const { issuer, audience, engine, embeddedDatabaseUrl } = status.data;
-  return { url, issuer, audience, engineUrl: engine, ...(embeddedDatabaseUrl ? { embeddedDatabaseUrl } : {}) };
+  const { issuer, audience, engine, embeddedDatabaseUrl, esign } = status.data;
+  return {
+    url,
+    issuer,
+    audience,
+    engineUrl: engine,
+    ...(embeddedDatabaseUrl ? { embeddedDatabaseUrl } : {}),
+    ...(esign?.sandbox ? { esignSandboxUrl: esign.sandbox } : {}),
+  };
 }
 
 /** Runs a CLI: a failure prints its message alone (no stack) and exits 1. */

@@ -21,6 +21,11 @@ async function main() {
   console.log(`  postgres     ${config.DATABASE_URL ? 'DATABASE_URL' : mesh.databaseUrl}`);
   console.log(`  workflows    ${mesh.engineUrl}   (${mesh.engine ? 'embedded engine, Camunda 8 REST API v2 subset' : 'Camunda 8'})`);
   console.log(`  openid       ${mesh.issuer}   (token: npm run token -- operator-es)`);
+  console.log(
+    mesh.esignSandbox
+      ? `  adobe sign   ${mesh.esignSandbox.url}   (sandbox: signing links and codes in npm run inbox)`
+      : `  adobe sign   ${config.ADOBE_SIGN_API_HOST}   (ADOBE_SIGN_API_HOST)`,
+  );
   console.log('Ctrl-C stops everything.\n');
 
   let stopping = false;

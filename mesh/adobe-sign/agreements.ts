@@ -6,8 +6,6 @@ export interface AgreementEffects {
   now(): Date;
   /** A webhook notification (AGREEMENT_CREATED...) about the agreement, as it is now. */
   notify(agreement: SandboxAgreement, event: string, about?: Participation): void;
-  /** The full URL of a member's signing page. */
-  signingLink(token: string): string;
   log(line: string): void;
 }
 
@@ -30,6 +28,9 @@ export class SandboxRefusal extends Error {
     super(message);
   }
 }
+
+/** Where a member's signing page is on the sandbox (stored as a path: the sandbox's port may change between runs). */
+export const signingPath = (token: string) => `/sign/${token}`;
 
 const ROLES = new Set(['SIGNER', 'APPROVER']);
 const TIMER_LIMIT_MS = 2 ** 31 - 1;
@@ -92,7 +93,7 @@ export class Agreements {
     member.phoneCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
     this.message(agreement, 'sms', `${phone.countryCode ?? ''} ${phone.phone ?? ''}`.trim(), 'Adobe Acrobat Sign verification code', {
       text: `Your Adobe Acrobat Sign verification code for "${agreement.name}" is ${member.phoneCode}`,
-      link: this.effects.signingLink(token),
+      link: signingPath(token),
     });
     this.state.save();
   }
@@ -189,7 +190,7 @@ export class Agreements {
       for (const member of set.members) {
         if (member.status !== 'NOT_YET_VISIBLE') continue;
         member.status = set.role === 'APPROVER' ? 'WAITING_FOR_MY_APPROVAL' : 'WAITING_FOR_MY_SIGNATURE';
-        const link = this.effects.signingLink(member.token);
+        const link = signingPath(member.token);
         this.event(
           agreement,
           set.role === 'APPROVER' ? 'APPROVAL_REQUESTED' : 'SIGNATURE_REQUESTED',
@@ -200,7 +201,7 @@ export class Agreements {
           },
         );
         this.message(agreement, 'email', member.email, `Please sign: ${agreement.name}`, {
-          text: `${agreement.message ? `${agreement.message}\n` : ''}Review and sign: ${link}`,
+          text: `${agreement.message ? `${agreement.message}\n` : ''}Review and sign the document at the link below.`,
           link,
         });
       }

@@ -60,7 +60,6 @@ export async function startAdobeSignSandbox(options: AdobeSignSandboxOptions = {
         { participantUserEmail: participantEmail, actingUserEmail, actingUserIpAddress, participantRole, actionType },
         new Date(),
       ),
-    signingLink: (token) => `${url}/sign/${token}`,
     log,
   });
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
@@ -128,8 +127,9 @@ async function route(ctx: Context, r: { req: IncomingMessage; method: string; ur
     const ip = r.req.socket.remoteAddress?.replace(/^::ffff:/, '');
     return signingRoute(ctx, { method: r.method, token, rest: rest.join('/'), accept: r.req.headers.accept ?? '', form, ip });
   }
-  if (pathname === '/_sandbox' || pathname.startsWith('/_sandbox/'))
-    return control(ctx, r.method, pathname.slice('/_sandbox'.length), r.url.searchParams, r.body);
+  if (pathname === '/_sandbox' || pathname.startsWith('/_sandbox/')) {
+    return control(ctx, { method: r.method, path: pathname.slice('/_sandbox'.length), query: r.url.searchParams, body: r.body, origin: origin(r.req) });
+  }
   if (pathname !== API && !pathname.startsWith(`${API}/`)) return adobeError(404, 'NOT_FOUND', 'Resource not found');
   const throttled = ctx.chaos.throttled();
   if (throttled) {
@@ -140,8 +140,8 @@ async function route(ctx: Context, r: { req: IncomingMessage; method: string; ur
   const caller = authorized(ctx, r.req.headers.authorization);
   if (!caller) return adobeError(401, 'INVALID_ACCESS_TOKEN', 'Access token provided is invalid or has expired');
   const path = pathname.slice(API.length);
-  const origin = `http://${r.req.headers.host ?? '127.0.0.1'}`;
-  if (path === '/baseUris' && r.method === 'GET') return { status: 200, body: { apiAccessPoint: `${origin}/`, webAccessPoint: `${origin}/` } };
+  const self = origin(r.req);
+  if (path === '/baseUris' && r.method === 'GET') return { status: 200, body: { apiAccessPoint: `${self}/`, webAccessPoint: `${self}/` } };
   return apiRoute({ ...ctx, clientId: caller }, { method: r.method, path, query: r.url.searchParams, contentType: r.contentType, body: r.body });
 }
 
@@ -171,7 +171,18 @@ function authorized(ctx: Context, header: string | undefined): string | undefine
   return issued.clientId;
 }
 
-function control(ctx: Context, method: string, path: string, query: URLSearchParams, body: Buffer): Answer {
+/** This server as the caller reached it. */
+const origin = (req: IncomingMessage) => `http://${req.headers.host ?? '127.0.0.1'}`;
+
+interface ControlRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: Buffer;
+  origin: string;
+}
+
+function control(ctx: Context, { method, path, query, body, origin }: ControlRequest): Answer {
   const { data } = ctx.state;
   if (path === '' && method === 'GET') {
     const webhooks = data.webhooks.map((w) => ({ id: w.id, name: w.name, state: w.state, url: w.url, events: w.events }));
@@ -182,7 +193,9 @@ function control(ctx: Context, method: string, path: string, query: URLSearchPar
   if (path === '/messages' && method === 'GET') {
     const agreementId = query.get('agreementId');
     const to = query.get('to');
-    const messages = data.messages.filter((m) => (!agreementId || m.agreementId === agreementId) && (!to || m.to.toLowerCase() === to.toLowerCase()));
+    const messages = data.messages
+      .filter((m) => (!agreementId || m.agreementId === agreementId) && (!to || m.to.toLowerCase() === to.toLowerCase()))
+      .map((m) => (m.link ? { ...m, link: `${origin}${m.link}` } : m));
     return { status: 200, body: { messages } };
   }
   if (path === '/deliveries' && method === 'GET') return { status: 200, body: { deliveries: ctx.webhooks.deliveries } };

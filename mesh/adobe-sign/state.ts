@@ -80,6 +80,7 @@ export interface SandboxMessage {
   subject: string;
   text: string;
   agreementId: string;
+  /** The signing page it is about, as a path on the sandbox (`/sign/{token}`); the control API answers it as a full URL. */
   link?: string;
 }
 
