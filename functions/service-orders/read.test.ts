@@ -41,6 +41,7 @@ describe('service-orders GET /:id', () => {
         language: 'es',
         address: { postalCode: '28009', city: 'Madrid', geo: { lat: 40.4237, lon: -3.6741 } },
       },
+      installation: { status: 'awaiting-tv', contract: 'awaiting-signature' },
       linkedServiceOrderIds: [],
       salesOrderMetadata: { sellerId: 'V-10442' },
     });
