@@ -1,13 +1,14 @@
 import '../../shared/observability/init';
-import { authConfigSchema, authenticatorFromEnv } from '../../shared/auth';
-import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { authenticatorFromEnv } from '../../shared/auth';
+import { poolFromConfig } from '../../shared/db';
 import { adobeSignFromConfig } from '../../shared/esign';
+import { adobeSignSettings, unconfiguredESignature } from '../../shared/esign/optional';
 import { objectStoreFromConfig } from '../../shared/object-storage';
 import { boot, serve } from '../../shared/runtime';
-import { adobeSignSettings, contractsConfigSchema, unconfiguredESignature } from './config';
+import { contractsConfigSchema } from './config';
 import { contractsFunction, NAME } from './function';
 
-const { config, logger } = boot(NAME, databaseConfigSchema.extend(authConfigSchema.shape).extend(contractsConfigSchema.shape));
+const { config, logger } = boot(NAME, contractsConfigSchema);
 const db = poolFromConfig(NAME, config);
 const authenticator = authenticatorFromEnv(process.env);
 const settings = adobeSignSettings(config);
