@@ -91,7 +91,7 @@ describe('the sandbox webhooks: notifications', () => {
 
   it('when chaos asks for duplicates and reordering, then every notification comes twice and the last event first', async () => {
     await register();
-    await setChaos(w.sandbox.url, { duplicate: true, reorder: true, reorderWindowMs: 200 });
+    await setChaos(w.sandbox.url, { duplicate: true, reorder: true, reorderWindowMs: 800 });
     await signedAgreement();
     await eventually(() => w.receiver.notifications.length === 8);
     const ids = w.receiver.notifications.map((n) => n.body.webhookNotificationId);
