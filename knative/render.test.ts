@@ -18,6 +18,7 @@ describe('knative render', () => {
     const paths = renderAll(repoRoot(), { functionNames: names }).map((f) => f.path);
     expect(paths).toEqual([
       ...names.map((n) => `knative/services/${n}.yaml`),
+      'knative/sources/contract-start-orders.yaml',
       'knative/sources/dispatch-start-orders.yaml',
       'knative/sources/esign-notifications-received.yaml',
       'knative/sources/order-intake-sales-orders.yaml',

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { jobWorkers, type TaskType } from '../bpmn/contract';
@@ -114,6 +115,16 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         }
       : {};
 
+    // Contract documents (shared/object-storage): a directory beside the database, or S3 when
+    // OBJECT_STORE_BUCKET is set where `npm start` runs (with OBJECT_STORE_ENDPOINT for a local
+    // S3-compatible server); MESH_DATA_DIR=memory keeps them in a temporary directory.
+    let objectsDir: string | undefined;
+    if (!process.env.OBJECT_STORE_BUCKET) {
+      const temporary = dataRoot ? undefined : mkdtempSync(path.join(tmpdir(), 'ahs-mesh-objects-'));
+      if (temporary) stops.push(async () => rmSync(temporary, { recursive: true, force: true }));
+      objectsDir = process.env.OBJECT_STORE_DIR ?? temporary ?? path.join(dataRoot ?? ROOT, 'objects');
+    }
+
     const bus = config.KAFKA_BROKERS ? makeKafkaBus({ brokers: config.KAFKA_BROKERS }) : makeInMemoryBus({ onError: (e) => log('bus', String(e)) });
     stops.push(() => bus.close());
     await bus.ensureTopics(catalog.map((e) => e.topic));
@@ -174,6 +185,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
             ...secrets,
             ...esignEnv,
+            ...(objectsDir ? { OBJECT_STORE_DIR: objectsDir } : {}),
             // The customer's TV answer link opens tv-customer-answers through the ingress.
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
             ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),

@@ -37,7 +37,8 @@ export function useDispatchWorld(db: Db) {
       const sold = await sell(fixture);
       const postal = `T${unique().slice(-8)}`;
       await db.query('UPDATE orders.customers SET postal_code = $2 WHERE id = $1', [sold.customerId, postal]);
-      await db.query(`UPDATE orders.service_orders SET installation_status = $2, skills = COALESCE($3, skills) WHERE id = $1`, [
+      // Its contract is signed: dispatch tests book appointments, which the contract block would refuse.
+      await db.query(`UPDATE orders.service_orders SET installation_status = $2, contract_status = 'signed', skills = COALESCE($3, skills) WHERE id = $1`, [
         sold.id,
         over.ready === false ? 'awaiting-tv' : 'ready',
         over.skills ?? null,
