@@ -121,7 +121,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     let objectsDir: string | undefined;
     if (!process.env.OBJECT_STORE_BUCKET) {
       const temporary = dataRoot ? undefined : mkdtempSync(path.join(tmpdir(), 'ahs-mesh-objects-'));
-      if (temporary) stops.push(async () => rmSync(temporary, { recursive: true, force: true }));
+      if (temporary) stops.push(() => Promise.resolve(rmSync(temporary, { recursive: true, force: true })));
       objectsDir = process.env.OBJECT_STORE_DIR ?? temporary ?? path.join(dataRoot ?? ROOT, 'objects');
     }
 
