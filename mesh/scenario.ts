@@ -3,6 +3,7 @@ import { salesOrderCreated } from '../events';
 import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
 import { pyxis, type PyxisFixture } from '../test/fixtures/sales';
+import { signAsParticipant, signingLinks } from './adobe-sign/client';
 import { meshToken } from './oidc/get-token';
 import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
 import { findRunningMesh, meshFetch, runCli, type RunningMesh } from './running-mesh';
@@ -118,7 +119,11 @@ async function main() {
     line('technical visit', 'installation unblocked');
   }
 
-  // 3. Dispatch: ES auto-accepts the best candidate; FR offers it and the provider accepts.
+  // 3. The contract: drafted in the customer's language, sent through Adobe Sign (the mesh's
+  //    sandbox), signed by the customer from the link in their email. Booking waits for it.
+  await signContract(orderId, country);
+
+  // 4. Dispatch: ES auto-accepts the best candidate; FR offers it and the provider accepts.
   const assignment = await until(
     'an assignment (or an offer to accept)',
     async () => {
@@ -138,7 +143,7 @@ async function main() {
   const assignmentId = text(assignment.assignmentId);
   line('dispatch', `assignment ${assignmentId} confirmed (${text(assignment.source)})`);
 
-  // 4. The provider admin gives it to a technician and books the slot agreed with the customer.
+  // 5. The provider admin gives it to a technician and books the slot agreed with the customer.
   const technicianId = countryCode.toUpperCase() === 'ES' ? '7e000000-0000-4000-8000-000000000001' : '7e000000-0000-4000-8000-000000000003';
   await must('PUT', `/dispatch-offers/assignments/${assignmentId}/technician`, country.providerAdmin, { technicianId }, true);
   line(country.providerAdmin, 'technician assigned');
@@ -146,7 +151,7 @@ async function main() {
   const appointmentId = text(appointment.appointmentId);
   line(country.providerAdmin, `appointment ${appointmentId} booked ${day} ${slot} UTC`);
 
-  // 5. The technician's day, check-in at the customer's door, check-out with the signature.
+  // 6. The technician's day, check-in at the customer's door, check-out with the signature.
   const agenda = await must('GET', `/field-visits/day?date=${day}`, country.technician);
   const appointments = (agenda.appointments as Json[] | undefined) ?? [];
   const visit = appointments.find((a) => a.appointmentId === appointmentId);
@@ -178,13 +183,47 @@ async function main() {
   );
   line(country.technician, `checked out (${text(checkOut.status)}), customer signature kept`);
 
-  // 6. The order is worked: the funnel completes the assignment (no longer live, no withdrawal).
+  // 7. The order is worked: the funnel completes the assignment (no longer live, no withdrawal).
   await until('the assignment to be completed', async () => {
     const live = ((await call('GET', '/dispatch-offers/assignments', country.providerAdmin)).body.assignments as Json[] | undefined) ?? [];
     return live.some((a) => a.assignmentId === assignmentId) ? undefined : true;
   });
   line('dispatch', `assignment ${assignmentId} completed: the order is worked, the funnel ends`);
   line('scenario', 'done');
+}
+
+/**
+ * The customer signs the contract as they would from their email: the operator's view gives the
+ * agreement, the sandbox's mailbox its signing link, the signing page takes the signature (with
+ * the one-time SMS code when the contract asks for it); the order's installation is then released
+ * from its contract block, and the signed PDF can be downloaded.
+ */
+async function signContract(orderId: string, country: Country) {
+  const sandbox = mesh.esignSandboxUrl;
+  if (!sandbox)
+    throw new Error('the mesh runs on a real Adobe Sign account (ADOBE_SIGN_API_HOST): sign the contract from its email, then run the scenario again');
+  const contract = await until('the contract to be sent for signature', async () => {
+    const items = (await call('GET', `/contracts/orders/${orderId}`, country.operator)).body.items ?? [];
+    return items.find((c) => c.status === 'out-for-signature');
+  });
+  const amounts = contract.amounts as Json;
+  line(
+    'contract',
+    `contract ${text(contract.id)} (${text(contract.language)}, total ${text(amounts.totalMinor)} ${text(contract.currency)}) sent for signature`,
+  );
+  const [link] = await until('the signing email', async () => {
+    const links = await signingLinks(sandbox, text(contract.agreementId));
+    return links.length > 0 ? links : undefined;
+  });
+  const signed = await signAsParticipant(sandbox, link!.link);
+  line('customer', `signed in the signing page${contract.phoneAuth === true ? ' with the one-time SMS code' : ''} (agreement ${signed.agreementStatus})`);
+  await until(
+    'the installation to be released by the signature',
+    async () => ((await call('GET', `/service-orders/${orderId}`, country.operator)).body.installation as Json | undefined)?.contract === 'signed' || undefined,
+  );
+  const done = (await call('GET', `/contracts/${text(contract.id)}`, country.operator)).body;
+  const pdf = ((done.documents as Json[] | undefined) ?? []).find((d) => d.kind === 'signed');
+  line('contract', `signed: installation released; signed PDF ${text(pdf?.sizeBytes)} bytes (sha256 ${text(pdf?.sha256).slice(0, 12)}...)`);
 }
 
 /** A field of an answer, as text for the timeline. */

@@ -28,9 +28,12 @@ async function scenario(country: string) {
 }
 
 describe('the scenario command', { timeout: 180_000 }, () => {
-  it('when a Madrid kitchen is sold, then it is surveyed, auto-assigned, booked, checked in and out', async () => {
+  it('when a Madrid kitchen is sold, then it is surveyed, contracted, auto-assigned, booked, checked in and out', async () => {
     const timeline = await scenario('ES');
     expect(timeline).toMatch(/installation unblocked/);
+    expect(timeline).toMatch(/contract \S+ \(es, total 153000 EUR\) sent for signature/);
+    expect(timeline).toMatch(/customer\s+signed in the signing page \(agreement SIGNED\)/);
+    expect(timeline).toMatch(/signed: installation released; signed PDF \d+ bytes/);
     expect(timeline).toMatch(/assignment .* confirmed \(auto-accept\)/);
     expect(timeline).toMatch(/checked in: 0 m from the address \(within geofence: true\)/);
     expect(timeline).toMatch(/assignment .* completed: the order is worked/);
@@ -47,8 +50,9 @@ describe('the scenario command', { timeout: 180_000 }, () => {
     expect(second).toMatch(/scenario\s+done/);
   });
 
-  it('when a Lyon heat pump is sold, then the provider accepts the offer in the app and the work is done', async () => {
+  it('when a Lyon heat pump is sold, then the customer signs with a one-time SMS code, the provider accepts the offer in the app and the work is done', async () => {
     const timeline = await scenario('FR');
+    expect(timeline).toMatch(/signed in the signing page with the one-time SMS code/);
     expect(timeline).toMatch(/offer .* to the provider/);
     expect(timeline).toMatch(/offer accepted in the app/);
     expect(timeline).toMatch(/assignment .* confirmed \(offer\)/);
