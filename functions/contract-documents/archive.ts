@@ -76,6 +76,10 @@ export function makeArchiveContract(deps: ArchiveDeps) {
   };
 }
 
+/** Adobe writes participants' emails into its descriptions ("Document e-signed by x@y"): kept as their role. */
+const EMAIL = /[^\s@<>()"',;]+@[^\s@<>()"',;]+\.[A-Za-z]{2,}/g;
+const redact = (text: string | undefined, role: string | null) => (text === undefined ? null : text.replace(EMAIL, `<${role ?? 'participant'}>`));
+
 async function recordEvents(tx: DbClient, contractId: string, agreementId: string, events: AgreementEvent[], customerHash: string | null) {
   for (const [seq, e] of events.entries()) {
     const actor = emailHash(e.actorEmail ?? e.participantEmail);
@@ -84,7 +88,7 @@ async function recordEvents(tx: DbClient, contractId: string, agreementId: strin
       `INSERT INTO contracts.agreement_events (agreement_id, seq, contract_id, type, occurred_at, actor_email_hash, participant_role, ip_address,
                                                authentication_method, description)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (agreement_id, seq) DO NOTHING`,
-      [agreementId, seq, contractId, e.type, e.at, actor, role, e.ipAddress ?? null, e.authenticationMethod ?? null, e.description ?? null],
+      [agreementId, seq, contractId, e.type, e.at, actor, role, e.ipAddress ?? null, e.authenticationMethod ?? null, redact(e.description, role)],
     );
   }
 }

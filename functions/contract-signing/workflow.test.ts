@@ -169,6 +169,7 @@ async function customerSigns(contract: { id: string; agreement_id: string | null
     participantEmail: 'a.kowalska@example.pl',
     actingUserEmail: 'a.kowalska@example.pl',
     actingUserIpAddress: '203.0.113.9',
+    description: 'Document e-signed by a.kowalska@example.pl',
   });
   world.fake.setStatus(agreementId, 'SIGNED');
   await notify(agreementId, 'AGREEMENT_WORKFLOW_COMPLETED');
@@ -184,8 +185,11 @@ describe('bpmn/contract.bpmn end to end', () => {
     expect(await orderContractStatus(orderId, 'signed')).toBe('signed');
     const { rows: docs } = await db.query<{ kind: string }>('SELECT kind FROM contracts.documents WHERE contract_id = $1 ORDER BY kind', [sent.id]);
     expect(docs.map((d) => d.kind)).toEqual(['audit-trail', 'draft', 'signed']);
-    const { rows: events } = await db.query('SELECT type, participant_role, ip_address FROM contracts.agreement_events WHERE contract_id = $1', [sent.id]);
-    expect(events).toContainEqual({ type: 'ESIGNED', participant_role: 'customer', ip_address: '203.0.113.9' });
+    const { rows: events } = await db.query('SELECT type, participant_role, ip_address, description FROM contracts.agreement_events WHERE contract_id = $1', [
+      sent.id,
+    ]);
+    expect(events).toContainEqual({ type: 'ESIGNED', participant_role: 'customer', ip_address: '203.0.113.9', description: 'Document e-signed by <customer>' });
+    expect(JSON.stringify(events)).not.toMatch(/kowalska/);
     const { rows: signed } = await db.query(`SELECT data FROM platform.outbox WHERE type = 'ahs.contracts.contract.signed' AND partition_key = $1`, [orderId]);
     expect(signed).toHaveLength(1);
   });
