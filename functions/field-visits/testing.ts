@@ -67,7 +67,8 @@ export async function startFieldVisitsHarness() {
     options: { fixture?: PyxisFixture | TempoFixture; providerId?: string; technicianId?: string | null; ready?: boolean; cancelled?: boolean } = {},
   ) {
     const order = await sell(options.fixture ?? 'tempo-created-pl', options.cancelled ?? false);
-    if (options.ready ?? true) await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [order.id]);
+    if (options.ready ?? true)
+      await db.query(`UPDATE orders.service_orders SET installation_status = 'ready', contract_status = 'signed' WHERE id = $1`, [order.id]);
     const assignmentId = randomUUID();
     await db.query(
       `INSERT INTO dispatch.assignments (id, service_order_id, provider_id, technician_id, source, status, confirmed_at)

@@ -21,10 +21,7 @@ export type ContractStatus = 'not-required' | 'awaiting-signature' | 'signed' | 
 
 /** Why an installation cannot be scheduled: the ConflictError reason (HTTP 409 `reason`). */
 export type InstallationBlockReason =
-  | 'installation-awaiting-tv'
-  | 'installation-cancelled'
-  | 'installation-awaiting-contract'
-  | 'installation-contract-cancelled';
+  'installation-awaiting-tv' | 'installation-cancelled' | 'installation-awaiting-contract' | 'installation-contract-cancelled';
 
 /** SQLSTATE raised by the trigger orders.refuse_blocked_installation(); its DETAIL is the reason. */
 export const INSTALLATION_BLOCKED_SQLSTATE = 'AH001';
