@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The one contract between the BPMN models in this folder and the code.
  *
@@ -97,6 +99,28 @@ export const userTaskVariables = {
   /** Adobe Sign stayed unavailable: the same decisions, paper first (the scan's document id). */
   'sign-on-paper': ['decision', 'paperScanDocumentId', 'note'],
 } as const satisfies Record<string, readonly string[]>;
+
+const contractDecision = z
+  .object({
+    decision: z.enum(['resend', 'paper', 'cancel']),
+    paperScanDocumentId: z.uuid().optional(),
+    note: z.string().max(2000).optional(),
+  })
+  .refine((v) => v.decision !== 'paper' || v.paperScanDocumentId !== undefined, {
+    path: ['paperScanDocumentId'],
+    message: 'the documentId of the uploaded scan (POST /contracts/:id/paper-scan) is required for a paper signature',
+  });
+
+/**
+ * The values a completion must carry, where the model branches on them (a value the model does
+ * not expect would otherwise stop the instance on an incident): checked by operator-tasks,
+ * 400 naming the variable. Keys are user task element ids of userTaskVariables.
+ */
+export const userTaskCompletions: Partial<Record<keyof typeof userTaskVariables, z.ZodType>> = {
+  'approve-contract': z.object({ approved: z.boolean(), approvalNote: z.string().max(2000).optional() }),
+  'follow-up-contract': contractDecision,
+  'sign-on-paper': contractDecision,
+};
 
 export const bpmnErrors = {
   /** The service order was cancelled or closed while its workflow ran: nothing left to do. */

@@ -191,4 +191,23 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
     expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
     expect(fake.calls.some((c) => c.method === 'userTasks.complete' && c.args[0] === key)).toBe(false);
   });
+
+  it("when a contract decision is not one the model branches on, or paper comes without the scan's id, then 400 naming the variable and the task stays open", async () => {
+    const key = fake.addTask(MADRID, {
+      elementId: 'follow-up-contract',
+      name: 'Call the customer: re-send, paper or cancel',
+      processDefinitionId: 'service-order-contract',
+    });
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { decision: 'resnd' } })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'variables.decision' }] },
+    });
+    expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { decision: 'paper' } })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'variables.paperScanDocumentId' }] },
+    });
+    expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
+    expect((await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { decision: 'resend', note: 'new link by email' } })).status).toBe(200);
+  });
 });

@@ -1,6 +1,7 @@
-import { userTaskVariables } from '../../bpmn/contract';
+import { userTaskCompletions, userTaskVariables } from '../../bpmn/contract';
+import type { z } from 'zod';
 import type { Principal } from '../../shared/auth/principal';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../shared/errors';
+import { ConflictError, ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../../shared/errors';
 import type { UserTask, Workflows } from '../../shared/workflow';
 import { incidentItem, taskItem } from './present';
 import type { ListIncidentsQuery, ListTasksQuery } from './schema';
@@ -145,11 +146,21 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(lanes);
 }
 
+/** The values the model branches on, where the contract says what they may be (userTaskCompletions): 400 naming the variable. */
+function checkValues(task: UserTask, variables: Record<string, unknown>): void {
+  const schema = (userTaskCompletions as Record<string, z.ZodType | undefined>)[task.elementId];
+  if (!schema) return;
+  const parsed = schema.safeParse(variables);
+  if (parsed.success) return;
+  const issues = issuesFromZod(parsed.error, 'variables');
+  throw new InvalidInputError(`invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
+}
+
 /** A completion sets only the variables its task declares (bpmn/contract.ts userTaskVariables): 400 naming the others. */
 function refuseForeignVariables(task: UserTask, variables: Record<string, unknown>): void {
   const allowed: readonly string[] = (userTaskVariables as Record<string, readonly string[]>)[task.elementId] ?? [];
   const foreign = Object.keys(variables).filter((name) => !allowed.includes(name));
-  if (foreign.length === 0) return;
+  if (foreign.length === 0) return checkValues(task, variables);
   const takes = allowed.length > 0 ? `it takes ${allowed.join(', ')}` : 'it takes no variables';
   throw new InvalidInputError(
     `invalid body: variables: ${foreign.join(', ')} not set by this task (${takes})`,
