@@ -1,16 +1,13 @@
 import '../../shared/observability/init';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
-import { adobeSignFromConfig } from '../../shared/esign';
-import { adobeSignSettings, optionalAdobeSignConfigSchema, unconfiguredESignature } from '../../shared/esign/optional';
+import { optionalAdobeSign, optionalAdobeSignConfigSchema } from '../../shared/esign/optional';
 import { objectStoreFromConfig } from '../../shared/object-storage';
 import { boot, serve } from '../../shared/runtime';
 import { NAME, contractSigningFunction } from './function';
 
 const { config, logger } = boot(NAME, databaseConfigSchema.extend(optionalAdobeSignConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
-const settings = adobeSignSettings(config);
-if (!settings) logger.warn('Adobe Sign is not configured: jobs that need it are retried, then handed to an operator');
-const esign = settings ? adobeSignFromConfig(settings) : unconfiguredESignature();
+const esign = optionalAdobeSign(config, logger, 'jobs that need it are retried, then handed to an operator');
 const store = objectStoreFromConfig(process.env);
 
 void serve(NAME, contractSigningFunction({ db, logger, esign, store }), {

@@ -8,7 +8,6 @@ import { loadModels } from '../../bpmn/models';
 import { esignNotificationReceived, salesOrderCreated, serviceOrderCreated } from '../../events';
 import { EngineClock } from '../../mesh/engine/clock';
 import { EmbeddedEngine } from '../../mesh/engine/engine';
-import type { Db } from '../../shared/db';
 import type { ESignature } from '../../shared/esign';
 import { useAdobeSignWorld } from '../../shared/esign/testing-adapter';
 import { makeLocalObjectStore } from '../../shared/object-storage';
@@ -16,7 +15,7 @@ import { tempo } from '../../test/fixtures/sales';
 import { unique } from '../../test/support/db';
 import { eventually } from '../../test/support/eventually';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
-import { useIsolatedDatabase } from '../../test/support/isolated-db';
+import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
 import { requestedMessages } from '../../test/support/tv';
 import { contractDocumentsFunction } from '../contract-documents/function';
@@ -29,14 +28,7 @@ import { contractSigningFunction } from './function';
 // contract-documents, contract-signing and esign-notifications functions, Adobe Sign faked at
 // its REST API, and the workflow messages relayed as workflow-messages does.
 
-const database = useIsolatedDatabase();
-const db = new Proxy({} as Db, {
-  get(_target, key) {
-    const real = database.db as unknown as Record<string | symbol, unknown>;
-    const value = real[key];
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
-  },
-});
+const db = useIsolatedDb();
 const world = useAdobeSignWorld();
 const esign = new Proxy({} as ESignature, {
   get(_target, name) {

@@ -1,8 +1,7 @@
 import '../../shared/observability/init';
 import { authenticatorFromEnv } from '../../shared/auth';
 import { poolFromConfig } from '../../shared/db';
-import { adobeSignFromConfig } from '../../shared/esign';
-import { adobeSignSettings, unconfiguredESignature } from '../../shared/esign/optional';
+import { optionalAdobeSign } from '../../shared/esign/optional';
 import { objectStoreFromConfig } from '../../shared/object-storage';
 import { boot, serve } from '../../shared/runtime';
 import { contractsConfigSchema } from './config';
@@ -11,9 +10,7 @@ import { contractsFunction, NAME } from './function';
 const { config, logger } = boot(NAME, contractsConfigSchema);
 const db = poolFromConfig(NAME, config);
 const authenticator = authenticatorFromEnv(process.env);
-const settings = adobeSignSettings(config);
-if (!settings) logger.warn('Adobe Sign is not configured: a recall answers 503');
-const esign = settings ? adobeSignFromConfig(settings) : unconfiguredESignature();
+const esign = optionalAdobeSign(config, logger, 'a recall answers 503');
 const documents = objectStoreFromConfig(process.env);
 
 void serve(NAME, contractsFunction({ db, authenticator, logger, esign, documents }), {

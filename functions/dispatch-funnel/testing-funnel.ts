@@ -4,11 +4,10 @@ import { loadModels } from '../../bpmn/models';
 import { installationUnblocked } from '../../events';
 import { EngineClock } from '../../mesh/engine/clock';
 import { EmbeddedEngine } from '../../mesh/engine/engine';
-import type { Db } from '../../shared/db';
 import { durationMs } from '../../shared/workflow/duration';
 import { eventually } from '../../test/support/eventually';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
-import { useIsolatedDatabase } from '../../test/support/isolated-db';
+import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
 import { requestedMessages } from '../../test/support/tv';
 import { dispatchStartFunction } from '../dispatch-start/function';
@@ -23,14 +22,7 @@ import { settings, useDispatchWorld } from './testing';
  * clock: no real waiting.
  */
 export async function useFunnel() {
-  const database = useIsolatedDatabase();
-  const db = new Proxy({} as Db, {
-    get: (_target, key) => {
-      const real = database.db as unknown as Record<string | symbol, unknown>;
-      const value = real[key];
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
-    },
-  });
+  const db = useIsolatedDb();
   const clock = new EngineClock();
   const now = () => new Date(clock.now());
   const logger = memoryLogger();

@@ -1,8 +1,7 @@
 import { messages } from '../../bpmn/contract';
 import type { EventData, installationUnblocked, serviceOrderUpdated, ServiceOrderSnapshot } from '../../events';
-import type { DbClient } from '../../shared/db';
 import type { InstallationStatus } from '../../shared/domain/installation-gate';
-import { RetryableError } from '../../shared/errors';
+import { lockOrderForStart, recordClosure, recordStart } from '../../shared/domain/workflow-starts';
 import type { EventContext, EventOutcome } from '../../shared/event-function';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 
@@ -43,53 +42,15 @@ export function decide(order: OrderState): FunnelDecision {
   return { action: 'start' };
 }
 
-interface OrderRow {
-  status: OrderState['status'];
-  installation_status: OrderState['installationStatus'];
-  revision: number;
-  country: string;
-  business_unit: string;
-  store: string;
-  requested: boolean;
-  closed: boolean;
-}
-
-/**
- * Locks the order (FOR NO KEY UPDATE: the orders domain's writers wait, rows referencing it do
- * not) and reads it with what was asked of its funnel. Two events of one order arriving at once
- * on two topics are decided one after the other.
- */
-async function lockOrder(tx: DbClient, orderId: string): Promise<OrderRow | undefined> {
-  const {
-    rows: [row],
-  } = await tx.query<OrderRow>(
-    `SELECT o.status, o.installation_status, o.revision, o.country_code AS country, bu.code AS business_unit, s.code AS store,
-            f.requested_at IS NOT NULL AS requested, f.closed_at IS NOT NULL AS closed
-       FROM orders.service_orders o
-       JOIN org.business_units bu ON bu.id = o.business_unit_id
-       JOIN org.stores s ON s.id = o.store_id
-       LEFT JOIN dispatch.funnel_requests f ON f.service_order_id = o.id
-      WHERE o.id = $1
-        FOR NO KEY UPDATE OF o`,
-    [orderId],
-  );
-  return row;
-}
-
 /**
  * Brings the order's funnel where the order's current state says. `revision`: the order revision
- * the event carries; an order read older than its event (or not there) is not decided on: the
- * delivery is retried (503) until the state has caught up, and dead-lettered if it never does.
+ * the event carries (lockOrderForStart retries an order read older than it).
  */
 async function reconcile(ctx: EventContext, orderId: string, revision?: number): Promise<EventOutcome> {
-  const order = await lockOrder(ctx.tx, orderId);
-  if (!order) throw new RetryableError(`service order ${orderId} is not known yet`);
-  if (revision !== undefined && revision > order.revision) {
-    throw new RetryableError(`service order ${orderId} is at revision ${order.revision}, older than the event's ${revision}`);
-  }
+  const order = await lockOrderForStart(ctx.tx, 'dispatch.funnel_requests', orderId, revision);
   const decision = decide({
     status: order.status,
-    installationStatus: order.installation_status,
+    installationStatus: order.installationStatus,
     funnelRequested: order.requested,
     funnelClosed: order.closed,
   });
@@ -97,21 +58,17 @@ async function reconcile(ctx: EventContext, orderId: string, revision?: number):
     case 'none':
       return { result: 'ignored', reason: decision.reason };
     case 'start':
-      await ctx.tx.query('INSERT INTO dispatch.funnel_requests (service_order_id, requested_at) VALUES ($1, NOW())', [orderId]);
+      await recordStart(ctx.tx, 'dispatch.funnel_requests', orderId);
       await requestWorkflowMessage(
         ctx.outbox,
         messages.dispatchRequested,
         orderId,
-        { orderId, country: order.country, businessUnit: order.business_unit, store: order.store },
+        { orderId, country: order.country, businessUnit: order.businessUnit, store: order.store },
         { messageId: `dispatch-requested:${orderId}` },
       );
       return { result: 'applied', detail: { serviceOrderId: orderId } };
     case 'close':
-      await ctx.tx.query(
-        `INSERT INTO dispatch.funnel_requests (service_order_id, requested_at, closed_at) VALUES ($1, NULL, NOW())
-         ON CONFLICT (service_order_id) DO UPDATE SET closed_at = NOW()`,
-        [orderId],
-      );
+      await recordClosure(ctx.tx, 'dispatch.funnel_requests', orderId);
       await requestWorkflowMessage(ctx.outbox, messages.dispatchOrderClosed, orderId, { closure: 'cancelled' }, { messageId: `order-closed:${orderId}` });
       return { result: 'applied', detail: { serviceOrderId: orderId, closure: 'cancelled' } };
   }

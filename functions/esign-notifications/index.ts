@@ -1,15 +1,13 @@
 import '../../shared/observability/init';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
-import { adobeSignFromConfig } from '../../shared/esign';
 import { boot, serve } from '../../shared/runtime';
-import { adobeSignSettings, notificationsConfigSchema, unconfiguredESignature } from './config';
+import { notificationsConfigSchema } from './config';
+import { optionalAdobeSign } from '../../shared/esign/optional';
 import { esignNotificationsFunction, NAME } from './function';
 
 const { config, logger } = boot(NAME, databaseConfigSchema.extend(notificationsConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
-const settings = adobeSignSettings(config);
-if (!settings) logger.warn('Adobe Sign is not configured: notifications that need it are retried, then dead-lettered');
-const esign = settings ? adobeSignFromConfig(settings) : unconfiguredESignature();
+const esign = optionalAdobeSign(config, logger, 'notifications that need it are retried, then dead-lettered');
 
 void serve(NAME, esignNotificationsFunction({ db, logger, esign }), {
   port: config.PORT,

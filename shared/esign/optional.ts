@@ -1,3 +1,5 @@
+import type { Logger } from '../logging';
+import { adobeSignFromConfig } from './adobe-sign';
 import { adobeSignConfigSchema, type AdobeSignConfig } from './config';
 import { ESignUnavailableError } from './errors';
 import type { ESignature } from './types';
@@ -23,4 +25,15 @@ export function unconfiguredESignature(): ESignature {
   const fail = () =>
     Promise.reject(new ESignUnavailableError('Adobe Sign is not configured (ADOBE_SIGN_API_HOST and credentials)', undefined, undefined, undefined));
   return { createAgreement: fail, findByKey: fail, getAgreement: fail, signedDocument: fail, auditTrail: fail, agreementEvents: fail, recall: fail };
+}
+
+/**
+ * The adapter a function's index.ts builds from its parsed configuration: Adobe Sign when it is
+ * configured, else the unconfigured one, with a warning saying what the function does without it.
+ */
+export function optionalAdobeSign(config: Partial<AdobeSignConfig>, logger: Logger, withoutIt: string): ESignature {
+  const settings = adobeSignSettings(config);
+  if (settings) return adobeSignFromConfig(settings);
+  logger.warn(`Adobe Sign is not configured: ${withoutIt}`);
+  return unconfiguredESignature();
 }

@@ -47,3 +47,18 @@ export function useIsolatedDatabase(): { readonly db: Db; readonly url: string }
     },
   };
 }
+
+/**
+ * The isolated database as a Db usable at collection time (functions are built before the
+ * database exists): every call goes to the file's database once its beforeAll hooks have run.
+ */
+export function useIsolatedDb(): Db {
+  const database = useIsolatedDatabase();
+  return new Proxy({} as Db, {
+    get(_target, key) {
+      const real = database.db as unknown as Record<string | symbol, unknown>;
+      const value = real[key];
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(real) : value;
+    },
+  });
+}
