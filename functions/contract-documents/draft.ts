@@ -1,13 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
-import { renderContract } from '../../shared/contracts-document';
+import type { ContractDocument } from '../../shared/contracts-document/model';
 import { PermanentError } from '../../shared/errors';
 import type { ObjectStore } from '../../shared/object-storage';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { readOrderForContract } from './queries';
 import type { draftVariables } from './schema';
 import { contractSettings, reminderCycle } from '../../shared/domain/contract-settings';
+
+/**
+ * pdf-lib, fontkit and the templates (~1.5 MiB bundled) are loaded on the first draft, not at
+ * boot: the worker's cold start does not wait for them (bench:cold-start).
+ */
+async function render(document: ContractDocument): Promise<Uint8Array> {
+  const { renderContract } = await import('../../shared/contracts-document');
+  return renderContract(document);
+}
 
 export interface DraftDeps {
   store: ObjectStore;
@@ -55,7 +64,7 @@ export function makeDraftContract(deps: DraftDeps) {
     const contractId = mine?.id ?? randomUUID();
     const approvalRequired = order.totalMinor > settings.approvalThresholdMinor;
     const phoneAuth = settings.phoneAuth && order.totalMinor > settings.strongAuthThresholdMinor;
-    const pdf = await renderContract({ ...order.document, contractId, date: now().toISOString().slice(0, 10) });
+    const pdf = await render({ ...order.document, contractId, date: now().toISOString().slice(0, 10) });
     const sha256 = createHash('sha256').update(pdf).digest('hex');
     const stored = await deps.store.put(`contracts/${contractId}/draft-${sha256.slice(0, 16)}.pdf`, pdf, {
       contentType: 'application/pdf',

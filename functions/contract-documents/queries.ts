@@ -1,6 +1,6 @@
 import type { DbClient } from '../../shared/db';
-import type { ContractDocument, ContractLanguage } from '../../shared/contracts-document';
-import { contractLanguages } from '../../shared/contracts-document';
+import type { ContractDocument, ContractLanguage } from '../../shared/contracts-document/model';
+import { contractLanguages } from '../../shared/contracts-document/model';
 
 /** The order as its contract shows it, read under a lock on the order row. */
 export interface OrderForContract {

@@ -11,18 +11,15 @@
  * missing key), `ObjectStoreUnavailableError` (retryable), `InvalidObjectKeyError` (a bug).
  * Tests use `makeLocalObjectStore` on a temporary directory.
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { parseConfig } from '../config';
 import { objectStoreConfigSchema, objectStoreSettings, type ObjectStoreSettings } from './config';
 import { makeLocalObjectStore } from './local';
-import { makeS3ObjectStore } from './s3';
 import type { ObjectStore } from './types';
 
 export { objectStoreConfigSchema, objectStoreSettings, DEFAULT_OBJECT_STORE_DIR, type ObjectStoreConfig, type ObjectStoreSettings } from './config';
 export { InvalidObjectKeyError, ObjectConflictError, ObjectIntegrityError, ObjectNotFoundError } from './errors';
 export { assertValidKey, sha256Hex } from './keys';
 export { makeLocalObjectStore } from './local';
-export { makeS3ObjectStore, ObjectStoreUnavailableError, METADATA, RETENTION_TAG } from './s3';
 export { RETENTION_CLASSES, isRetentionClass } from './types';
 export type * from './types';
 
@@ -33,7 +30,20 @@ export function objectStoreFromConfig(environment: NodeJS.ProcessEnv = process.e
 
 export function objectStoreFromSettings(settings: ObjectStoreSettings): ObjectStore {
   if (settings.kind === 'local') return makeLocalObjectStore({ root: settings.root });
-  // Credentials: the SDK's default provider chain (environment, web identity token, ...).
-  const client = new S3Client({ region: settings.region, endpoint: settings.endpoint, forcePathStyle: settings.forcePathStyle });
-  return makeS3ObjectStore({ client, bucket: settings.bucket });
+  // The AWS SDK (~600 KiB bundled) is loaded on the first document read or written, not at boot:
+  // a function scaled to zero answers its first request without paying for it (bench:cold-start).
+  let store: Promise<ObjectStore> | undefined;
+  const s3 = (): Promise<ObjectStore> =>
+    (store ??= import('./s3').then(({ S3Client, makeS3ObjectStore }) =>
+      // Credentials: the SDK's default provider chain (environment, web identity token, ...).
+      makeS3ObjectStore({
+        client: new S3Client({ region: settings.region, endpoint: settings.endpoint, forcePathStyle: settings.forcePathStyle }),
+        bucket: settings.bucket,
+      }),
+    ));
+  return {
+    put: async (key, bytes, meta) => (await s3()).put(key, bytes, meta),
+    get: async (key) => (await s3()).get(key),
+    head: async (key) => (await s3()).head(key),
+  };
 }

@@ -9,6 +9,8 @@ import {
   type HeadObjectCommandOutput,
 } from '@aws-sdk/client-s3';
 import { RetryableError } from '../errors';
+
+export { S3Client } from '@aws-sdk/client-s3';
 import { ObjectConflictError, ObjectIntegrityError, ObjectNotFoundError } from './errors';
 import { assertValidKey, describe, sha256Hex } from './keys';
 import { isRetentionClass, type ObjectStore, type StoredObject } from './types';

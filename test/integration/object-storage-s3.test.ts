@@ -1,6 +1,7 @@
 import { GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makeS3ObjectStore, ObjectConflictError, objectStoreFromConfig, sha256Hex, type ObjectStore } from '../../shared/object-storage';
+import { ObjectConflictError, objectStoreFromConfig, sha256Hex, type ObjectStore } from '../../shared/object-storage';
+import { makeS3ObjectStore } from '../../shared/object-storage/s3';
 import { binaryBytes, freshKey, objectStoreExpectations } from '../../shared/object-storage/testing';
 import { canRunS3Mock, startS3Server, type S3Server, type S3ServerKind } from '../support/s3-server';
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../../mesh/embedded-postgres';
 import { migrateEngine } from '../../mesh/engine/migrate';
@@ -8,6 +9,8 @@ import { createDatabase } from './databases';
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
+    /** One id per test run: the e2e files build the function bundles once per run (test/support/mesh.ts). */
+    testRunId: string;
   }
 }
 
@@ -17,6 +20,7 @@ declare module 'vitest' {
  * a fresh database is created on that real server and dropped at the end.
  */
 export default async function setup(project: TestProject) {
+  project.provide('testRunId', randomUUID());
   const server = process.env.TEST_DATABASE_URL;
   if (server) {
     const database = await createDatabase(server);
