@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -81,6 +82,7 @@ export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'f
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+  copyContractFonts(result.metafile, outdir);
   copyFileSync(ENTRY, path.join(outdir, 'index.js'));
   copyFileSync(WRITE_CODE_CACHE, path.join(outdir, 'write-code-cache.cjs'));
   if (codeCache && process.env.AHS_NO_CODE_CACHE !== '1') {
@@ -88,6 +90,20 @@ export async function buildFunction(name, { outRoot = path.join(root, 'dist', 'f
   }
   const bytes = statSync(path.join(outdir, 'function.js')).size;
   return { name, outdir, bytes };
+}
+
+/**
+ * A bundle that renders contracts (shared/contracts-document/fonts.ts) gets the two DejaVu Sans
+ * files it embeds beside it, in fonts/: the container image copies the bundle folder whole.
+ */
+function copyContractFonts(metafile, outdir) {
+  const renders = Object.keys(metafile.inputs).some((input) => input.replaceAll('\\', '/').endsWith('shared/contracts-document/fonts.ts'));
+  const fontsDir = path.join(outdir, 'fonts');
+  rmSync(fontsDir, { recursive: true, force: true });
+  if (!renders) return;
+  const ttf = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+  mkdirSync(fontsDir);
+  for (const file of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) copyFileSync(path.join(ttf, file), path.join(fontsDir, file));
 }
 
 export async function buildAll(options = {}) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -28,6 +28,9 @@ export function loadContractFonts(dir: string = defaultFontDir()): ContractFonts
 }
 
 function defaultFontDir(): string {
+  // A bundle (and its container image) has them beside it: esbuild.config.mjs copies them to fonts/.
+  const beside = path.join(__dirname, 'fonts');
+  if (existsSync(path.join(beside, 'DejaVuSans.ttf'))) return beside;
   const resolve = createRequire(path.join(process.cwd(), 'package.json')).resolve;
   return path.join(path.dirname(resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 }
