@@ -256,4 +256,30 @@ describe('bpmn/contract.bpmn end to end', () => {
       await db.query(`UPDATE contracts.country_settings SET approval_threshold_minor = 2150000 WHERE country_code = 'PL'`);
     }
   });
+
+  it('when the agreement expires, then the customer is told and the operators follow up; a recall by an operator closes the contract', async () => {
+    const expiring = await sell();
+    const sent = await contractIn(expiring, 'out-for-signature');
+    world.fake.setStatus(sent.agreement_id!, 'EXPIRED');
+    await notify(sent.agreement_id!, 'AGREEMENT_EXPIRED');
+    await relay(sent.id);
+    await openTask(expiring, 'follow-up-contract');
+    const { rows: told } = await db.query(
+      `SELECT data->>'templateId' AS template FROM platform.outbox WHERE type = 'ahs.notify.message.requested' AND partition_key = $1`,
+      [expiring],
+    );
+    expect(told).toContainEqual({ template: 'contract.expired' });
+
+    const recalled = await sell();
+    const out = await contractIn(recalled, 'out-for-signature');
+    await engine.publishMessage({
+      name: 'contract-agreement-settled',
+      correlationKey: out.id,
+      variables: { agreementId: out.agreement_id, agreementStatus: 'RECALLED' },
+      messageId: `contract-recalled:${out.agreement_id}`,
+      timeToLiveMs: 60_000,
+    });
+    await contractIn(recalled, 'recalled');
+    expect(await orderContractStatus(recalled, 'cancelled')).toBe('cancelled');
+  });
 });
