@@ -257,18 +257,24 @@ describe('bpmn/contract.bpmn end to end', () => {
     }
   });
 
-  it('when the agreement expires, then the customer is told and the operators follow up; a recall by an operator closes the contract', async () => {
+  it('when unsigned, then the customer is reminded; expired, told, and the operators follow up; a recall by an operator closes the contract', async () => {
     const expiring = await sell();
     const sent = await contractIn(expiring, 'out-for-signature');
+    const told = async () =>
+      (
+        await db.query<{ template: string }>(
+          `SELECT data->>'templateId' AS template FROM platform.outbox WHERE type = 'ahs.notify.message.requested' AND partition_key = $1 ORDER BY id`,
+          [expiring],
+        )
+      ).rows.map((r) => r.template);
+    clock.pin(clock.now() + 3 * 86_400_000 + 60_000);
+    await eventually(async () => ((await told()).includes('contract.signature-reminder') ? true : undefined), 15_000, 50);
+    clock.reset();
     world.fake.setStatus(sent.agreement_id!, 'EXPIRED');
     await notify(sent.agreement_id!, 'AGREEMENT_EXPIRED');
     await relay(sent.id);
     await openTask(expiring, 'follow-up-contract');
-    const { rows: told } = await db.query(
-      `SELECT data->>'templateId' AS template FROM platform.outbox WHERE type = 'ahs.notify.message.requested' AND partition_key = $1`,
-      [expiring],
-    );
-    expect(told).toContainEqual({ template: 'contract.expired' });
+    expect(await told()).toEqual(['contract.signature-reminder', 'contract.expired']);
 
     const recalled = await sell();
     const out = await contractIn(recalled, 'out-for-signature');
