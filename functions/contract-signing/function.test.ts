@@ -77,6 +77,13 @@ describe('contract-signing: contract-send', () => {
     expect(await statusOf(contractId)).toEqual({ status: 'out-for-signature', attempt: 1 });
   });
 
+  it('when the order was cancelled while the contract waited (approval, an operator), then ORDER_NOT_ACTIVE and nothing is sent', async () => {
+    const { order, contractId } = await drafted();
+    await db.query(`UPDATE orders.service_orders SET status = 'CANCELLED' WHERE id = $1`, [order.id]);
+    expect(await send(contractId, order.id)).toMatchObject({ status: 422, body: { errorCode: 'ORDER_NOT_ACTIVE' } });
+    expect(w.world.fake.agreements.size).toBe(0);
+  });
+
   it('when the customer gave no email address, then ESIGN_UNAVAILABLE (paper) without calling Adobe', async () => {
     const { order, contractId } = await drafted();
     await db.query('UPDATE orders.customers SET email = NULL WHERE id = $1', [order.customerId]);

@@ -14,6 +14,7 @@ export interface ContractRow {
   signature_method: 'e-signature' | 'paper' | null;
   signed_at: Date | null;
   country_code: string;
+  order_status: 'CREATED' | 'CANCELLED';
   customer_id: string;
   customer_email: string | null;
   customer_phone: string | null;
@@ -27,7 +28,7 @@ export async function lockContract(tx: DbClient, contractId: string): Promise<Co
     rows: [row],
   } = await tx.query<ContractRow>(
     `SELECT k.id, k.service_order_id, k.status, k.attempt, k.agreement_id, a.status AS agreement_status, k.language, k.phone_auth, k.signature_method, k.signed_at,
-            o.country_code, o.customer_id, c.email AS customer_email, c.phone AS customer_phone, cn.phone_prefix, o.sales_order_id
+            o.country_code, o.status AS order_status, o.customer_id, c.email AS customer_email, c.phone AS customer_phone, cn.phone_prefix, o.sales_order_id
        FROM contracts.contracts k
        JOIN orders.service_orders o ON o.id = k.service_order_id
        JOIN orders.customers c ON c.id = o.customer_id

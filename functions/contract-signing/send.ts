@@ -93,6 +93,7 @@ const unavailable = async (tx: DbClient, contractId: string, message: string): P
  * Adobe unavailable: 503 with Adobe's retryAfter, so the engine retries after it; on the job's
  * last retry, or when Adobe refuses the agreement for good, or the customer has no email, the
  * BPMN error ESIGN_UNAVAILABLE hands it to an operator (paper signature) instead of an incident.
+ * An order cancelled meanwhile (during the approval or an operator's task): ORDER_NOT_ACTIVE, closed.
  */
 export function makeSendContract(deps: SendDeps) {
   const now = deps.clock ?? (() => new Date());
@@ -104,6 +105,10 @@ export function makeSendContract(deps: SendDeps) {
       (contract.agreement_status !== null && contract.agreement_status !== 'OUT_FOR_SIGNATURE');
     if (contract.status === 'out-for-signature' && contract.agreement_id && !lastEnded) {
       return { kind: 'complete', variables: { agreementId: contract.agreement_id } };
+    }
+    // Cancelled while the contract waited for its approval or an operator: nothing goes out (the model closes it).
+    if (contract.order_status === 'CANCELLED') {
+      return { kind: 'bpmn-error', errorCode: bpmnErrors.orderNotActive, message: `service order ${contract.service_order_id} is cancelled` };
     }
     if (!['drafted', 'out-for-signature', 'declined', 'expired', 'esign-unavailable'].includes(contract.status)) {
       return unavailable(tx, contractId, `contract ${contractId} is ${contract.status}: nothing to send`);
