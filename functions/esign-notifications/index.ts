@@ -1,11 +1,10 @@
 import '../../shared/observability/init';
 import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
 import { boot, serve } from '../../shared/runtime';
-import { notificationsConfigSchema } from './config';
-import { optionalAdobeSign } from '../../shared/esign/optional';
+import { optionalAdobeSign, optionalAdobeSignConfigSchema } from '../../shared/esign/optional';
 import { esignNotificationsFunction, NAME } from './function';
 
-const { config, logger } = boot(NAME, databaseConfigSchema.extend(notificationsConfigSchema.shape));
+const { config, logger } = boot(NAME, databaseConfigSchema.extend(optionalAdobeSignConfigSchema.shape));
 const db = poolFromConfig(NAME, config);
 const esign = optionalAdobeSign(config, logger, 'notifications that need it are retried, then dead-lettered');
 
