@@ -17,7 +17,8 @@ const STATUS = { 'not-approved': 'not-approved', cancelled: 'cancelled', recalle
  * contracts.contract.closed is announced; the customer is told when an operator cancelled it.
  * A contract already closed: done, nothing announced twice.
  */
-export function makeCloseContract(deps: { esign: ESignature }) {
+export function makeCloseContract(deps: { esign: ESignature; clock?: () => Date }) {
+  const now = deps.clock ?? (() => new Date());
   return async ({ contractId, orderId, closure }: z.infer<typeof closeVariables>, { tx, outbox, logger }: JobContext): Promise<JobOutcome> => {
     if (!contractId) return { kind: 'complete', variables: {} };
     const contract = await lockContract(tx, contractId);
@@ -38,7 +39,7 @@ export function makeCloseContract(deps: { esign: ESignature }) {
       `UPDATE orders.service_orders SET contract_status = 'cancelled', updated_at = NOW() WHERE id = $1 AND contract_status = 'awaiting-signature'`,
       [orderId],
     );
-    await outbox.add(contractClosed, { contractId, serviceOrderId: orderId, closure, closedAt: new Date().toISOString() }, { subject: orderId });
+    await outbox.add(contractClosed, { contractId, serviceOrderId: orderId, closure, closedAt: now().toISOString() }, { subject: orderId });
     if (closure === 'cancelled') {
       await informCustomer(outbox, {
         serviceOrderId: orderId,

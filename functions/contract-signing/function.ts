@@ -27,7 +27,7 @@ export function contractSigningFunction(deps: { db: Db; logger: Logger } & SendD
       work('contract-remind', remindVariables, remindCustomer),
       work('contract-record-paper', recordPaperVariables, makeRecordPaper(clock)),
       work('contract-release', releaseVariables, releaseInstallation),
-      work('contract-close', closeVariables, makeCloseContract(deps)),
+      work('contract-close', closeVariables, makeCloseContract({ esign: deps.esign, clock })),
     ],
   });
 }
