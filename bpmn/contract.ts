@@ -36,6 +36,18 @@ export const jobWorkers = {
   'contract-record-paper': 'contract-signing',
   'contract-release': 'contract-signing',
   'contract-close': 'contract-signing',
+  'wcf-open': 'wcf-forms',
+  'wcf-remind': 'wcf-forms',
+  'wcf-send': 'wcf-forms',
+  'wcf-archive': 'wcf-forms',
+  'wcf-check-validation': 'wcf-forms',
+  'wcf-open-lifting': 'wcf-forms',
+  'wcf-accept': 'wcf-outcomes',
+  'wcf-record-findings': 'wcf-outcomes',
+  'wcf-request-rework': 'wcf-outcomes',
+  'wcf-extend-rework': 'wcf-outcomes',
+  'wcf-open-dispute': 'wcf-outcomes',
+  'wcf-close': 'wcf-outcomes',
 } as const;
 export type TaskType = keyof typeof jobWorkers;
 export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
@@ -78,6 +90,14 @@ export const messages = {
   contractAgreementSettled: { name: 'contract-agreement-settled', correlationKey: '=contractId', correlatedBy: 'contract id', timeToLive: 'P7D' },
   /** The service order was cancelled while its contract awaited signature: the agreement is recalled. */
   contractOrderCancelled: { name: 'contract-order-cancelled', correlationKey: '=orderId', correlatedBy: 'service order id', timeToLive: 'P1D' },
+  /** Starts the Work Closing Form of a service order whose work the technician marked complete (message start event; one per order). */
+  wcfRequested: { name: 'wcf-requested', correlatedBy: 'service order id', timeToLive: 'PT1H' },
+  /** The customer answered the closing form (variables answer: accepted | accepted-with-reserves | rejected), on the technician's device or from their link. */
+  wcfAnswered: { name: 'wcf-answered', correlationKey: '=formId', correlatedBy: 'WCF form id', timeToLive: 'P7D' },
+  /** The agreement of a WCF form (closing or lifting) reached a final status (variables agreementId, agreementStatus: SIGNED | DECLINED | EXPIRED | RECALLED). */
+  wcfAgreementSettled: { name: 'wcf-agreement-settled', correlationKey: '=formId', correlatedBy: 'WCF form id', timeToLive: 'P7D' },
+  /** Every reserve of a re-work round was recorded lifted by a technician of its provider. */
+  wcfReservesLifted: { name: 'wcf-reserves-lifted', correlationKey: '=reworkId', correlatedBy: 're-work id', timeToLive: 'P7D' },
 } as const satisfies Record<string, MessageDeclaration>;
 
 /**
@@ -98,7 +118,25 @@ export const userTaskVariables = {
   'follow-up-contract': ['decision', 'paperScanDocumentId', 'note'],
   /** Adobe Sign stayed unavailable: the same decisions, paper first (the scan's document id). */
   'sign-on-paper': ['decision', 'paperScanDocumentId', 'note'],
+  /** The customer has not answered the closing form: wait longer after calling them, or open a dispute (note: the reason). */
+  'chase-wcf-answer': ['decision', 'note'],
+  /** The customer declined or let a WCF form expire, or Adobe Sign stayed unavailable: send it again, or open a dispute. */
+  'follow-up-wcf': ['decision', 'note'],
+  /** The store has not validated a form the customer and the technician signed: the business unit's note after chasing it. */
+  'escalate-wcf-validation': ['note'],
+  /** The customer rejected the work: after investigating, re-work (the items to redo) or a dispute (note: the reason). */
+  'investigate-wcf-rejection': ['decision', 'reworkItems', 'note'],
+  /** Reserves still open past the re-work deadline: more days for the provider, or a dispute. */
+  'overdue-reserves': ['decision', 'extensionDays', 'note'],
 } as const satisfies Record<string, readonly string[]>;
+
+const note = z.string().trim().max(2000).optional();
+/** A WCF dispute stays open with its reason: the note is required with `decision: dispute`. */
+const disputeReason: [(v: { decision: string; note?: string | undefined }) => boolean, { path: PropertyKey[]; message: string }] = [
+  (v) => v.decision !== 'dispute' || (v.note !== undefined && v.note.length > 0),
+  { path: ['note'], message: 'the reason of the dispute is required' },
+];
+const reworkItem = z.object({ description: z.string().trim().min(1).max(2000), location: z.string().trim().min(1).max(300) });
 
 const contractDecision = z
   .object({
@@ -120,6 +158,23 @@ export const userTaskCompletions: Partial<Record<keyof typeof userTaskVariables,
   'approve-contract': z.object({ approved: z.boolean(), approvalNote: z.string().max(2000).optional() }),
   'follow-up-contract': contractDecision,
   'sign-on-paper': contractDecision,
+  'chase-wcf-answer': z.object({ decision: z.enum(['wait', 'dispute']), note }).refine(...disputeReason),
+  'follow-up-wcf': z.object({ decision: z.enum(['resend', 'dispute']), note }).refine(...disputeReason),
+  'escalate-wcf-validation': z.object({ note: z.string().trim().min(1).max(2000) }),
+  'investigate-wcf-rejection': z
+    .object({ decision: z.enum(['rework', 'dispute']), reworkItems: z.array(reworkItem).min(1).max(50).optional(), note })
+    .refine(...disputeReason)
+    .refine((v) => v.decision !== 'rework' || v.reworkItems !== undefined, {
+      path: ['reworkItems'],
+      message: 'what is to be redone ({description, location} each) is required for a re-work',
+    }),
+  'overdue-reserves': z
+    .object({ decision: z.enum(['extend', 'dispute']), extensionDays: z.number().int().min(1).max(180).optional(), note })
+    .refine(...disputeReason)
+    .refine((v) => v.decision !== 'extend' || v.extensionDays !== undefined, {
+      path: ['extensionDays'],
+      message: 'the days added to the deadline (1 to 180) are required to extend it',
+    }),
 };
 
 export const bpmnErrors = {
@@ -135,5 +190,7 @@ export const bpmnErrors = {
   esignUnavailable: 'ESIGN_UNAVAILABLE',
   /** The paper scan the operator named is not one of this contract's documents. */
   paperScanMissing: 'PAPER_SCAN_MISSING',
+  /** The order already has its closing form (another instance opened it): nothing to do. */
+  wcfExists: 'WCF_EXISTS',
 } as const;
 export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];

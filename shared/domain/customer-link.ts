@@ -1,0 +1,54 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { UnauthenticatedError } from '../errors';
+
+/**
+ * A link the customer acts from without an account (answer the Work Closing Form, open a claim).
+ * The link itself is the credential: a token `<payload>.<signature>` (base64url) where the
+ * payload binds what the link is for (`purpose`), the one thing it acts on (`subjectId`: a WCF
+ * form, an order), its service order and an expiry, and the signature is HMAC-SHA256 of the
+ * payload with CUSTOMER_LINK_SECRET. A token that is malformed, forged, expired or made for
+ * another purpose is refused as UnauthenticatedError (401); nothing of it is ever logged.
+ * Single use is the caller's: the thing the link acts on refuses a second answer (409).
+ */
+export const customerLinkPurposes = ['wcf-answer', 'claim'] as const;
+export type CustomerLinkPurpose = (typeof customerLinkPurposes)[number];
+
+export interface CustomerLinkClaims {
+  purpose: CustomerLinkPurpose;
+  subjectId: string;
+  serviceOrderId: string;
+  expiresAt: Date;
+}
+
+/** The secret: at least 32 characters, no default. */
+export const customerLinkSecretSchema = z.string().min(32, { error: 'must be at least 32 characters' });
+
+const payloadSchema = z.strictObject({ p: z.enum(customerLinkPurposes), s: z.uuid(), o: z.uuid(), exp: z.number().int().positive() });
+
+function sign(secret: string, payload: string): Buffer {
+  return createHmac('sha256', secret).update(payload).digest();
+}
+
+export function signCustomerLink(secret: string, claims: CustomerLinkClaims): string {
+  const body = { p: claims.purpose, s: claims.subjectId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) };
+  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
+  return `${payload}.${sign(secret, payload).toString('base64url')}`;
+}
+
+export function verifyCustomerLink(secret: string, token: string, purpose: CustomerLinkPurpose, now: Date): CustomerLinkClaims {
+  const invalid = () => new UnauthenticatedError('invalid or expired link');
+  const [payload, signature, ...rest] = token.split('.');
+  if (!payload || !signature || rest.length > 0) throw invalid();
+  const given = Buffer.from(signature, 'base64url');
+  const expected = sign(secret, payload);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
+  let claims: z.infer<typeof payloadSchema>;
+  try {
+    claims = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
+  } catch {
+    throw invalid();
+  }
+  if (claims.p !== purpose || claims.exp * 1000 <= now.getTime()) throw invalid();
+  return { purpose: claims.p, subjectId: claims.s, serviceOrderId: claims.o, expiresAt: new Date(claims.exp * 1000) };
+}
