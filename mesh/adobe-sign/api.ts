@@ -1,5 +1,7 @@
 import { SandboxRefusal, type Agreements } from './agreements';
+import type { Chaos } from './chaos';
 import { auditTrail, combinedDocument } from './documents';
+import { signingUrls } from './signing-urls';
 import { adobeDate, newId, type SandboxAgreement, type SandboxState } from './state';
 import type { Webhooks } from './webhooks';
 
@@ -15,8 +17,11 @@ export interface ApiContext {
   state: SandboxState;
   agreements: Agreements;
   webhooks: Webhooks;
+  chaos: Chaos;
   /** The API application of the caller's access token. */
   clientId: string;
+  /** This sandbox as the caller reached it (`http://host:port`), for the URLs it answers. */
+  origin: string;
 }
 
 export interface ApiRequest {
@@ -31,7 +36,8 @@ export interface ApiRequest {
 /**
  * Adobe Acrobat Sign REST v6, the subset the adapter (`shared/esign/adobe-sign.ts`) uses, with
  * Adobe's answers: transient documents (multipart), agreements (create, search by `externalId`
- * with cursors, read, members, combined document, audit trail, events, recall) and webhooks.
+ * with cursors, read, members, combined document, audit trail, events, recall, signing URLs)
+ * and webhooks.
  */
 export async function apiRoute(ctx: ApiContext, req: ApiRequest): Promise<Answer> {
   const { method, path } = req;
@@ -53,6 +59,10 @@ export async function apiRoute(ctx: ApiContext, req: ApiRequest): Promise<Answer
     const original = ctx.state.data.transientDocuments[agreement.transientDocumentId];
     if (!original) return adobeError(404, 'INVALID_DOCUMENT_ID', 'The document is no longer available');
     return { status: 200, body: await combinedDocument(agreement, original) };
+  }
+  if (method === 'GET' && action === 'signingUrls') {
+    if (ctx.chaos.notExposedYet()) return adobeError(404, 'AGREEMENT_NOT_EXPOSED', 'Agreement is not exposed for signing');
+    return signingUrls(agreement, ctx.origin);
   }
   if (method === 'PUT' && action === 'state') return changeState(ctx, agreement, json(req.body));
   return adobeError(404, 'NOT_FOUND', 'Resource not found');

@@ -1,9 +1,11 @@
 /**
  * Misbehaviour on request (`POST /_sandbox/chaos`), the ways Adobe makes a client's life hard:
  * every notification delivered twice (`duplicate`), notifications delivered in reverse order of
- * their events (`reorder`, within `reorderWindowMs`), and the next `throttle.count` API calls
- * answered 429 with `retryAfter` seconds. Settings last until changed; `POST /_sandbox/chaos {}`
- * with everything false turns them off.
+ * their events (`reorder`, within `reorderWindowMs`), the next `throttle.count` API calls
+ * answered 429 with `retryAfter` seconds, and the next `notExposed` signing URL requests answered
+ * 404 AGREEMENT_NOT_EXPOSED, as Adobe answers them while a new agreement is being prepared.
+ * Settings last until changed (the counts until used up); `POST /_sandbox/chaos {}` with
+ * everything false turns them off.
  */
 export interface ChaosSettings {
   duplicate: boolean;
@@ -11,9 +13,17 @@ export interface ChaosSettings {
   /** How long notifications are held to be reordered, ms. */
   reorderWindowMs: number;
   throttle: { count: number; retryAfterSeconds: number };
+  /** How many `GET /agreements/{id}/signingUrls` still answer AGREEMENT_NOT_EXPOSED. */
+  notExposed: number;
 }
 
-export const noChaos = (): ChaosSettings => ({ duplicate: false, reorder: false, reorderWindowMs: 300, throttle: { count: 0, retryAfterSeconds: 1 } });
+export const noChaos = (): ChaosSettings => ({
+  duplicate: false,
+  reorder: false,
+  reorderWindowMs: 300,
+  throttle: { count: 0, retryAfterSeconds: 1 },
+  notExposed: 0,
+});
 
 export class Chaos {
   settings: ChaosSettings = noChaos();
@@ -29,6 +39,7 @@ export class Chaos {
       next[flag] = b[flag];
     }
     if (b.reorderWindowMs !== undefined) next.reorderWindowMs = count(b.reorderWindowMs, 'reorderWindowMs');
+    if (b.notExposed !== undefined) next.notExposed = count(b.notExposed, 'notExposed');
     if (b.throttle !== undefined) {
       const t = b.throttle as Record<string, unknown> | null;
       if (t === null || typeof t !== 'object') throw new RangeError('throttle must be {count, retryAfterSeconds}');
@@ -47,6 +58,13 @@ export class Chaos {
     if (throttle.count <= 0) return undefined;
     throttle.count -= 1;
     return { retryAfterSeconds: throttle.retryAfterSeconds };
+  }
+
+  /** Whether this signing URL request is answered as not exposed yet (while `notExposed` lasts). */
+  notExposedYet(): boolean {
+    if (this.settings.notExposed <= 0) return false;
+    this.settings.notExposed -= 1;
+    return true;
   }
 }
 

@@ -5,6 +5,9 @@
  *
  *   const [{ link }] = await signingLinks(sandboxUrl, agreementId);   // the emailed links
  *   await signAsParticipant(sandboxUrl, link);                         // the page's form POST
+ *
+ * In person, `esign.signingUrl(agreementId, email)` (`GET .../signingUrls`) answers the same page
+ * for the current signer; `setChaos(sandboxUrl, { notExposed: 1 })` makes it "not ready yet" once.
  */
 export { declineAsParticipant, ensureWebhook, sandboxMessages, setChaos, signAsParticipant, signingLinks, type ParticipantOutcome } from './client';
 export { startAdobeSignSandbox, type AdobeSignSandbox, type AdobeSignSandboxOptions } from './server';

@@ -43,7 +43,7 @@ const API = '/api/rest/v6';
  *   GET  /_sandbox                  client id, counts, webhooks, chaos settings
  *   GET  /_sandbox/messages         the mail and SMS sent (`?agreementId=`, `?to=`)
  *   GET  /_sandbox/deliveries       every notification and what became of it
- *   GET  /_sandbox/chaos, POST /_sandbox/chaos {duplicate, reorder, reorderWindowMs, throttle: {count, retryAfterSeconds}}
+ *   GET  /_sandbox/chaos, POST /_sandbox/chaos {duplicate, reorder, reorderWindowMs, throttle: {count, retryAfterSeconds}, notExposed}
  */
 export async function startAdobeSignSandbox(options: AdobeSignSandboxOptions = {}): Promise<AdobeSignSandbox> {
   const log = options.log ?? (() => undefined);
@@ -142,7 +142,7 @@ async function route(ctx: Context, r: { req: IncomingMessage; method: string; ur
   const path = pathname.slice(API.length);
   const self = origin(r.req);
   if (path === '/baseUris' && r.method === 'GET') return { status: 200, body: { apiAccessPoint: `${self}/`, webAccessPoint: `${self}/` } };
-  return apiRoute({ ...ctx, clientId: caller }, { method: r.method, path, query: r.url.searchParams, contentType: r.contentType, body: r.body });
+  return apiRoute({ ...ctx, clientId: caller, origin: self }, { method: r.method, path, query: r.url.searchParams, contentType: r.contentType, body: r.body });
 }
 
 /** The OAuth refresh-token grant, as Adobe answers it (errors as `{error, error_description}`). */

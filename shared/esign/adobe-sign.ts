@@ -1,9 +1,9 @@
 import { agreementBody, assertSigningSteps } from './agreement-body';
 import type { AdobeSignConfig } from './config';
-import { ESignConflictError, ESignRejectedError } from './errors';
+import { ESignConflictError, ESignRejectedError, ESignUnavailableError } from './errors';
 import { AccessTokens } from './tokens';
 import type { AgreementEvent, AgreementSummary, AgreementView, CreatedAgreement, ESignature, NewAgreement, Recall } from './types';
-import { agreementEvents, authenticationMethods, errorCode, exchange, failure, type Fetch } from './wire';
+import { agreementEvents, authenticationMethods, errorCode, exchange, failure, signingUrlOf, type Fetch } from './wire';
 
 export interface AdobeSignOptions {
   /** Any API host of the account, e.g. `https://api.eu1.adobesign.com`: `GET /baseUris` is asked there. */
@@ -15,6 +15,8 @@ export interface AdobeSignOptions {
 
 /** Statuses from which an agreement can still be recalled. */
 const IN_FLIGHT = /^(OUT_FOR_|WAITING_FOR_|AUTHORING$|DRAFT$|PREFILL$|DOCUMENTS_NOT_YET_PROCESSED$)/;
+/** Statuses in which an agreement is, or is about to be, waiting for a signer. */
+const SIGNABLE = /^(OUT_FOR_|WAITING_FOR_|DOCUMENTS_NOT_YET_PROCESSED$)/;
 
 /**
  * Adobe Acrobat Sign REST v6. Every call carries a cached access token (refreshed and retried
@@ -99,6 +101,31 @@ export class AdobeSign implements ESignature {
       const { status } = await this.getAgreement(agreementId);
       if (!IN_FLIGHT.test(status)) throw new ESignConflictError(`agreement ${agreementId} is ${status}: it cannot be recalled`, agreementId, status);
       throw error;
+    }
+  }
+
+  /**
+   * `GET /agreements/{id}/signingUrls`: Adobe answers the current signers' URLs only. Its 404s:
+   * AGREEMENT_NOT_EXPOSED (just created, not yet exposed for signing) is retryable;
+   * AGREEMENT_EXPIRED a conflict; AGREEMENT_NOT_SIGNABLE ("not currently waiting for anyone to
+   * sign it") is both the answer while the documents are still processed and the answer once it
+   * is signed or cancelled, so the agreement is read again: still in flight, retryable; otherwise
+   * a conflict. Any other refusal (INVALID_AGREEMENT_ID, AGREEMENT_NOT_VISIBLE...) is permanent.
+   */
+  async signingUrl(agreementId: string, signerEmail: string): Promise<string | undefined> {
+    try {
+      const response = await this.call('GET', `/agreements/${encodeURIComponent(agreementId)}/signingUrls`, {}, 'signing URLs');
+      return signingUrlOf(await response.json(), signerEmail);
+    } catch (error) {
+      if (!(error instanceof ESignRejectedError)) throw error;
+      const notSignable = (status: string) =>
+        new ESignConflictError(`agreement ${agreementId} is ${status}: it cannot be signed`, agreementId, status, 'agreement-not-signable');
+      const notYet = () => new ESignUnavailableError(`${error.message}: not ready for signing yet`, error.status, error.code, undefined, { cause: error });
+      if (error.code === 'AGREEMENT_NOT_EXPOSED') throw notYet();
+      if (error.code === 'AGREEMENT_EXPIRED') throw notSignable('EXPIRED');
+      if (error.code !== 'AGREEMENT_NOT_SIGNABLE') throw error;
+      const { status } = await this.getAgreement(agreementId);
+      throw SIGNABLE.test(status) ? notYet() : notSignable(status);
     }
   }
 

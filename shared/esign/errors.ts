@@ -31,13 +31,18 @@ export class ESignRejectedError extends PermanentError {
   }
 }
 
-/** The agreement's state refuses the action, e.g. recalling an agreement already signed. */
+/**
+ * The agreement's state refuses the action: recalling an agreement already signed
+ * (`agreement-not-cancellable`), asking a signing URL of one signed, cancelled or expired
+ * (`agreement-not-signable`).
+ */
 export class ESignConflictError extends ConflictError {
   constructor(
     message: string,
     readonly agreementId: string,
     readonly agreementStatus: string,
+    reason: 'agreement-not-cancellable' | 'agreement-not-signable' = 'agreement-not-cancellable',
   ) {
-    super(message, 'agreement-not-cancellable');
+    super(message, reason);
   }
 }

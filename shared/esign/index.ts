@@ -9,6 +9,9 @@
  *     reminderFrequency: 'DAILY_UNTIL_SIGNED', expiresAt,
  *   });
  *
+ * In person (the technician hands over the device): `await esign.signingUrl(agreementId, email)`
+ * is the signer's Adobe signing page when it is their turn, undefined when it is not.
+ *
  * Failures: `ESignUnavailableError` (retry, after `retryAfterMs` when Adobe said), `ESignRejectedError`
  * (permanent, Adobe's `code`), `ESignConflictError` (e.g. recall of a signed agreement). Tests use
  * `FakeAdobeSign` from `./testing`.

@@ -24,7 +24,16 @@ export function adobeSignSettings(config: Partial<AdobeSignConfig>): AdobeSignCo
 export function unconfiguredESignature(): ESignature {
   const fail = () =>
     Promise.reject(new ESignUnavailableError('Adobe Sign is not configured (ADOBE_SIGN_API_HOST and credentials)', undefined, undefined, undefined));
-  return { createAgreement: fail, findByKey: fail, getAgreement: fail, signedDocument: fail, auditTrail: fail, agreementEvents: fail, recall: fail };
+  return {
+    createAgreement: fail,
+    findByKey: fail,
+    getAgreement: fail,
+    signedDocument: fail,
+    auditTrail: fail,
+    agreementEvents: fail,
+    recall: fail,
+    signingUrl: fail,
+  };
 }
 
 /**

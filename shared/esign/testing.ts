@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adobeError as error, invalidAgreement, type FakeAnswer as Answer } from './testing-requests';
+import { signAs, signingUrlsAnswer, type SignableAgreement } from './testing-signing';
 
 /**
  * An in-process Adobe Acrobat Sign REST v6 server for tests, speaking the subset the adapter
  * uses as Adobe does: the OAuth refresh-token grant, `GET /baseUris` (the API itself answers
  * only on the account's access point), multipart transient documents, agreements with their
- * validation, `externalId` search with cursors, PDFs, recall; `{code, message}` errors, 401 on
- * an expired token, 429 with `retryAfter` on request. Test support only.
+ * validation, `externalId` search with cursors, PDFs, recall, the current signers' signing URLs
+ * (`sign` moves the steps on, `testing-signing.ts`); `{code, message}` errors, 401 on an expired
+ * token, 429 with `retryAfter` on request. Test support only.
  */
 export interface FakeAdobeSignOptions {
   clientId?: string;
@@ -20,10 +22,7 @@ export interface FakeAdobeSignOptions {
   maxPageSize?: number;
 }
 
-export interface FakeAgreement {
-  id: string;
-  body: Record<string, unknown>;
-  status: string;
+export interface FakeAgreement extends SignableAgreement {
   cancellation?: { comment?: unknown; notifyOthers?: unknown };
   /** Its audit events as `GET /agreements/{id}/events` answers them (v6 `AgreementEvent`); none when set up by hand. */
   events?: Record<string, unknown>[];
@@ -104,6 +103,19 @@ export class FakeAdobeSign {
     (agreement.events ??= []).push({ date: new Date(this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), ...event });
   }
 
+  /** `email` signs (their step must be the current one), as on Adobe's signing page: the last signature makes it SIGNED. */
+  sign(agreementId: string, email: string): void {
+    const agreement = this.agreements.get(agreementId);
+    if (!agreement) throw new Error(`no agreement ${agreementId}`);
+    const signer = signAs(agreement, email);
+    this.recordEvent(agreementId, {
+      type: 'ACTION_COMPLETED',
+      actingUserEmail: signer,
+      participantEmail: signer,
+      description: `Document e-signed by ${signer}`,
+    });
+  }
+
   setStatus(agreementId: string, status: string): void {
     const agreement = this.agreements.get(agreementId);
     if (!agreement) throw new Error(`no agreement ${agreementId}`);
@@ -157,6 +169,7 @@ export class FakeAdobeSign {
     if (parts[2] === 'state' && method === 'PUT') return this.changeState(agreement, body);
     if (parts[2] === 'events' && method === 'GET') return { status: 200, body: { events: agreement.events ?? [] } };
     if (parts[2] === 'members' && method === 'GET') return { status: 200, body: this.members(agreement) };
+    if (parts[2] === 'signingUrls' && method === 'GET') return signingUrlsAnswer(agreement, this.url);
     return error(404, 'NOT_FOUND', 'Resource not found');
   }
 

@@ -92,6 +92,14 @@ export interface ESignature {
   agreementEvents(agreementId: string): Promise<AgreementEvent[]>;
   /** Cancels an agreement still out for signature; a signed, expired or cancelled one: conflict. */
   recall(agreementId: string, recall: Recall): Promise<void>;
+  /**
+   * In-person signing (the technician hands the device to the customer): the URL of the signing
+   * page of `signerEmail` (any case) when it is their turn; undefined when they are not among the
+   * current signers (a later step's, or one who already signed). Right after creation Adobe is
+   * still preparing the agreement: unavailable, retry shortly. A signed, cancelled or expired
+   * agreement: conflict (`agreement-not-signable`).
+   */
+  signingUrl(agreementId: string, signerEmail: string): Promise<string | undefined>;
 }
 
 /**

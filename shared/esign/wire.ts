@@ -116,3 +116,18 @@ export function agreementEvents(body: unknown, methods: ReadonlyMap<string, stri
   });
   return parsed.sort((a, b) => a.at.getTime() - b.at.getTime());
 }
+
+/**
+ * `GET /agreements/{id}/signingUrls` (`{signingUrlSetInfos: [{signingUrls: [{email, esignUrl}],
+ * signingUrlSetName?}]}`, the current signers only): the URL of `email`, compared in any case.
+ */
+export function signingUrlOf(body: unknown, email: string): string | undefined {
+  const sets = (body as { signingUrlSetInfos?: unknown } | null)?.signingUrlSetInfos;
+  const wanted = email.toLowerCase();
+  for (const set of Array.isArray(sets) ? (sets as { signingUrls?: unknown }[]) : []) {
+    for (const url of Array.isArray(set.signingUrls) ? (set.signingUrls as { email?: unknown; esignUrl?: unknown }[]) : []) {
+      if (typeof url.email === 'string' && url.email.toLowerCase() === wanted && typeof url.esignUrl === 'string' && url.esignUrl) return url.esignUrl;
+    }
+  }
+  return undefined;
+}
