@@ -5,11 +5,11 @@ import { esignNotificationReceived } from './contracts/esign-notification';
 import { assignmentCancelled, assignmentCompleted, assignmentConfirmed } from './dispatch/assignment';
 import { offerAccepted, offerCreated, offerDeclined, offerExpired, offerWithdrawn } from './dispatch/offer';
 import { fieldAppointmentBooked } from './field/appointment';
-import { fieldVisitCheckedIn, fieldVisitCheckedOut } from './field/visit';
+import { fieldVisitCheckedIn, fieldVisitCheckedOut, fieldWorkCompleted } from './field/visit';
 import { notifyMessageRequested } from './notify/message';
 import { notifyPartnerMessageRequested } from './notify/partner-message';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
-import { serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
+import { serviceOrderClosed, serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
 import { workflowMessageRequested } from './platform/workflow-message';
 import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
 import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
@@ -58,6 +58,8 @@ export const catalog: readonly EventDefinition[] = [
   fieldAppointmentBooked,
   fieldVisitCheckedIn,
   fieldVisitCheckedOut,
+  fieldWorkCompleted,
+  serviceOrderClosed,
   esignNotificationReceived,
   agreementSigned,
   agreementDeclined,

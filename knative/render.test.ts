@@ -23,6 +23,7 @@ describe('knative render', () => {
       'knative/sources/esign-notifications-received.yaml',
       'knative/sources/order-intake-sales-orders.yaml',
       'knative/sources/tv-start-service-orders.yaml',
+      'knative/sources/wcf-start-work-completed.yaml',
       'knative/sources/workflow-messages-requested.yaml',
     ]);
   });

@@ -188,6 +188,17 @@ resource "kafka_topic" "field_visit_checked_out" {
   }
 }
 
+resource "kafka_topic" "field_work_completed" {
+  name               = "field.work.completed"
+  partitions         = lookup(var.partitions_overrides, "field.work.completed", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "field.work.completed", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "notify_message_requested" {
   name               = "notify.message.requested"
   partitions         = lookup(var.partitions_overrides, "notify.message.requested", var.partitions)
@@ -239,6 +250,17 @@ resource "kafka_topic" "orders_refund_requested" {
   config = {
     "cleanup.policy"      = "delete"
     "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "orders.refund.requested", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
+resource "kafka_topic" "orders_service_order_closed" {
+  name               = "orders.service-order.closed"
+  partitions         = lookup(var.partitions_overrides, "orders.service-order.closed", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "orders.service-order.closed", var.retention_ms))
     "min.insync.replicas" = tostring(var.min_insync_replicas)
   }
 }

@@ -58,3 +58,14 @@ export const fieldVisitCheckedOut = defineEvent({
   }),
   partitionKey: (d) => d.serviceOrderId,
 });
+
+export const fieldWorkCompleted = defineEvent({
+  topic: 'field.work.completed',
+  type: 'ahs.field.work.completed',
+  description:
+    "The technician marked the order's work complete at a check-out (a multi-day job: at its last day's check-out): the customer is asked to accept the work on the Work Closing Form.",
+  data: visitOf.extend({
+    completedAt: z.iso.datetime(),
+  }),
+  partitionKey: (d) => d.serviceOrderId,
+});

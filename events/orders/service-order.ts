@@ -83,3 +83,20 @@ export const serviceOrderLinked = defineEvent({
   }),
   partitionKey: (d) => d.serviceOrderId,
 });
+
+export const serviceOrderClosed = defineEvent({
+  topic: 'orders.service-order.closed',
+  type: 'ahs.orders.service-order.closed',
+  description:
+    'The customer accepted the work on the Work Closing Form (without reserves, or once the reserves were lifted): the order is closed and its legal warranties run from the acceptance date. Final.',
+  data: z.object({
+    serviceOrderId: z.uuid(),
+    /** The signed form that closed it (the closing form, or the last lifting form). */
+    formId: z.uuid(),
+    /** The acceptance date the warranties run from (YYYY-MM-DD, the country's calendar). */
+    acceptedOn: z.iso.date(),
+    closedAt: z.iso.datetime({ offset: true }),
+    warranties: z.array(z.object({ code: z.string(), endsOn: z.iso.date() })),
+  }),
+  partitionKey: (d) => d.serviceOrderId,
+});

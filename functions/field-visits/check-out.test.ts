@@ -73,6 +73,28 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     ]);
   });
 
+  it("when the technician checks out with the work complete (the default), then field.work.completed asks for the WCF; a multi-day job's earlier day (workComplete false) does not", async () => {
+    const first = await checkedIn();
+    await call('POST', `/appointments/${first.id}/check-out`, 'technician', { ...checkOutBody, workComplete: false });
+    expect(await eventsOf(first.orderId, 'ahs.field.work.completed')).toEqual([]);
+    const last = await checkedIn();
+    const answer = await call('POST', `/appointments/${last.id}/check-out`, 'technician', checkOutBody);
+    expect(answer).toMatchObject({ status: 200, body: { workComplete: true } });
+    expect(await eventsOf(last.orderId, 'ahs.field.work.completed')).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ appointmentId: last.id, serviceOrderId: last.orderId, completedAt: expect.any(String) }) as unknown,
+      }),
+    ]);
+  });
+
+  it('when workComplete is not a boolean, then 400 names it and nothing changes', async () => {
+    const a = await checkedIn();
+    const answer = await call('POST', `/appointments/${a.id}/check-out`, 'technician', { ...checkOutBody, workComplete: 'yes' });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(answer.body)).toContain('workComplete');
+    expect(await statusOf(a.id)).toBe('checked-in');
+  });
+
   it('when the offline app sends the check-out twice with one Idempotency-Key, then one check-out, one event, the first answer twice; another key gets 409 already-checked-out', async () => {
     const a = await checkedIn();
     const first = await call('POST', `/appointments/${a.id}/check-out`, 'technician', checkOutBody, `out-${a.id}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { messages } from '../../bpmn/contract';
-import { fieldVisitCheckedOut } from '../../events';
+import { fieldVisitCheckedOut, fieldWorkCompleted } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
 import { ConflictError, InvalidInputError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
@@ -13,6 +13,8 @@ import { decodeSignature, type CheckOutBody } from './schema';
  * canvas signature (acknowledgement, not an e-signature). Before a check-in: 409 not-checked-in.
  * The order is then worked: its dispatch funnel is closed (message dispatch-order-closed,
  * closure `worked`), which completes the assignment — the provider can no longer withdraw.
+ * When the technician says the work is complete (`workComplete`, true unless a multi-day job's
+ * earlier day), field.work.completed asks the customer to accept it (Work Closing Form).
  */
 export async function checkOut({ tx, outbox, now }: WriteContext, principal: Principal, id: string, body: CheckOutBody) {
   const at = actionTime(body.at, now);
@@ -62,6 +64,14 @@ export async function checkOut({ tx, outbox, now }: WriteContext, principal: Pri
     signature,
   };
   await outbox.add(fieldVisitCheckedOut, visit, { subject: a.service_order_id });
+  if (body.workComplete) {
+    const { appointmentId, serviceOrderId, providerId, technicianId } = visit;
+    await outbox.add(
+      fieldWorkCompleted,
+      { appointmentId, serviceOrderId, providerId, technicianId, completedAt: visit.checkedOutAt },
+      { subject: serviceOrderId },
+    );
+  }
   await requestWorkflowMessage(
     outbox,
     messages.dispatchOrderClosed,
@@ -69,5 +79,5 @@ export async function checkOut({ tx, outbox, now }: WriteContext, principal: Pri
     { closure: 'worked' },
     { messageId: `order-worked:${a.service_order_id}` },
   );
-  return { ...visit, status: 'done' };
+  return { ...visit, workComplete: body.workComplete, status: 'done' };
 }

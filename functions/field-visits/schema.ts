@@ -49,6 +49,12 @@ export function decodeSignature(value: string): { png: Buffer } | { problem: str
 
 export const checkOutBody = z.object({
   at: isoInstant.optional(),
+  /**
+   * Whether the order's work is complete with this check-out: the customer is then asked to
+   * accept it (Work Closing Form). A multi-day job sends false on every day but its last.
+   * Absent: true (a one-day job).
+   */
+  workComplete: z.boolean({ message: 'true or false' }).default(true),
   workSummary: z.string().trim().min(1, 'required').max(4000),
   materials: z
     .array(
