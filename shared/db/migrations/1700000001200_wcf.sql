@@ -28,9 +28,9 @@ CREATE SCHEMA IF NOT EXISTS wcf;
 
 CREATE TABLE wcf.country_settings (
   country_code               VARCHAR(2) PRIMARY KEY REFERENCES org.countries(code),
-  answer_reminder_every      VARCHAR(20) NOT NULL DEFAULT 'P1D',
-  answer_timeout             VARCHAR(20) NOT NULL DEFAULT 'P7D',
-  store_validation_timeout   VARCHAR(20) NOT NULL DEFAULT 'P3D',
+  answer_reminder_every      VARCHAR(20) NOT NULL DEFAULT 'P1D' CHECK (answer_reminder_every ~ '^P[1-9][0-9]*D$'),
+  answer_timeout             VARCHAR(20) NOT NULL DEFAULT 'P7D' CHECK (answer_timeout ~ '^P[1-9][0-9]*D$'),
+  store_validation_timeout   VARCHAR(20) NOT NULL DEFAULT 'P3D' CHECK (store_validation_timeout ~ '^P[1-9][0-9]*D$'),
   rework_deadline_days       INTEGER NOT NULL DEFAULT 30 CHECK (rework_deadline_days BETWEEN 1 AND 365),
   signature_expiry_days      INTEGER NOT NULL DEFAULT 14 CHECK (signature_expiry_days BETWEEN 1 AND 90),
   reminder_frequency         VARCHAR(40) NOT NULL DEFAULT 'EVERY_OTHER_DAY_UNTIL_SIGNED',

@@ -165,3 +165,26 @@ INSERT INTO contracts.country_settings
   ('IT', 'EUR',  500000,  200000, TRUE,  'EVERY_THIRD_DAY_UNTIL_SIGNED', 21, 'P5D'),
   ('PL', 'PLN', 2150000,  860000, FALSE, 'EVERY_OTHER_DAY_UNTIL_SIGNED', 14, 'P3D')
 ON CONFLICT (country_code) DO NOTHING;
+
+-- Work Closing Form rules per country (wcf.country_settings): the customer is reminded every
+-- answer_reminder_every until answer_timeout, then an operator calls them; a form the store has
+-- not validated store_validation_timeout after it was sent goes to the business unit; the
+-- provider lifts reserves within rework_deadline_days.
+INSERT INTO wcf.country_settings
+  (country_code, answer_reminder_every, answer_timeout, store_validation_timeout, rework_deadline_days, signature_expiry_days, reminder_frequency) VALUES
+  ('ES', 'P1D', 'P5D', 'P3D', 30, 14, 'EVERY_OTHER_DAY_UNTIL_SIGNED'),
+  ('FR', 'P2D', 'P8D', 'P3D', 60, 14, 'EVERY_OTHER_DAY_UNTIL_SIGNED'),
+  ('IT', 'P2D', 'P8D', 'P5D', 30, 21, 'EVERY_THIRD_DAY_UNTIL_SIGNED'),
+  ('PL', 'P1D', 'P5D', 'P3D', 21, 14, 'EVERY_OTHER_DAY_UNTIL_SIGNED')
+ON CONFLICT (country_code) DO NOTHING;
+
+-- Where Adobe Sign asks the technicians to sign the WCF, and the stores to validate it.
+UPDATE dispatch.technicians t SET email = e.email
+  FROM (VALUES
+    ('7e000000-0000-4000-8000-000000000001'::uuid, 'javier.ortega@reformas-castellana.example'),
+    ('7e000000-0000-4000-8000-000000000002'::uuid, 'lucia.navarro@instalaciones-sur.example'),
+    ('7e000000-0000-4000-8000-000000000003'::uuid, 'camille.girard@atelier-rhone.example'),
+    ('7e000000-0000-4000-8000-000000000004'::uuid, 'hugo.lambert@lyon-pose.example')
+  ) AS e(id, email)
+ WHERE t.id = e.id AND t.email IS NULL;
+UPDATE org.stores SET email = lower(code) || '@stores.ahs.example' WHERE email IS NULL;

@@ -1,0 +1,38 @@
+import { hoursMinutes, type WcfTemplate } from './template';
+
+export const es: WcfTemplate = {
+  titles: { closing: 'Acta de recepción de obra / conformidad', lifting: 'Acta de levantamiento de reservas' },
+  formNumber: 'N.º de acta',
+  orderReference: 'Referencia del pedido',
+  date: 'Fecha',
+  parties: 'Partes',
+  roles: { customer: 'El cliente', store: 'La tienda', provider: 'La empresa instaladora', technician: 'El técnico' },
+  workDone: 'Trabajos realizados',
+  columns: { description: 'Servicio', quantity: 'Cant.' },
+  visits: 'Visitas al domicilio',
+  localTime: (zone) => `Horas locales (${zone})`,
+  timeOnSite: 'Tiempo total en el domicilio',
+  visitCount: (visits, duration) => `${visits} ${visits > 1 ? 'visitas' : 'visita'}, ${duration}`,
+  duration: (hours, minutes) => hoursMinutes(hours, minutes),
+  answer: 'Decisión del cliente',
+  answerIntro: 'Tras revisar los trabajos realizados, el cliente declara:',
+  outcomes: {
+    accepted: 'Conforme, recepción sin reservas',
+    'accepted-with-reserves': 'Conforme, recepción con reservas',
+    rejected: 'No conforme, recepción rechazada',
+  },
+  acceptanceNote:
+    'La firma de la presente acta con conformidad, con o sin reservas, supone la recepción de los trabajos y marca el inicio de los plazos de garantía; las reservas serán subsanadas por la empresa instaladora en el plazo acordado.',
+  reserves: 'Reservas',
+  noReserves: 'Sin reservas.',
+  location: 'Ubicación',
+  photos: 'Fotos',
+  rejectionReason: 'Motivo del rechazo',
+  lifting: 'Levantamiento de reservas',
+  liftingIntro: 'El cliente constata que las siguientes reservas, formuladas en la recepción, han sido levantadas:',
+  liftedBy: (when, technician) => `Levantada el ${when} por ${technician}`,
+  signatures: 'Firmas',
+  signatureLabel: 'Firma',
+  signatureDate: 'Fecha',
+  page: (page, pages) => `Página ${page} de ${pages}`,
+};

@@ -1,0 +1,38 @@
+import { hoursMinutes, type WcfTemplate } from './template';
+
+export const fr: WcfTemplate = {
+  titles: { closing: 'Procès-verbal de réception des travaux', lifting: 'Procès-verbal de levée des réserves' },
+  formNumber: 'N° du procès-verbal',
+  orderReference: 'Référence de la commande',
+  date: 'Date',
+  parties: 'Parties',
+  roles: { customer: 'Le client (maître d’ouvrage)', store: 'Le magasin', provider: 'L’entreprise', technician: 'Le technicien' },
+  workDone: 'Travaux réalisés',
+  columns: { description: 'Prestation', quantity: 'Qté' },
+  visits: 'Interventions sur site',
+  localTime: (zone) => `Heures locales (${zone})`,
+  timeOnSite: 'Temps total sur site',
+  visitCount: (visits, duration) => `${visits} ${visits > 1 ? 'interventions' : 'intervention'}, ${duration}`,
+  duration: (hours, minutes) => hoursMinutes(hours, minutes),
+  answer: 'Décision du client',
+  answerIntro: 'Après visite contradictoire des travaux, le client déclare :',
+  outcomes: {
+    accepted: 'Réception prononcée sans réserve',
+    'accepted-with-reserves': 'Réception prononcée avec réserves',
+    rejected: 'Réception refusée',
+  },
+  acceptanceNote:
+    'La réception, avec ou sans réserves, fait courir la garantie de parfait achèvement d’un an (article 1792-6 du Code civil) ; les réserves seront levées par l’entreprise dans un délai convenu.',
+  reserves: 'Réserves',
+  noReserves: 'Aucune réserve.',
+  location: 'Emplacement',
+  photos: 'Photos',
+  rejectionReason: 'Motif du refus',
+  lifting: 'Levée des réserves',
+  liftingIntro: 'Le client constate que les réserves suivantes, formulées lors de la réception, ont été levées :',
+  liftedBy: (when, technician) => `Levée le ${when} par ${technician}`,
+  signatures: 'Signatures',
+  signatureLabel: 'Signature',
+  signatureDate: 'Date',
+  page: (page, pages) => `Page ${page} sur ${pages}`,
+};

@@ -1,0 +1,38 @@
+import { hoursMinutes, type WcfTemplate } from './template';
+
+export const it: WcfTemplate = {
+  titles: { closing: 'Verbale di fine lavori / collaudo', lifting: 'Verbale di rimozione delle riserve' },
+  formNumber: 'N. verbale',
+  orderReference: "Riferimento dell'ordine",
+  date: 'Data',
+  parties: 'Parti',
+  roles: { customer: 'Il cliente (committente)', store: 'Il negozio', provider: "L'impresa esecutrice", technician: 'Il tecnico' },
+  workDone: 'Lavori eseguiti',
+  columns: { description: 'Servizio', quantity: 'Q.tà' },
+  visits: 'Interventi in loco',
+  localTime: (zone) => `Orari locali (${zone})`,
+  timeOnSite: 'Tempo totale in loco',
+  visitCount: (visits, duration) => `${visits} ${visits > 1 ? 'interventi' : 'intervento'}, ${duration}`,
+  duration: (hours, minutes) => hoursMinutes(hours, minutes),
+  answer: 'Esito del collaudo',
+  answerIntro: 'Dopo aver verificato i lavori eseguiti, il cliente dichiara:',
+  outcomes: {
+    accepted: 'Opera accettata senza riserve',
+    'accepted-with-reserves': 'Opera accettata con riserve',
+    rejected: 'Opera non accettata',
+  },
+  acceptanceNote:
+    "Con la sottoscrizione del presente verbale il cliente accetta l'opera ai sensi dell'art. 1665 del Codice civile, salvo le riserve indicate, che l'impresa esecutrice eliminerà entro il termine concordato; da tale data decorrono le garanzie.",
+  reserves: 'Riserve',
+  noReserves: 'Nessuna riserva.',
+  location: 'Posizione',
+  photos: 'Foto',
+  rejectionReason: 'Motivo del rifiuto',
+  lifting: 'Rimozione delle riserve',
+  liftingIntro: 'Il cliente constata che le seguenti riserve, formulate al collaudo, sono state rimosse:',
+  liftedBy: (when, technician) => `Rimossa il ${when} da ${technician}`,
+  signatures: 'Firme',
+  signatureLabel: 'Firma',
+  signatureDate: 'Data',
+  page: (page, pages) => `Pagina ${page} di ${pages}`,
+};
