@@ -1,0 +1,51 @@
+import { serviceOrderClosed } from '../../events';
+import type { DbClient } from '../../shared/db';
+import { informCustomer } from '../../shared/domain/messages';
+import type { Warranty } from '../../shared/domain/warranties';
+import type { Outbox } from '../../shared/outbox/outbox';
+import type { OrderRow } from './queries';
+
+/** Asks for a message to the order's customer (email, else SMS; by reference, no PII). */
+export const tellCustomer = (outbox: Outbox, order: OrderRow, templateId: string, parameters: Record<string, string | number>) =>
+  informCustomer(outbox, {
+    serviceOrderId: order.id,
+    customerId: order.customer_id,
+    hasEmail: order.customer_has_email,
+    countryCode: order.country_code,
+    templateId,
+    parameters,
+  });
+
+export interface Acceptance {
+  /** The signed form that closes the order (the closing form, or the lifting form). */
+  formId: string;
+  signedAt: Date;
+  acceptedOn: string;
+  warranties: Warranty[];
+}
+
+/**
+ * Closes the order on the customer's acceptance: closed_at = the form's signature, only while
+ * still open. Only the run that closed it announces orders.service-order.closed and tells the
+ * customer (wcf.work-accepted), so a retried job changes nothing. Returns whether it closed it.
+ */
+export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, acceptance: Acceptance): Promise<boolean> {
+  const { rowCount } = await tx.query(`UPDATE orders.service_orders SET closed_at = $2, updated_at = NOW() WHERE id = $1 AND closed_at IS NULL`, [
+    order.id,
+    acceptance.signedAt,
+  ]);
+  if (rowCount === 0) return false;
+  const warranties = acceptance.warranties.map((w) => ({ code: w.code, endsOn: w.endsOn }));
+  await outbox.add(
+    serviceOrderClosed,
+    { serviceOrderId: order.id, formId: acceptance.formId, acceptedOn: acceptance.acceptedOn, closedAt: acceptance.signedAt.toISOString(), warranties },
+    { subject: order.id },
+  );
+  const last = [...warranties].sort((a, b) => a.endsOn.localeCompare(b.endsOn)).at(-1);
+  await tellCustomer(outbox, order, 'wcf.work-accepted', {
+    orderReference: order.sales_order_id,
+    warrantyCount: warranties.length,
+    ...(last ? { lastWarrantyEndsOn: last.endsOn } : {}),
+  });
+  return true;
+}
