@@ -3,11 +3,13 @@ import { bpmnErrors } from '../../bpmn/contract';
 import type { DbClient } from '../../shared/db';
 import { contractSettings } from '../../shared/domain/contract-settings';
 import {
+  asReminderFrequency,
   createAgreementOnce,
   ESignRejectedError,
   ESignUnavailableError,
   type AgreementRecords,
   type ESignature,
+  reminderFrequencies,
   type ReminderFrequency,
   type Signer,
 } from '../../shared/esign';
@@ -61,21 +63,11 @@ function signer(contract: ContractRow, email: string): Signer {
   return { email, authentication: { method: 'PHONE', countryCode: contract.phone_prefix, phone: localNumber(contract.customer_phone, contract.phone_prefix) } };
 }
 
-const FREQUENCIES: readonly ReminderFrequency[] = [
-  'DAILY_UNTIL_SIGNED',
-  'WEEKDAILY_UNTIL_SIGNED',
-  'EVERY_OTHER_DAY_UNTIL_SIGNED',
-  'EVERY_THIRD_DAY_UNTIL_SIGNED',
-  'EVERY_FIFTH_DAY_UNTIL_SIGNED',
-  'WEEKLY_UNTIL_SIGNED',
-  'ONCE',
-];
-
 /** The country's reminder frequency as Adobe names it; a value Adobe does not know stops the job (incident), never a silent default. */
 function reminderFrequency(value: string): ReminderFrequency {
-  const known = FREQUENCIES.find((f) => f === value);
+  const known = asReminderFrequency(value);
   if (!known)
-    throw new PermanentError(`contracts.country_settings.reminder_frequency ${value} is not one of Adobe's (${FREQUENCIES.join(', ')})`, 'bad-setting');
+    throw new PermanentError(`contracts.country_settings.reminder_frequency ${value} is not one of Adobe's (${reminderFrequencies.join(', ')})`, 'bad-setting');
   return known;
 }
 

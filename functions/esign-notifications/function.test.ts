@@ -189,4 +189,35 @@ describe('esign-notifications', () => {
       },
     ]);
   });
+
+  it('when the agreement of a Work Closing Form expires, then the form is expired and its workflow gets wcf-agreement-settled, once; a signed one leaves the form to wcf-archive', async () => {
+    const order = await sell('pyxis-created');
+    const expired = await sentAgreement('EXPIRED');
+    const formId = randomUUID();
+    await db.query(
+      `INSERT INTO wcf.forms (id, service_order_id, kind, process_instance_key, status, answer, answered_at, language, attempt, agreement_id)
+       VALUES ($1, $2, 'closing', $3, 'out-for-signature', 'accepted', NOW(), 'es', 1, $4)`,
+      [formId, order.id, `9${Date.now()}`, expired.agreementId],
+    );
+    await db.query('UPDATE contracts.agreements SET wcf_form_id = $2 WHERE agreement_id = $1', [expired.agreementId, formId]);
+    expect(await deliver(expired.agreementId, 'AGREEMENT_EXPIRED')).toMatchObject({ status: 200, body: { result: 'applied' } });
+    expect(await deliver(expired.agreementId, 'AGREEMENT_EXPIRED')).toMatchObject({ status: 200, body: { result: 'ignored' } });
+    const status = async () => (await db.query<{ status: string }>('SELECT status FROM wcf.forms WHERE id = $1', [formId])).rows[0]?.status;
+    expect(await status()).toBe('expired');
+    expect(await requestedMessages(db, formId)).toEqual([
+      {
+        name: 'wcf-agreement-settled',
+        correlationKey: formId,
+        messageId: `wcf-agreement-settled:${expired.agreementId}`,
+        variables: { agreementId: expired.agreementId, agreementStatus: 'EXPIRED' },
+      },
+    ]);
+
+    const signed = await sentAgreement('SIGNED');
+    await db.query(`UPDATE wcf.forms SET status = 'out-for-signature', agreement_id = $2 WHERE id = $1`, [formId, signed.agreementId]);
+    await db.query('UPDATE contracts.agreements SET wcf_form_id = $2 WHERE agreement_id = $1', [signed.agreementId, formId]);
+    expect(await deliver(signed.agreementId, 'AGREEMENT_WORKFLOW_COMPLETED')).toMatchObject({ status: 200, body: { result: 'applied' } });
+    expect(await status()).toBe('out-for-signature');
+    expect((await requestedMessages(db, formId)).map((m) => m.variables)).toContainEqual({ agreementId: signed.agreementId, agreementStatus: 'SIGNED' });
+  });
 });

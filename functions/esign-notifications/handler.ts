@@ -62,15 +62,16 @@ async function settle(n: Notification, { tx, outbox, logger }: EventContext, ado
   if (status === undefined) return { result: 'ignored', reason: `agreement is ${adobeStatus} at Adobe` };
   const {
     rows: [moved],
-  } = await tx.query<{ contract_key: string; service_order_id: string | null; contract_id: string | null }>(
+  } = await tx.query<{ contract_key: string; service_order_id: string | null; contract_id: string | null; wcf_form_id: string | null }>(
     `UPDATE contracts.agreements SET status = $2, updated_at = now()
       WHERE agreement_id = $1 AND status = 'OUT_FOR_SIGNATURE'
-      RETURNING contract_key, service_order_id, contract_id`,
+      RETURNING contract_key, service_order_id, contract_id, wcf_form_id`,
     [n.agreementId, status],
   );
   if (!moved) return { result: 'ignored', reason: 'agreement already final' };
   await emit(status, { agreementId: n.agreementId, contractKey: moved.contract_key, serviceOrderId: moved.service_order_id, occurredAt: n.eventDate }, outbox);
   if (moved.contract_id) await advanceContract(tx, outbox, moved.contract_id, n.agreementId, status);
+  if (moved.wcf_form_id) await advanceWcfForm(tx, outbox, moved.wcf_form_id, n.agreementId, status);
   return { result: 'applied', detail: { agreementId: n.agreementId, status } };
 }
 
@@ -97,6 +98,31 @@ async function advanceContract(tx: Queryable, outbox: EventContext['outbox'], co
     contractId,
     { agreementId, agreementStatus: status },
     { messageId: `contract-agreement-settled:${agreementId}` },
+  );
+}
+
+/** What a final agreement makes of the WCF form that sent it (signed: wcf-archive says so, once the PDFs are kept). */
+const WCF_FORM_STATUS: Partial<Record<FinalStatus, string>> = { DECLINED: 'declined', EXPIRED: 'expired', RECALLED: 'recalled' };
+
+/**
+ * The agreement of a Work Closing Form (closing or lifting) ended: the form follows, and its
+ * workflow, waiting in "Await the signatures", gets wcf-agreement-settled, correlated by the form id.
+ */
+async function advanceWcfForm(tx: Queryable, outbox: EventContext['outbox'], formId: string, agreementId: string, status: FinalStatus): Promise<void> {
+  const next = WCF_FORM_STATUS[status];
+  if (next) {
+    await tx.query(`UPDATE wcf.forms SET status = $3, updated_at = now() WHERE id = $1 AND agreement_id = $2 AND status = 'out-for-signature'`, [
+      formId,
+      agreementId,
+      next,
+    ]);
+  }
+  await requestWorkflowMessage(
+    outbox,
+    messages.wcfAgreementSettled,
+    formId,
+    { agreementId, agreementStatus: status },
+    { messageId: `wcf-agreement-settled:${agreementId}` },
   );
 }
 

@@ -22,3 +22,4 @@ export { ESignConflictError, ESignRejectedError, ESignUnavailableError } from '.
 export { createAgreementOnce, type AgreementRecords } from './once';
 export { AccessTokens, type TokenSettings } from './tokens';
 export type * from './types';
+export { asReminderFrequency, reminderFrequencies } from './types';

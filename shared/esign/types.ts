@@ -20,14 +20,20 @@ export interface Signer {
   authentication?: PhoneAuthentication;
 }
 
-export type ReminderFrequency =
-  | 'DAILY_UNTIL_SIGNED'
-  | 'WEEKDAILY_UNTIL_SIGNED'
-  | 'EVERY_OTHER_DAY_UNTIL_SIGNED'
-  | 'EVERY_THIRD_DAY_UNTIL_SIGNED'
-  | 'EVERY_FIFTH_DAY_UNTIL_SIGNED'
-  | 'WEEKLY_UNTIL_SIGNED'
-  | 'ONCE';
+/** Adobe's reminder frequencies (`reminderFrequency` of an agreement). */
+export const reminderFrequencies = [
+  'DAILY_UNTIL_SIGNED',
+  'WEEKDAILY_UNTIL_SIGNED',
+  'EVERY_OTHER_DAY_UNTIL_SIGNED',
+  'EVERY_THIRD_DAY_UNTIL_SIGNED',
+  'EVERY_FIFTH_DAY_UNTIL_SIGNED',
+  'WEEKLY_UNTIL_SIGNED',
+  'ONCE',
+] as const;
+export type ReminderFrequency = (typeof reminderFrequencies)[number];
+
+/** The frequency as Adobe names it, or undefined when Adobe does not know it (a setting to fix, never a silent default). */
+export const asReminderFrequency = (value: string): ReminderFrequency | undefined => reminderFrequencies.find((f) => f === value);
 
 export interface NewAgreement {
   /**
