@@ -22,6 +22,7 @@ const env = {
   CAMUNDA_AUTH_STRATEGY: 'NONE',
   TV_ANSWER_LINK_SECRET: 'bench-only-secret-never-signs-a-real-link',
   TV_ANSWER_LINK_BASE_URL: 'http://127.0.0.1:1/answers',
+  CUSTOMER_LINK_SECRET: 'bench-only-secret-never-signs-a-real-link',
   LOG_LEVEL: 'error',
 };
 /** A bundle that has not answered by then will not: the run stops naming it. */

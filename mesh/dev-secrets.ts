@@ -8,7 +8,7 @@ import path from 'node:path';
  * mesh's data folder, so links and tokens stay valid across restarts; `memory` data keeps
  * them for one run only. A value set in the environment wins.
  */
-const NAMES = ['TV_ANSWER_LINK_SECRET'] as const;
+const NAMES = ['TV_ANSWER_LINK_SECRET', 'CUSTOMER_LINK_SECRET'] as const;
 
 export function devSecrets(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const file = dataDir && path.join(dataDir, 'dev-secrets.json');

@@ -37,6 +37,7 @@ async function main() {
       // Boot-time placeholders only (this run serves no request): the real secret has no default.
       TV_ANSWER_LINK_SECRET: process.env.TV_ANSWER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
       TV_ANSWER_LINK_BASE_URL: process.env.TV_ANSWER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
+      CUSTOMER_LINK_SECRET: process.env.CUSTOMER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
