@@ -188,6 +188,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             ...(objectsDir ? { OBJECT_STORE_DIR: objectsDir } : {}),
             // The customer's TV answer link opens tv-customer-answers through the ingress.
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
+            // The customer's Work Closing Form link opens wcf's answer page through the ingress.
+            CUSTOMER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/wcf/answers`,
             ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
           },
         }),

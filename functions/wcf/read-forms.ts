@@ -25,6 +25,7 @@ export async function listForms(db: Queryable, principal: Principal, q: ListQuer
   if (q.country) filter('o.country_code = ?', q.country);
   if (q.businessUnitId) filter('o.business_unit_id = ?', q.businessUnitId);
   if (q.storeId) filter('o.store_id = ?', q.storeId);
+  if (q.serviceOrderId) filter('f.service_order_id = ?', q.serviceOrderId);
   if (q.cursor) {
     const { c, i } = decodeCursor(q.cursor);
     params.push(c, i);

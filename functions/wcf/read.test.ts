@@ -53,6 +53,11 @@ describe('wcf GET /forms', () => {
     const french = await call('GET', '/forms?country=FR', 'admin');
     expect(ids(french)).toContain(s.fr);
     expect(ids(french)).not.toContain(s.es);
+    expect(ids(await call('GET', `/forms?serviceOrderId=${s.esOrder}`, 'operator-es'))).toContain(s.es);
+    expect(ids(await call('GET', `/forms?serviceOrderId=${s.esOrder}`, 'operator-es'))).not.toContain(s.esRejected);
+    const notAnId = await call('GET', '/forms?serviceOrderId=abc', 'operator-es');
+    expect(notAnId.status).toBe(400);
+    expect(JSON.stringify(notAnId.body)).toContain('serviceOrderId');
   });
 
   it('when operators of other tenants list, then they see their own only; provider staff 403, nobody 401', async () => {

@@ -60,6 +60,7 @@ export const listQuery = z.object({
     .optional(),
   businessUnitId: z.uuid({ message: 'must be a business unit id (UUID)' }).optional(),
   storeId: z.uuid({ message: 'must be a store id (UUID)' }).optional(),
+  serviceOrderId: z.uuid({ message: 'must be a service order id (UUID)' }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(200).optional(),
 });

@@ -38,6 +38,7 @@ async function main() {
       TV_ANSWER_LINK_SECRET: process.env.TV_ANSWER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
       TV_ANSWER_LINK_BASE_URL: process.env.TV_ANSWER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
       CUSTOMER_LINK_SECRET: process.env.CUSTOMER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
+      CUSTOMER_LINK_BASE_URL: process.env.CUSTOMER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
