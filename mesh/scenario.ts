@@ -4,12 +4,14 @@ import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
 import { pyxis, type PyxisFixture } from '../test/fixtures/sales';
 import { signAsParticipant, signingLinks } from './adobe-sign/client';
+import { closeTheWork } from './scenario-wcf';
 import { meshToken } from './oidc/get-token';
 import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
 import { findRunningMesh, meshFetch, runCli, type RunningMesh } from './running-mesh';
 
 /**
- * npm run scenario [-- --country ES|FR] — one sale from intake to check-out on the running local
+ * npm run scenario [-- --country ES|FR] [--through wcf] — one sale from intake to check-out (and with
+ * `--through wcf` on to the Work Closing Form, a reserves round and the closed order) on the running local
  * mesh, driven as its actors drive it: the sales system publishes the sale, the operator and the
  * technician resolve the technical visit (when the product needs one), the workflow dispatches it
  * (ES: auto-accepted; FR: the provider accepts the offer in the app), the provider admin assigns a
@@ -83,6 +85,8 @@ async function main() {
   const countryCode = (process.argv.includes('--country') ? process.argv[process.argv.indexOf('--country') + 1] : 'ES') ?? 'ES';
   const country = COUNTRIES[countryCode.toUpperCase()];
   if (!country) throw new Error(`--country must be one of ${Object.keys(COUNTRIES).join(', ')}`);
+  const through = process.argv.includes('--through') ? process.argv[process.argv.indexOf('--through') + 1] : 'check-out';
+  if (through !== 'check-out' && through !== 'wcf') throw new Error('--through must be check-out (the default) or wcf');
   mesh = await findRunningMesh();
 
   // 1. The sales system publishes the sale.
@@ -189,6 +193,9 @@ async function main() {
     return live.some((a) => a.assignmentId === assignmentId) ? undefined : true;
   });
   line('dispatch', `assignment ${assignmentId} completed: the order is worked, the funnel ends`);
+
+  // 8. --through wcf: the customer accepts the work with a reserve, it is lifted, the order closed.
+  if (through === 'wcf') await closeTheWork({ sandbox: mesh.esignSandboxUrl!, call, must, until, line, text }, orderId, country);
   line('scenario', 'done');
 }
 

@@ -54,6 +54,8 @@ export function detail(r: SummaryRow) {
         : { currency: r.price_currency, listPriceMinor: r.list_price_minor, channelAdjustmentMinor: r.channel_adjustment_minor, totalMinor: r.total_minor },
     // What blocks the installation: its technical visit (awaiting-tv, ready, cancelled) and its contract (awaiting-signature, signed, cancelled).
     installation: { status: r.installation_status, contract: r.contract_status },
+    // When the customer's acceptance of the work (Work Closing Form) closed it; its warranties: GET /wcf/orders/:id/warranties.
+    closedAt: time(r.closed_at),
     linkedServiceOrderIds: r.linked_ids,
     salesOrderMetadata: r.sales_order_metadata,
   };

@@ -59,7 +59,7 @@ export async function findOrder(db: Queryable, principal: Principal, id: string)
   // Linked orders the caller may not see are not named either.
   const linkedScope = scopeCondition(principal, params, { order: 'lo', businessUnit: 'lbu', store: 'ls' });
   const { rows } = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata, o.installation_status, o.contract_status, o.price_currency, o.list_price_minor::float8 AS list_price_minor,
+    `SELECT ${SUMMARY_COLUMNS}, o.sales_order_metadata, o.installation_status, o.contract_status, o.closed_at, o.price_currency, o.list_price_minor::float8 AS list_price_minor,
             o.channel_adjustment_minor::float8 AS channel_adjustment_minor, o.total_minor::float8 AS total_minor,
             c.id AS customer_id, c.full_name, c.phone, c.email, c.language, c.street, c.postal_code, c.city,
             c.latitude, c.longitude,
