@@ -145,7 +145,10 @@ export async function startWcfWorld() {
     );
     const agreement = world.fake.agreements.get(form.agreement_id)!;
     const sets = agreement.body.participantSetsInfo as { memberInfos: { email: string }[]; order: number }[];
-    for (const set of [...sets].sort((a, b) => a.order - b.order)) world.fake.sign(form.agreement_id, set.memberInfos[0]!.email);
+    const signed = new Set((agreement.events ?? []).filter((e) => e.type === 'ACTION_COMPLETED').map((e) => e.participantEmail));
+    for (const set of [...sets].sort((a, b) => a.order - b.order)) {
+      if (!signed.has(set.memberInfos[0]!.email)) world.fake.sign(form.agreement_id, set.memberInfos[0]!.email);
+    }
     expect(agreement.status).toBe('SIGNED');
     const answer = await postEvent(
       notificationsUrl,
@@ -157,6 +160,14 @@ export async function startWcfWorld() {
     );
     expect(answer.status).toBe(200);
     return form.agreement_id;
+  }
+
+  /** Adobe ends the agreement (`adobeStatus`) and its webhook says so (`event`). */
+  async function settle(agreementId: string, adobeStatus: string, event: string) {
+    world.fake.setStatus(agreementId, adobeStatus);
+    const data = { webhookNotificationId: randomUUID(), agreementId, event, eventDate: now().toISOString() };
+    const answer = await postEvent(notificationsUrl, cloudEvent({ type: esignNotificationReceived.type, source: '/functions/esign-webhooks', data }));
+    expect(answer.status).toBe(200);
   }
 
   const openTask = (orderId: string, elementId: string) =>
@@ -182,6 +193,7 @@ export async function startWcfWorld() {
     call,
     customerLink,
     everyoneSigns,
+    settle,
     openTask,
   };
 }

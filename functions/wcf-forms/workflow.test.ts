@@ -108,4 +108,35 @@ describe('bpmn/wcf.bpmn end to end', () => {
     w.clock.reset();
     expect(chase.candidate_groups).toContain('country:ES');
   });
+
+  it('when the store has not validated a form the customer and the technician signed, then its business unit is asked to chase it; the signature still settles the form', async () => {
+    const { order, formId } = await w.completeWork();
+    expect((await w.call('POST', `/orders/${order.id}/answer`, 'technician', { answer: 'accepted' })).status).toBe(200);
+    const form = await w.until(async () => (await w.formsOf(order.id)).find((f) => f.id === formId && f.status === 'out-for-signature'));
+    const sets = w.world.fake.agreements.get(form.agreement_id!)!.body.participantSetsInfo as { memberInfos: { email: string }[]; order: number }[];
+    for (const set of sets.filter((x) => x.order < 3)) w.world.fake.sign(form.agreement_id!, set.memberInfos[0]!.email);
+    w.clock.pin(w.clock.now() + 3 * 86_400_000 + 60_000);
+    const escalation = await w.openTask(order.id, 'escalate-wcf-validation');
+    w.clock.reset();
+    expect(escalation.candidate_groups).toEqual(['country:ES', 'bu:ES-CENTRO']);
+    await w.engine.completeUserTask(escalation.user_task_key, { note: 'Store manager called' });
+    await w.everyoneSigns(formId);
+    await closedAt(order.id);
+  });
+
+  it('when the customer declines the form at Adobe, then an operator follows up; a re-send is a second agreement that closes the order once signed', async () => {
+    const { order, formId } = await w.completeWork();
+    expect((await w.call('POST', `/orders/${order.id}/answer`, 'technician', { answer: 'accepted' })).status).toBe(200);
+    const first = await w.until(async () => (await w.formsOf(order.id)).find((f) => f.id === formId && f.status === 'out-for-signature'));
+    await w.settle(first.agreement_id!, 'CANCELLED', 'AGREEMENT_REJECTED');
+    const followUp = await w.openTask(order.id, 'follow-up-wcf');
+    await w.engine.completeUserTask(followUp.user_task_key, { decision: 'resend', note: 'Customer misread the form' });
+    const second = await w.until(async () =>
+      (await w.formsOf(order.id)).find((f) => f.id === formId && f.status === 'out-for-signature' && f.agreement_id !== first.agreement_id),
+    );
+    expect(second.agreement_id).toBeTruthy();
+    await w.everyoneSigns(formId);
+    await closedAt(order.id);
+    expect(await closedEvents(order.id)).toHaveLength(1);
+  });
 });
