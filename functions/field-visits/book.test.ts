@@ -50,6 +50,20 @@ describe('field-visits POST /appointments', () => {
     });
   });
 
+  it('when the provider books while a re-work round of the order is open, then the customer is told the visit lifts their reserves, with the deadline', async () => {
+    const order = await assignedOrder();
+    await db.query(`UPDATE dispatch.assignments SET status = 'completed', completed_at = NOW() WHERE id = $1`, [order.assignmentId]);
+    await db.query(
+      `INSERT INTO wcf.reworks (id, service_order_id, process_instance_key, round, origin, provider_id, deadline, status)
+       SELECT gen_random_uuid(), $1, $2, 1, 'reserves', provider_id, '2031-01-31T23:00:00Z', 'open' FROM dispatch.assignments WHERE id = $3`,
+      [order.id, `9${Date.now()}`, order.assignmentId],
+    );
+    const day = uniqueMonday();
+    expect((await call('POST', '/appointments', 'provider-admin', { serviceOrderId: order.id, startsAt: at(day, 8).toISOString() })).status).toBe(201);
+    const [message] = await eventsOf(order.id, 'ahs.notify.message.requested');
+    expect(message?.data).toMatchObject({ templateId: 'wcf.rework-booked', parameters: { reworkDeadline: '2031-01-31T23:00:00.000Z' } });
+  });
+
   it('when the order was worked once (assignment completed by the check-out), then its next day is booked; a cancelled assignment books nothing', async () => {
     const order = await assignedOrder();
     await db.query(`UPDATE dispatch.assignments SET status = 'completed', completed_at = NOW() WHERE id = $1`, [order.assignmentId]);

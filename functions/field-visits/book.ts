@@ -142,13 +142,21 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     endsAt: endsAt.toISOString(),
   };
   await outbox.add(fieldAppointmentBooked, { ...appointment, durationSource: duration.source, bookedAt: now.toISOString() }, { subject: orderId });
+  // A visit booked while the provider has a re-work round open on the order lifts the customer's reserves: told so.
+  const rework = await openRework(tx, orderId, order.provider_id);
   await informCustomer(outbox, {
     serviceOrderId: orderId,
     customerId: order.customer_id,
     hasEmail: order.has_email,
     countryCode: order.country_code,
-    templateId: 'field.appointment-booked',
-    parameters: { orderRef: order.sales_order_id ?? orderId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, timeZone: tech.timezone },
+    templateId: rework ? 'wcf.rework-booked' : 'field.appointment-booked',
+    parameters: {
+      orderRef: order.sales_order_id ?? orderId,
+      startsAt: appointment.startsAt,
+      endsAt: appointment.endsAt,
+      timeZone: tech.timezone,
+      ...(rework ? { reworkDeadline: rework.deadline.toISOString() } : {}),
+    },
   });
   await informPartner(outbox, {
     serviceOrderId: orderId,
@@ -159,6 +167,15 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
   return { ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source };
+}
+
+/** The order's re-work round open for this provider (Work Closing Form reserves to lift), if any. */
+async function openRework(tx: DbClient, orderId: string, providerId: string): Promise<{ deadline: Date } | undefined> {
+  const { rows } = await tx.query<{ deadline: Date }>(
+    `SELECT deadline FROM wcf.reworks WHERE service_order_id = $1 AND provider_id = $2 AND status = 'open' ORDER BY round DESC LIMIT 1`,
+    [orderId, providerId],
+  );
+  return rows[0];
 }
 
 /** Hours the order's products take (per unit, times the quantity). */
