@@ -1,13 +1,13 @@
 import type { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
 import type { DbClient } from '../../shared/db';
+import { agreementRecords } from '../../shared/domain/agreement-records';
 import { contractSettings } from '../../shared/domain/contract-settings';
 import {
   asReminderFrequency,
   createAgreementOnce,
   ESignRejectedError,
   ESignUnavailableError,
-  type AgreementRecords,
   type ESignature,
   reminderFrequencies,
   type ReminderFrequency,
@@ -32,23 +32,6 @@ const MESSAGES: Record<string, { name: string; message: string }> = {
   it: { name: 'Contratto di servizio', message: "La preghiamo di leggere e firmare il suo contratto di servizio prima dell'installazione." },
   pl: { name: 'Umowa serwisowa', message: 'Prosimy o zapoznanie się z umową serwisową i jej podpisanie przed montażem.' },
 };
-
-/** Where the contract's agreements are recorded (contracts.agreements), in the job's transaction. */
-function records(tx: DbClient, contract: ContractRow): AgreementRecords {
-  return {
-    async find(key) {
-      const { rows } = await tx.query<{ agreement_id: string }>('SELECT agreement_id FROM contracts.agreements WHERE contract_key = $1', [key]);
-      return rows[0]?.agreement_id;
-    },
-    async record(key, agreementId) {
-      await tx.query(
-        `INSERT INTO contracts.agreements (agreement_id, contract_key, service_order_id, contract_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT DO NOTHING`,
-        [agreementId, key, contract.service_order_id, contract.id],
-      );
-    },
-  };
-}
 
 /** The number without the country's prefix, as Adobe's PHONE authentication takes it. */
 function localNumber(phone: string, prefix: string): string {
@@ -112,15 +95,19 @@ export function makeSendContract(deps: SendDeps) {
     const bytes = await deps.store.get(await latestDraft(tx, contractId));
     const words = MESSAGES[contract.language] ?? MESSAGES.es!;
     try {
-      const { agreementId } = await createAgreementOnce(deps.esign, records(tx, contract), {
-        key: `${contractId}:${attempt}`,
-        name: `${words.name} ${contract.sales_order_id}`,
-        document: { bytes, fileName: `contract-${contract.sales_order_id}.pdf`, mimeType: 'application/pdf' },
-        signingSteps: [[signer(contract, contract.customer_email)]],
-        message: words.message,
-        reminderFrequency: reminderFrequency(settings.reminderFrequency),
-        expiresAt: new Date(now().getTime() + settings.expiryDays * 86_400_000),
-      });
+      const { agreementId } = await createAgreementOnce(
+        deps.esign,
+        agreementRecords(tx, { serviceOrderId: contract.service_order_id, contractId: contract.id }),
+        {
+          key: `${contractId}:${attempt}`,
+          name: `${words.name} ${contract.sales_order_id}`,
+          document: { bytes, fileName: `contract-${contract.sales_order_id}.pdf`, mimeType: 'application/pdf' },
+          signingSteps: [[signer(contract, contract.customer_email)]],
+          message: words.message,
+          reminderFrequency: reminderFrequency(settings.reminderFrequency),
+          expiresAt: new Date(now().getTime() + settings.expiryDays * 86_400_000),
+        },
+      );
       await tx.query(`UPDATE contracts.contracts SET status = 'out-for-signature', agreement_id = $2, attempt = $3, updated_at = NOW() WHERE id = $1`, [
         contractId,
         agreementId,

@@ -2,17 +2,10 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { bpmnErrors } from '../../bpmn/contract';
 import type { DbClient } from '../../shared/db';
+import { agreementRecords } from '../../shared/domain/agreement-records';
 import { informCustomer } from '../../shared/domain/messages';
 import { wcfSettings } from '../../shared/domain/wcf-settings';
-import {
-  asReminderFrequency,
-  createAgreementOnce,
-  ESignRejectedError,
-  ESignUnavailableError,
-  type AgreementRecords,
-  type ESignature,
-  type Signer,
-} from '../../shared/esign';
+import { asReminderFrequency, createAgreementOnce, ESignRejectedError, ESignUnavailableError, type ESignature, type Signer } from '../../shared/esign';
 import { PermanentError } from '../../shared/errors';
 import type { ObjectStore } from '../../shared/object-storage';
 import type { WcfDocument } from '../../shared/wcf-document/model';
@@ -32,22 +25,6 @@ export interface SendDeps {
 async function render(document: WcfDocument): Promise<Uint8Array> {
   const { renderWorkClosingForm } = await import('../../shared/wcf-document/render');
   return renderWorkClosingForm(document);
-}
-
-/** Where the form's agreements are recorded (contracts.agreements, the one table the webhook reads), in the job's transaction. */
-function records(tx: DbClient, form: FormRow): AgreementRecords {
-  return {
-    async find(key) {
-      const { rows } = await tx.query<{ agreement_id: string }>('SELECT agreement_id FROM contracts.agreements WHERE contract_key = $1', [key]);
-      return rows[0]?.agreement_id;
-    },
-    async record(key, agreementId) {
-      await tx.query(
-        `INSERT INTO contracts.agreements (agreement_id, contract_key, service_order_id, wcf_form_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-        [agreementId, key, form.service_order_id, form.id],
-      );
-    },
-  };
 }
 
 /** The closing form: the customer signs, then the technician, then the store validates (approver). The lifting form: the customer alone. */
@@ -102,7 +79,7 @@ export function makeSendForm(deps: SendDeps) {
     if (!frequency) throw new PermanentError(`wcf.country_settings.reminder_frequency ${settings.reminderFrequency} is not one of Adobe's`, 'bad-setting');
     const words = AGREEMENT_WORDS[form.language][form.kind];
     try {
-      const { agreementId } = await createAgreementOnce(deps.esign, records(tx, form), {
+      const { agreementId } = await createAgreementOnce(deps.esign, agreementRecords(tx, { serviceOrderId: form.service_order_id, wcfFormId: form.id }), {
         key: `${formId}:${attempt}`,
         name: `${words.name} ${form.sales_order_id}`,
         document: { bytes: pdf, fileName: `${form.kind === 'closing' ? 'wcf' : 'wcf-lifting'}-${form.sales_order_id}.pdf`, mimeType: 'application/pdf' },

@@ -1,27 +1,8 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { ContractDocumentInputError, contractLanguages, renderContract, type ContractDocument } from '.';
 import { formattersFor } from './format';
 import { contractTemplates } from './templates';
-import { sampleContract } from './testing';
-
-/** The text of each page as pdf.js reads it, whitespace runs (NBSP, narrow NBSP) made one space. */
-async function pagesText(bytes: Uint8Array): Promise<string[]> {
-  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n += 1) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(
-      content.items
-        .map((item) => ('str' in item ? item.str : ''))
-        .join('\n')
-        .replace(/\s+/g, ' '),
-    );
-  }
-  await pdf.destroy();
-  return pages;
-}
-const oneSpace = (text: string) => text.replace(/\s+/g, ' ');
+import { oneSpace, pagesText, sampleContract } from './testing';
 
 describe('renderContract', () => {
   it.each(contractLanguages)(

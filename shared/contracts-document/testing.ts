@@ -1,3 +1,4 @@
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ContractDocument, ContractLanguage } from './model';
 
 interface Sample {
@@ -85,3 +86,22 @@ export function sampleContract(language: ContractLanguage, lines = 2): ContractD
     },
   };
 }
+
+/** The text of each page as pdf.js reads it, whitespace runs (NBSP, narrow NBSP) made one space. */
+export async function pagesText(bytes: Uint8Array): Promise<string[]> {
+  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n += 1) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    pages.push(
+      content.items
+        .map((item) => ('str' in item ? item.str : ''))
+        .join('\n')
+        .replace(/\s+/g, ' '),
+    );
+  }
+  await pdf.destroy();
+  return pages;
+}
+
+export const oneSpace = (text: string) => text.replace(/\s+/g, ' ');

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors';
+import { openLink, signLink } from './signed-link';
 
 /**
  * A link the customer acts from without an account (answer the Work Closing Form, open a claim).
@@ -26,29 +26,13 @@ export const customerLinkSecretSchema = z.string().min(32, { error: 'must be at 
 
 const payloadSchema = z.strictObject({ p: z.enum(customerLinkPurposes), s: z.uuid(), o: z.uuid(), exp: z.number().int().positive() });
 
-function sign(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
-}
-
 export function signCustomerLink(secret: string, claims: CustomerLinkClaims): string {
-  const body = { p: claims.purpose, s: claims.subjectId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) };
-  const payload = Buffer.from(JSON.stringify(body)).toString('base64url');
-  return `${payload}.${sign(secret, payload).toString('base64url')}`;
+  return signLink(secret, { p: claims.purpose, s: claims.subjectId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) });
 }
 
 export function verifyCustomerLink(secret: string, token: string, purpose: CustomerLinkPurpose, now: Date): CustomerLinkClaims {
-  const invalid = () => new UnauthenticatedError('invalid or expired link');
-  const [payload, signature, ...rest] = token.split('.');
-  if (!payload || !signature || rest.length > 0) throw invalid();
-  const given = Buffer.from(signature, 'base64url');
-  const expected = sign(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  let claims: z.infer<typeof payloadSchema>;
-  try {
-    claims = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-  } catch {
-    throw invalid();
-  }
-  if (claims.p !== purpose || claims.exp * 1000 <= now.getTime()) throw invalid();
+  const parsed = payloadSchema.safeParse(openLink(secret, token));
+  if (!parsed.success || parsed.data.p !== purpose || parsed.data.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('invalid or expired link');
+  const claims = parsed.data;
   return { purpose: claims.p, subjectId: claims.s, serviceOrderId: claims.o, expiresAt: new Date(claims.exp * 1000) };
 }

@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { UnauthenticatedError } from '../errors';
+import { openLink, signLink } from './signed-link';
 
 /**
  * The customer's answer link of a YES_BUT technical visit. The customer has no account: the
@@ -26,30 +26,12 @@ export const answerLinkSecretSchema = z.string().min(32, { error: 'must be at le
 
 const payloadSchema = z.strictObject({ v: z.uuid(), o: z.uuid(), exp: z.number().int().positive() });
 
-function sign(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
-}
-
 export function signAnswerToken(secret: string, claims: AnswerTokenClaims): string {
-  const payload = Buffer.from(JSON.stringify({ v: claims.visitId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) })).toString(
-    'base64url',
-  );
-  return `${payload}.${sign(secret, payload).toString('base64url')}`;
+  return signLink(secret, { v: claims.visitId, o: claims.serviceOrderId, exp: Math.floor(claims.expiresAt.getTime() / 1000) });
 }
 
 export function verifyAnswerToken(secret: string, token: string, now: Date): AnswerTokenClaims {
-  const invalid = () => new UnauthenticatedError('invalid or expired answer link');
-  const [payload, signature, ...rest] = token.split('.');
-  if (!payload || !signature || rest.length > 0) throw invalid();
-  const given = Buffer.from(signature, 'base64url');
-  const expected = sign(secret, payload);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();
-  let claims: z.infer<typeof payloadSchema>;
-  try {
-    claims = payloadSchema.parse(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')));
-  } catch {
-    throw invalid();
-  }
-  if (claims.exp * 1000 <= now.getTime()) throw invalid();
-  return { visitId: claims.v, serviceOrderId: claims.o, expiresAt: new Date(claims.exp * 1000) };
+  const parsed = payloadSchema.safeParse(openLink(secret, token));
+  if (!parsed.success || parsed.data.exp * 1000 <= now.getTime()) throw new UnauthenticatedError('invalid or expired answer link');
+  return { visitId: parsed.data.v, serviceOrderId: parsed.data.o, expiresAt: new Date(parsed.data.exp * 1000) };
 }

@@ -1,4 +1,3 @@
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { ContractLanguage } from '../contracts-document/model';
 import { sampleContract } from '../contracts-document/testing';
 import type { WcfAnswer, WcfClosingDocument, WcfLiftingDocument, WcfReserve } from './model';
@@ -93,21 +92,4 @@ export function sampleLiftingForm(language: ContractLanguage): WcfLiftingDocumen
   };
 }
 
-/** The text of each page as pdf.js reads it, whitespace runs (NBSP, narrow NBSP) made one space. */
-export async function pagesText(bytes: Uint8Array): Promise<string[]> {
-  const pdf = await getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n += 1) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(
-      content.items
-        .map((item) => ('str' in item ? item.str : ''))
-        .join('\n')
-        .replace(/\s+/g, ' '),
-    );
-  }
-  await pdf.destroy();
-  return pages;
-}
-
-export const oneSpace = (text: string) => text.replace(/\s+/g, ' ');
+export { oneSpace, pagesText } from '../contracts-document/testing';
