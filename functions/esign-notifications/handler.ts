@@ -70,60 +70,52 @@ async function settle(n: Notification, { tx, outbox, logger }: EventContext, ado
   );
   if (!moved) return { result: 'ignored', reason: 'agreement already final' };
   await emit(status, { agreementId: n.agreementId, contractKey: moved.contract_key, serviceOrderId: moved.service_order_id, occurredAt: n.eventDate }, outbox);
-  if (moved.contract_id) await advanceContract(tx, outbox, moved.contract_id, n.agreementId, status);
-  if (moved.wcf_form_id) await advanceWcfForm(tx, outbox, moved.wcf_form_id, n.agreementId, status);
+  if (moved.contract_id) await advanceOwner(tx, outbox, 'contract', moved.contract_id, n.agreementId, status);
+  if (moved.wcf_form_id) await advanceOwner(tx, outbox, 'wcfForm', moved.wcf_form_id, n.agreementId, status);
   return { result: 'applied', detail: { agreementId: n.agreementId, status } };
 }
 
-/** What a final agreement makes of the pre-service contract that sent it (signed: contract-archive says so, once the PDFs are kept). */
-const CONTRACT_STATUS: Partial<Record<FinalStatus, string>> = { DECLINED: 'declined', EXPIRED: 'expired' };
+/**
+ * What sends agreements, what a final agreement makes of it (signed: its archive task says so,
+ * once the PDFs are kept), and the message its workflow waits for in "Await the signature(s)",
+ * correlated by its id. The tables are these, never text from outside.
+ */
+const OWNERS = {
+  contract: {
+    table: 'contracts.contracts',
+    message: messages.contractAgreementSettled,
+    statuses: { DECLINED: 'declined', EXPIRED: 'expired' } as Partial<Record<FinalStatus, string>>,
+  },
+  wcfForm: {
+    table: 'wcf.forms',
+    message: messages.wcfAgreementSettled,
+    statuses: { DECLINED: 'declined', EXPIRED: 'expired', RECALLED: 'recalled' } as Partial<Record<FinalStatus, string>>,
+  },
+} as const;
 
 /**
- * The agreement of a pre-service contract ended: the contract follows (declined, expired) and its
- * workflow, waiting in "Await the signature", gets the message contract-agreement-settled,
- * correlated by the contract id — once per agreement (message id), in this transaction.
+ * The agreement of a pre-service contract or a Work Closing Form ended: it follows (declined,
+ * expired...) and its workflow gets the owner's settled message — once per agreement (message
+ * id), in this transaction.
  */
-async function advanceContract(tx: Queryable, outbox: EventContext['outbox'], contractId: string, agreementId: string, status: FinalStatus): Promise<void> {
-  const next = CONTRACT_STATUS[status];
+async function advanceOwner(
+  tx: Queryable,
+  outbox: EventContext['outbox'],
+  kind: keyof typeof OWNERS,
+  id: string,
+  agreementId: string,
+  status: FinalStatus,
+): Promise<void> {
+  const owner = OWNERS[kind];
+  const next = owner.statuses[status];
   if (next) {
-    await tx.query(`UPDATE contracts.contracts SET status = $3, updated_at = now() WHERE id = $1 AND agreement_id = $2 AND status = 'out-for-signature'`, [
-      contractId,
+    await tx.query(`UPDATE ${owner.table} SET status = $3, updated_at = now() WHERE id = $1 AND agreement_id = $2 AND status = 'out-for-signature'`, [
+      id,
       agreementId,
       next,
     ]);
   }
-  await requestWorkflowMessage(
-    outbox,
-    messages.contractAgreementSettled,
-    contractId,
-    { agreementId, agreementStatus: status },
-    { messageId: `contract-agreement-settled:${agreementId}` },
-  );
-}
-
-/** What a final agreement makes of the WCF form that sent it (signed: wcf-archive says so, once the PDFs are kept). */
-const WCF_FORM_STATUS: Partial<Record<FinalStatus, string>> = { DECLINED: 'declined', EXPIRED: 'expired', RECALLED: 'recalled' };
-
-/**
- * The agreement of a Work Closing Form (closing or lifting) ended: the form follows, and its
- * workflow, waiting in "Await the signatures", gets wcf-agreement-settled, correlated by the form id.
- */
-async function advanceWcfForm(tx: Queryable, outbox: EventContext['outbox'], formId: string, agreementId: string, status: FinalStatus): Promise<void> {
-  const next = WCF_FORM_STATUS[status];
-  if (next) {
-    await tx.query(`UPDATE wcf.forms SET status = $3, updated_at = now() WHERE id = $1 AND agreement_id = $2 AND status = 'out-for-signature'`, [
-      formId,
-      agreementId,
-      next,
-    ]);
-  }
-  await requestWorkflowMessage(
-    outbox,
-    messages.wcfAgreementSettled,
-    formId,
-    { agreementId, agreementStatus: status },
-    { messageId: `wcf-agreement-settled:${agreementId}` },
-  );
+  await requestWorkflowMessage(outbox, owner.message, id, { agreementId, agreementStatus: status }, { messageId: `${owner.message.name}:${agreementId}` });
 }
 
 async function emit(status: FinalStatus, data: EventData<typeof agreementSigned>, outbox: EventContext['outbox']): Promise<void> {
