@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import { loadServices } from '../knative/manifests';
 import { RESERVED_VARIABLES } from '../functions/operator-tasks/schema';
-import { bpmnErrors, jobWorkers, messages, userTaskVariables, type MessageDeclaration } from './contract';
+import { bpmnErrors, jobWorkers, messages, type MessageDeclaration } from './contract';
+import { userTaskVariables } from './user-tasks';
 import { loadModels } from './models';
 
 // The one contract between the models and the code (bpmn/contract.ts), checked both ways.

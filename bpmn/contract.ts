@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The one contract between the BPMN models in this folder and the code.
  *
@@ -10,7 +8,7 @@ import { z } from 'zod';
  *   `requestWorkflowMessage` (shared/workflow/request-message.ts) with these declarations, never
  *   with a bare string;
  * - every BPMN error code a worker may raise is declared in `bpmnErrors`;
- * - every user task says in `userTaskVariables` what its completion may set.
+ * - every user task says in `userTaskVariables` (bpmn/user-tasks.ts) what its completion may set.
  *
  * bpmn/contract.test.ts fails when a model and this file disagree, or when a worker is
  * declared that no model uses.
@@ -48,6 +46,15 @@ export const jobWorkers = {
   'wcf-extend-rework': 'wcf-outcomes',
   'wcf-open-dispute': 'wcf-outcomes',
   'wcf-close': 'wcf-outcomes',
+  'claim-register': 'claims-handling',
+  'claim-acknowledge': 'claims-handling',
+  'claim-record-breach': 'claims-handling',
+  'claim-record-decision': 'claims-handling',
+  'claim-record-approval': 'claims-handling',
+  'claim-refund': 'claims-handling',
+  'claim-reject': 'claims-handling',
+  'claim-dispatch-expert': 'claims-orders',
+  'claim-order-repair': 'claims-orders',
 } as const;
 export type TaskType = keyof typeof jobWorkers;
 export type WorkerFunctionName = (typeof jobWorkers)[TaskType];
@@ -98,84 +105,14 @@ export const messages = {
   wcfAgreementSettled: { name: 'wcf-agreement-settled', correlationKey: '=formId', correlatedBy: 'WCF form id', timeToLive: 'P7D' },
   /** Every reserve of a re-work round was recorded lifted by a technician of its provider. */
   wcfReservesLifted: { name: 'wcf-reserves-lifted', correlationKey: '=reworkId', correlatedBy: 're-work id', timeToLive: 'P7D' },
-} as const satisfies Record<string, MessageDeclaration>;
-
-/**
- * What an operator may set when completing each user task (by element id), and nothing else:
- * a completion must not overwrite what the workflow itself reads (outcome, deadlines, ids).
- */
-export const userTaskVariables = {
-  /** The TV's SLA passed: how the chase went (a code), and what was said (text or a structured note). */
-  'chase-overdue-visit': ['chaseOutcome', 'chaseNote', 'note'],
-  /** No provider took the order: the provider the operator chose. */
-  'dispatch-by-hand': ['providerId'],
-  /** A contract above the approval amount: whether the store manager approves it, and why. */
-  'approve-contract': ['approved', 'approvalNote'],
   /**
-   * The customer declined or let the contract expire: what the operator decided after calling
-   * them (decision: resend | paper | cancel; paperScanDocumentId when signed on paper).
+   * Starts the workflow of a claim an operator recorded or the customer opened from their link
+   * (message start event, variables claimId, orderId, country, businessUnit, store; one per claim).
    */
-  'follow-up-contract': ['decision', 'paperScanDocumentId', 'note'],
-  /** Adobe Sign stayed unavailable: the same decisions, paper first (the scan's document id). */
-  'sign-on-paper': ['decision', 'paperScanDocumentId', 'note'],
-  /** The customer has not answered the closing form: wait longer after calling them, or open a dispute (note: the reason). */
-  'chase-wcf-answer': ['decision', 'note'],
-  /** The customer declined or let a WCF form expire, or Adobe Sign stayed unavailable: send it again, or open a dispute. */
-  'follow-up-wcf': ['decision', 'note'],
-  /** The store has not validated a form the customer and the technician signed: the business unit's note after chasing it. */
-  'escalate-wcf-validation': ['note'],
-  /** The customer rejected the work: after investigating, re-work (the items to redo) or a dispute (note: the reason). */
-  'investigate-wcf-rejection': ['decision', 'reworkItems', 'note'],
-  /** Reserves still open past the re-work deadline: more days for the provider, or a dispute. */
-  'overdue-reserves': ['decision', 'extensionDays', 'note'],
-} as const satisfies Record<string, readonly string[]>;
-
-const note = z.string().trim().max(2000).optional();
-/** A WCF dispute stays open with its reason: the note is required with `decision: dispute`. */
-const disputeReason: [(v: { decision: string; note?: string | undefined }) => boolean, { path: PropertyKey[]; message: string }] = [
-  (v) => v.decision !== 'dispute' || (v.note !== undefined && v.note.length > 0),
-  { path: ['note'], message: 'the reason of the dispute is required' },
-];
-const reworkItem = z.object({ description: z.string().trim().min(1).max(2000), location: z.string().trim().min(1).max(300) });
-
-const contractDecision = z
-  .object({
-    decision: z.enum(['resend', 'paper', 'cancel']),
-    paperScanDocumentId: z.uuid().optional(),
-    note: z.string().max(2000).optional(),
-  })
-  .refine((v) => v.decision !== 'paper' || v.paperScanDocumentId !== undefined, {
-    path: ['paperScanDocumentId'],
-    message: 'the documentId of the uploaded scan (POST /contracts/:id/paper-scan) is required for a paper signature',
-  });
-
-/**
- * The values a completion must carry, where the model branches on them (a value the model does
- * not expect would otherwise stop the instance on an incident): checked by operator-tasks,
- * 400 naming the variable. Keys are user task element ids of userTaskVariables.
- */
-export const userTaskCompletions: Partial<Record<keyof typeof userTaskVariables, z.ZodType>> = {
-  'approve-contract': z.object({ approved: z.boolean(), approvalNote: z.string().max(2000).optional() }),
-  'follow-up-contract': contractDecision,
-  'sign-on-paper': contractDecision,
-  'chase-wcf-answer': z.object({ decision: z.enum(['wait', 'dispute']), note }).refine(...disputeReason),
-  'follow-up-wcf': z.object({ decision: z.enum(['resend', 'dispute']), note }).refine(...disputeReason),
-  'escalate-wcf-validation': z.object({ note: z.string().trim().min(1).max(2000) }),
-  'investigate-wcf-rejection': z
-    .object({ decision: z.enum(['rework', 'dispute']), reworkItems: z.array(reworkItem).min(1).max(50).optional(), note })
-    .refine(...disputeReason)
-    .refine((v) => v.decision !== 'rework' || v.reworkItems !== undefined, {
-      path: ['reworkItems'],
-      message: 'what is to be redone ({description, location} each) is required for a re-work',
-    }),
-  'overdue-reserves': z
-    .object({ decision: z.enum(['extend', 'dispute']), extensionDays: z.number().int().min(1).max(180).optional(), note })
-    .refine(...disputeReason)
-    .refine((v) => v.decision !== 'extend' || v.extensionDays !== undefined, {
-      path: ['extensionDays'],
-      message: 'the days added to the deadline (1 to 180) are required to extend it',
-    }),
-};
+  claimOpened: { name: 'claim-opened', correlatedBy: 'claim id', timeToLive: 'PT1H' },
+  /** The expert recorded what the claim visit found and recommends (repair | refund | reject). */
+  claimFindingsRecorded: { name: 'claim-findings-recorded', correlationKey: '=claimId', correlatedBy: 'claim id', timeToLive: 'P30D' },
+} as const satisfies Record<string, MessageDeclaration>;
 
 export const bpmnErrors = {
   /** The service order was cancelled or closed while its workflow ran: nothing left to do. */
@@ -192,5 +129,7 @@ export const bpmnErrors = {
   paperScanMissing: 'PAPER_SCAN_MISSING',
   /** The order already has its closing form (another instance opened it): nothing to do. */
   wcfExists: 'WCF_EXISTS',
+  /** A claim out of warranty was acknowledged for investigation without saying goodwill or billable: back to the operator. */
+  claimHandlingMissing: 'CLAIM_HANDLING_MISSING',
 } as const;
 export type BpmnErrorCode = (typeof bpmnErrors)[keyof typeof bpmnErrors];

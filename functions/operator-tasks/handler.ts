@@ -1,4 +1,4 @@
-import { userTaskCompletions, userTaskVariables } from '../../bpmn/contract';
+import { userTaskCompletions, userTaskVariables } from '../../bpmn/user-tasks';
 import type { z } from 'zod';
 import type { Principal } from '../../shared/auth/principal';
 import { ConflictError, ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../../shared/errors';
@@ -156,7 +156,7 @@ function checkValues(task: UserTask, variables: Record<string, unknown>): void {
   throw new InvalidInputError(`invalid body: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
 }
 
-/** A completion sets only the variables its task declares (bpmn/contract.ts userTaskVariables): 400 naming the others. */
+/** A completion sets only the variables its task declares (bpmn/user-tasks.ts userTaskVariables): 400 naming the others. */
 function refuseForeignVariables(task: UserTask, variables: Record<string, unknown>): void {
   const allowed: readonly string[] = (userTaskVariables as Record<string, readonly string[]>)[task.elementId] ?? [];
   const foreign = Object.keys(variables).filter((name) => !allowed.includes(name));

@@ -118,7 +118,7 @@ describe('bpmn/wcf.bpmn end to end', () => {
     w.clock.pin(w.clock.now() + 3 * 86_400_000 + 60_000);
     const escalation = await w.openTask(order.id, 'escalate-wcf-validation');
     w.clock.reset();
-    expect(escalation.candidate_groups).toEqual(['country:ES', 'bu:ES-CENTRO']);
+    expect(escalation.candidate_groups).toEqual(['operators', 'country:ES', 'bu:ES-CENTRO']);
     await w.engine.completeUserTask(escalation.user_task_key, { note: 'Store manager called' });
     await w.everyoneSigns(formId);
     await closedAt(order.id);
