@@ -24,6 +24,7 @@ const env = {
   TV_ANSWER_LINK_BASE_URL: 'http://127.0.0.1:1/answers',
   CUSTOMER_LINK_SECRET: 'bench-only-secret-never-signs-a-real-link',
   CUSTOMER_LINK_BASE_URL: 'http://127.0.0.1:1/answers',
+  CLAIM_LINK_BASE_URL: 'http://127.0.0.1:1/claims/link',
   LOG_LEVEL: 'error',
 };
 /** A bundle that has not answered by then will not: the run stops naming it. */

@@ -130,4 +130,3 @@ export const userTaskApprovalLevels = {
   'approve-refund-bu': 'bu-manager',
   'approve-refund-country': 'country-director',
 } as const satisfies Partial<Record<keyof typeof userTaskVariables, 'bu-manager' | 'country-director'>>;
-

@@ -1,4 +1,5 @@
 import type { EventDefinition } from './define';
+import { claimDecided } from './claims/claim';
 import { agreementDeclined, agreementExpired, agreementSigned } from './contracts/agreement';
 import { contractClosed, contractSigned } from './contracts/contract';
 import { esignNotificationReceived } from './contracts/esign-notification';
@@ -15,6 +16,7 @@ import { salesOrderCreated, salesOrderUpdated } from './sales/order-events';
 import { tvVisitCompleted, tvVisitScheduled } from './tv/visit';
 
 export { defineEvent, type EventData, type EventDefinition } from './define';
+export * from './claims/claim';
 export * from './contracts/agreement';
 export * from './contracts/contract';
 export * from './contracts/esign-notification';
@@ -66,6 +68,7 @@ export const catalog: readonly EventDefinition[] = [
   agreementExpired,
   contractSigned,
   contractClosed,
+  claimDecided,
 ];
 
 export function eventByType(type: string): EventDefinition | undefined {

@@ -190,6 +190,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
             // The customer's Work Closing Form link opens wcf's answer page through the ingress.
             CUSTOMER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/wcf/answers`,
+            // The claim link sent when an order closes opens the claims function's page.
+            CLAIM_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/claims/link`,
             ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
           },
         }),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { capacityWindow, eligibleProviders } from './candidates';
 import { lockOrder, notDispatchable } from './order';
-import { rank } from './ranking';
+import { preferProvider, rank } from './ranking';
 import type { FunnelDeps } from './config';
 import { findVariables } from './schema';
 
@@ -19,7 +19,16 @@ export function makeFindCandidates(deps: FunnelDeps) {
     const stop = notDispatchable(order);
     if (stop) return stop;
     const dispatchId = randomUUID();
-    const ranked = rank(await eligibleProviders(tx, order, capacityWindow(order, now(), deps.settings.horizonDays)), deps.settings.weights);
+    const {
+      rows: [preference],
+    } = await tx.query<{ providerId: string; reason: string }>(
+      `SELECT provider_id AS "providerId", reason FROM dispatch.preferences WHERE service_order_id = $1`,
+      [orderId],
+    );
+    const ranked = preferProvider(
+      rank(await eligibleProviders(tx, order, capacityWindow(order, now(), deps.settings.horizonDays)), deps.settings.weights),
+      preference,
+    );
     await tx.query(
       `INSERT INTO dispatch.dispatches (id, service_order_id, process_instance_key, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)`,
       [dispatchId, orderId, job.processInstanceKey, ranked.length > 0 ? 'offering' : 'manual', now()],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capacityWindow } from './candidates';
-import { defaultWeights, rank, scoreOf, type ProviderFacts } from './ranking';
+import { defaultWeights, preferProvider, rank, scoreOf, type ProviderFacts } from './ranking';
 
 const facts = (over: Partial<ProviderFacts> = {}): ProviderFacts => ({
   providerId: 'p',
@@ -47,6 +47,23 @@ describe('ranking', () => {
 
   it('when scores are equal, then the order is by provider id (repeatable)', () => {
     expect(rank([facts({ providerId: 'z' }), facts({ providerId: 'm' })], defaultWeights).map((r) => r.providerId)).toEqual(['m', 'z']);
+  });
+
+  it('when the order prefers an eligible provider (a claim expert policy), then it is offered first, explained; an ineligible preference changes nothing', () => {
+    const ranked = rank(
+      [facts({ providerId: 'best', qualityScore: 0.99 }), facts({ providerId: 'orig', qualityScore: 0.3 }), facts({ providerId: 'mid' })],
+      defaultWeights,
+    );
+    expect(ranked.map((r) => r.providerId)).toEqual(['best', 'mid', 'orig']);
+    const preferred = preferProvider(ranked, { providerId: 'orig', reason: 'claim-expert-policy' });
+    expect(preferred.map((r) => [r.providerId, r.rank])).toEqual([
+      ['orig', 1],
+      ['best', 2],
+      ['mid', 3],
+    ]);
+    expect(preferred[0]?.explanation.preferred).toBe('claim-expert-policy');
+    expect(preferProvider(ranked, { providerId: 'gone', reason: 'claim-expert-policy' })).toEqual(ranked);
+    expect(preferProvider(ranked, undefined)).toEqual(ranked);
   });
 
   it('when the order has an open requested window, then capacity is searched in it from today; otherwise the next horizon days', () => {

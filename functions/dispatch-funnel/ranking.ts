@@ -32,6 +32,8 @@ export interface Explanation {
   parts: Weights;
   weights: Weights;
   score: number;
+  /** Why the provider was put first whatever its score (dispatch.preferences, e.g. 'claim-expert-policy'). */
+  preferred?: string;
 }
 
 export interface RankedCandidate {
@@ -62,4 +64,18 @@ export function rank(candidates: ProviderFacts[], weights: Weights): RankedCandi
     .map((facts) => ({ providerId: facts.providerId, explanation: scoreOf(facts, weights) }))
     .sort((a, b) => b.explanation.score - a.explanation.score || a.providerId.localeCompare(b.providerId))
     .map((c, i) => ({ providerId: c.providerId, rank: i + 1, score: c.explanation.score, explanation: c.explanation }));
+}
+
+/**
+ * The ranking with one provider put first whatever its score (dispatch.preferences: a claim's
+ * expert visit offered to the provider of the claimed work), when it is eligible at all; the
+ * others keep their order. Unchanged when the preferred provider is not among the candidates.
+ */
+export function preferProvider(ranked: RankedCandidate[], preference: { providerId: string; reason: string } | undefined): RankedCandidate[] {
+  const chosen = preference && ranked.find((c) => c.providerId === preference.providerId);
+  if (!chosen || !preference) return ranked;
+  return [{ ...chosen, explanation: { ...chosen.explanation, preferred: preference.reason } }, ...ranked.filter((c) => c !== chosen)].map((c, i) => ({
+    ...c,
+    rank: i + 1,
+  }));
 }

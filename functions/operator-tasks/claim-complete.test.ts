@@ -80,7 +80,7 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
     await call('POST', `/tasks/${key}/claim`, 'operator-es');
     const variables = { chaseOutcome: 'CUSTOMER_REACHED', note: { text: 'calls back Monday', attempts: 2, flags: [true, null] } };
     expect(await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables })).toMatchObject({ status: 200, body: { key, state: 'COMPLETED' } });
-    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, variables] });
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { ...variables, completedBy: SUBJECT['operator-es'] }] });
     expect(fake.tasks.get(key)?.state).toBe('COMPLETED');
   });
 
@@ -88,7 +88,7 @@ describe('operator-tasks POST /tasks/:key/complete', () => {
     const key = fake.addTask(MADRID);
     await call('POST', `/tasks/${key}/claim`, 'operator-es');
     expect((await call('POST', `/tasks/${key}/complete`, 'operator-es')).status).toBe(200);
-    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, {}] });
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { completedBy: SUBJECT['operator-es'] }] });
   });
 
   it('when nobody claimed the task, then 409 "claim it first"', async () => {
@@ -174,7 +174,7 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
     expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
     const providerId = '22222222-2222-4222-8222-222222222222';
     expect((await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { providerId } })).status).toBe(200);
-    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { providerId }] });
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [key, { providerId, completedBy: SUBJECT['operator-es'] }] });
   });
 
   it('when the completion would set a variable the task does not take (one the workflow reads), then 400 naming it and the task stays open', async () => {
@@ -209,5 +209,58 @@ describe('operator-tasks and the dispatch funnel\'s "Dispatch by hand"', () => {
     });
     expect(fake.tasks.get(key)).toMatchObject({ state: 'CREATED' });
     expect((await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { decision: 'resend', note: 'new link by email' } })).status).toBe(200);
+  });
+});
+
+describe('operator-tasks: refund approvals of a claim', () => {
+  // EUR 8,000.00 refund in Spain: the BU manager approves up to 5,000.00, the country director above.
+  const limits = { refundAmountMinor: 800_000, currency: 'EUR', operatorRefundLimitMinor: 50_000, buManagerRefundLimitMinor: 500_000 };
+  const approvalTask = (elementId: 'approve-refund-bu' | 'approve-refund-country') => ({
+    elementId,
+    name: 'Approve the refund',
+    processDefinitionId: 'claim',
+    candidateGroups: elementId === 'approve-refund-bu' ? ['operators', 'country:ES', 'bu:ES-CENTRO'] : ['operators', 'country:ES'],
+  });
+
+  it('when a plain operator completes the BU approval, then 403 naming their limit and the refund, and the task stays open', async () => {
+    const key = fake.addTask(MADRID, approvalTask('approve-refund-bu'), limits);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
+    const answer = await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { approved: true } });
+    expect(answer).toMatchObject({ status: 403 });
+    expect((answer.body as { message: string }).message).toBe(
+      'the refund of 8000.00 EUR is above your approval limit of 500.00 EUR (operator): it takes a bu-manager',
+    );
+    expect(fake.tasks.get(key)?.state).toBe('CREATED');
+  });
+
+  it("when someone below the country director completes the country's approval, then 403 naming their limit; a one-BU manager does not even see it (404)", async () => {
+    const key = fake.addTask(MADRID, approvalTask('approve-refund-country'), limits);
+    expect((await call('POST', `/tasks/${key}/claim`, 'bu-manager-es')).status).toBe(404);
+    expect((await call('POST', `/tasks/${key}/claim`, 'operator-es')).status).toBe(200);
+    const answer = await call('POST', `/tasks/${key}/complete`, 'operator-es', { variables: { approved: true } });
+    expect(answer).toMatchObject({
+      status: 403,
+      body: { message: 'the refund of 8000.00 EUR is above your approval limit of 500.00 EUR (operator): it takes a country-director' },
+    });
+    expect(fake.tasks.get(key)?.state).toBe('CREATED');
+  });
+
+  it('when the BU manager approves their step and the country director theirs, then both complete, each with who completed it', async () => {
+    const bu = fake.addTask(MADRID, approvalTask('approve-refund-bu'), limits);
+    await call('POST', `/tasks/${bu}/claim`, 'bu-manager-es');
+    expect((await call('POST', `/tasks/${bu}/complete`, 'bu-manager-es', { variables: { approved: true } })).status).toBe(200);
+    expect(fake.calls).toContainEqual({ method: 'userTasks.complete', args: [bu, { approved: true, completedBy: SUBJECT['bu-manager-es'] }] });
+    const country = fake.addTask(MADRID, approvalTask('approve-refund-country'), limits);
+    await call('POST', `/tasks/${country}/claim`, 'country-director-es');
+    expect((await call('POST', `/tasks/${country}/complete`, 'country-director-es', { variables: { approved: true } })).status).toBe(200);
+  });
+
+  it('when an approver refuses without a comment, then 400 naming the comment', async () => {
+    const key = fake.addTask(MADRID, approvalTask('approve-refund-bu'), limits);
+    await call('POST', `/tasks/${key}/claim`, 'bu-manager-es');
+    expect(await call('POST', `/tasks/${key}/complete`, 'bu-manager-es', { variables: { approved: false } })).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'variables.comment' }] },
+    });
   });
 });

@@ -1,6 +1,7 @@
-import { userTaskCompletions, userTaskVariables } from '../../bpmn/user-tasks';
+import { userTaskApprovalLevels, userTaskCompletions, userTaskVariables } from '../../bpmn/user-tasks';
 import type { z } from 'zod';
 import type { Principal } from '../../shared/auth/principal';
+import { approvalLimit, type ApprovalLevel } from '../../shared/domain/claim-rules';
 import { ConflictError, ForbiddenError, InvalidInputError, issuesFromZod, NotFoundError } from '../../shared/errors';
 import type { UserTask, Workflows } from '../../shared/workflow';
 import { incidentItem, taskItem } from './present';
@@ -89,8 +90,10 @@ export function makeOperatorTasks({ workflows }: OperatorTasksDeps) {
         throw new ForbiddenError(`user task ${key} is claimed by ${task.assignee}: only its assignee may complete it`);
       }
       refuseForeignVariables(task, variables);
+      await assertMayApprove(principal, task, () => tasks.variables(key));
       try {
-        await tasks.complete(key, variables);
+        // Who completed it, for the workers that record the step (a claim's audit trail).
+        await tasks.complete(key, { ...variables, completedBy: principal.subject });
       } catch (error) {
         // Gone from the engine between the read and the completion: completed meanwhile.
         if (error instanceof NotFoundError) throw notOpen(key, 'COMPLETED');
@@ -144,6 +147,34 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
     while (next < items.length) await work(items[next++] as T);
   });
   await Promise.all(lanes);
+}
+
+const LEVELS: readonly ApprovalLevel[] = ['operator', 'bu-manager', 'country-director'];
+
+/** The highest approval authority among the caller's roles (every office caller is at least an operator). */
+function approvalLevelOf(principal: Principal): ApprovalLevel {
+  return [...LEVELS].reverse().find((level) => principal.roles.includes(level as Principal['roles'][number])) ?? 'operator';
+}
+
+const money = (minor: number, currency: unknown) =>
+  Number.isFinite(minor) ? `${(minor / 100).toFixed(2)} ${typeof currency === 'string' ? currency : ''}`.trim() : 'unlimited';
+
+/**
+ * An approval task (bpmn/user-tasks.ts userTaskApprovalLevels) is completed only by someone whose
+ * authority reaches its level: 403 naming the caller's limit and the refund, read from the
+ * instance (refundAmountMinor and the country's limits, put there by claim-record-decision).
+ */
+async function assertMayApprove(principal: Principal, task: UserTask, variablesOf: () => Promise<Record<string, unknown>>): Promise<void> {
+  const required = (userTaskApprovalLevels as Record<string, ApprovalLevel | undefined>)[task.elementId];
+  if (!required) return;
+  const own = approvalLevelOf(principal);
+  if (LEVELS.indexOf(own) >= LEVELS.indexOf(required)) return;
+  const v = await variablesOf();
+  const limits = { operatorRefundLimitMinor: Number(v.operatorRefundLimitMinor), buManagerRefundLimitMinor: Number(v.buManagerRefundLimitMinor) };
+  throw new ForbiddenError(
+    `the refund of ${money(Number(v.refundAmountMinor), v.currency)} is above your approval limit of ${money(approvalLimit(own, limits), v.currency)} (${own}): ` +
+      `it takes a ${required}`,
+  );
 }
 
 /** The values the model branches on, where the contract says what they may be (userTaskCompletions): 400 naming the variable. */

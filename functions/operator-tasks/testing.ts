@@ -16,7 +16,14 @@ export const MILAN = { country: 'IT', businessUnit: 'IT-NORD', store: 'IT-MI-010
 export const WARSAW = { country: 'PL', businessUnit: 'PL-MAZOWIECKIE', store: 'PL-WAW-0021' };
 
 /** The dev users' token subjects (mesh/oidc/users.ts). */
-export const SUBJECT = { 'operator-es': 'op-es-0001', 'operator-fr': 'op-fr-0001', 'operator-fr-rhone': 'op-fr-0002', admin: 'admin-0001' } as const;
+export const SUBJECT = {
+  'operator-es': 'op-es-0001',
+  'operator-fr': 'op-fr-0001',
+  'operator-fr-rhone': 'op-fr-0002',
+  admin: 'admin-0001',
+  'bu-manager-es': 'bum-es-0001',
+  'country-director-es': 'cd-es-0001',
+} as const;
 
 /**
  * operator-tasks served with the real OIDC authenticator (dev OpenID provider, seeded users)

@@ -1,5 +1,7 @@
 import { serviceOrderClosed } from '../../events';
 import type { DbClient } from '../../shared/db';
+import { claimSettings } from '../../shared/domain/claim-rules';
+import { signCustomerLink } from '../../shared/domain/customer-link';
 import { informCustomer } from '../../shared/domain/messages';
 import type { Warranty } from '../../shared/domain/warranties';
 import type { Outbox } from '../../shared/outbox/outbox';
@@ -24,12 +26,34 @@ export interface Acceptance {
   warranties: Warranty[];
 }
 
+/** How the customer's claim link is signed and addressed (CUSTOMER_LINK_SECRET, CLAIM_LINK_BASE_URL). */
+export interface ClaimLinkSettings {
+  secret: string;
+  baseUrl: string;
+}
+
+/**
+ * The page the customer opens a claim on the order from (functions/claims, once): signed for the
+ * order, valid for the country's claim_link_days from the closing (claims.country_settings).
+ */
+export async function claimLink(tx: DbClient, link: ClaimLinkSettings, order: OrderRow, closedAt: Date): Promise<string> {
+  const days = (await claimSettings(tx, order.country_code)).claimLinkDays;
+  const token = signCustomerLink(link.secret, {
+    purpose: 'claim',
+    subjectId: order.id,
+    serviceOrderId: order.id,
+    expiresAt: new Date(closedAt.getTime() + days * 86_400_000),
+  });
+  return `${link.baseUrl.replace(/\/+$/, '')}/${token}`;
+}
+
 /**
  * Closes the order on the customer's acceptance: closed_at = the form's signature, only while
  * still open. Only the run that closed it announces orders.service-order.closed and tells the
- * customer (wcf.work-accepted), so a retried job changes nothing. Returns whether it closed it.
+ * customer (wcf.work-accepted, with their claim link when `link` is set), so a retried job
+ * changes nothing. Returns whether it closed it.
  */
-export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, acceptance: Acceptance): Promise<boolean> {
+export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, acceptance: Acceptance, link?: ClaimLinkSettings): Promise<boolean> {
   const { rowCount } = await tx.query(`UPDATE orders.service_orders SET closed_at = $2, updated_at = NOW() WHERE id = $1 AND closed_at IS NULL`, [
     order.id,
     acceptance.signedAt,
@@ -46,6 +70,7 @@ export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, 
     orderReference: order.sales_order_id,
     warrantyCount: warranties.length,
     ...(last ? { lastWarrantyEndsOn: last.endsOn } : {}),
+    ...(link ? { claimUrl: await claimLink(tx, link, order, acceptance.signedAt) } : {}),
   });
   return true;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { serviceOrderClosed } from '../../events';
 import { seedForm, seedRework } from '../../test/support/wcf';
-import { startOutcomesHarness } from './testing';
+import { verifyCustomerLink } from '../../shared/domain/customer-link';
+import { CLAIM_LINK, startOutcomesHarness } from './testing';
 
 const h = await startOutcomesHarness();
 const { db } = h;
@@ -41,9 +42,23 @@ describe('wcf-outcomes: wcf-accept', () => {
         warranties: warranties.map((w) => ({ code: w.code, endsOn: w.ends_on })),
       },
     ]);
-    expect(await h.messagesOf(order.id)).toEqual([
-      ['wcf.work-accepted', { orderReference: order.salesOrderId, warrantyCount: warranties.length, lastWarrantyEndsOn: warranties.at(-1)!.ends_on }],
+    const messages = await h.messagesOf(order.id);
+    expect(messages).toEqual([
+      [
+        'wcf.work-accepted',
+        {
+          orderReference: order.salesOrderId,
+          warrantyCount: warranties.length,
+          lastWarrantyEndsOn: warranties.at(-1)!.ends_on,
+          claimUrl: expect.stringMatching(/^https:\/\/ahs\.example\/claims\/link\/[^/]+$/) as unknown,
+        },
+      ],
     ]);
+    // The claim link: for this order, for a claim, working for Spain's 365 days from the closing.
+    const token = String((messages[0]![1] as { claimUrl: string }).claimUrl.split('/').at(-1));
+    const link = verifyCustomerLink(CLAIM_LINK.secret, token, 'claim', SIGNED);
+    expect(link).toMatchObject({ purpose: 'claim', serviceOrderId: order.id, expiresAt: new Date(SIGNED.getTime() + 365 * 86_400_000) });
+    expect(() => verifyCustomerLink(CLAIM_LINK.secret, token, 'wcf-answer', SIGNED)).toThrow();
   });
 
   it('when the customer accepted with reserves, then the warranties start but the order stays open, and the customer is told of the reserves once', async () => {

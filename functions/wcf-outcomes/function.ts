@@ -1,8 +1,9 @@
 import type { Db } from '../../shared/db';
 import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
-import { acceptWork } from './accept';
-import { closeAfterRework } from './close';
+import { makeAcceptWork } from './accept';
+import { makeCloseAfterRework } from './close';
+import type { ClaimLinkSettings } from './closing';
 import { makeExtendRework } from './extend-rework';
 import { makeOpenDispute } from './open-dispute';
 import { recordFindings } from './record-findings';
@@ -15,9 +16,16 @@ export const NAME = 'wcf-outcomes';
  * wcf-outcomes: the worker of the Work Closing Form's outcomes (bpmn/wcf.bpmn): starts the
  * warranties and closes the order on the customer's acceptance, records what an investigation
  * found to redo, gives re-work rounds to the provider and extends their deadlines, opens
- * disputes, and confirms lifted reserves to close the order.
+ * disputes, and confirms lifted reserves to close the order. The customer's claim link goes with
+ * the acceptance message.
  */
-export function wcfOutcomesFunction(deps: { db: Db; logger: Logger; clock?: () => Date }) {
+export function wcfOutcomesFunction(deps: {
+  db: Db;
+  logger: Logger;
+  clock?: () => Date;
+  /** Signs the claim link sent with the acceptance (index.ts always sets it; tests without it send none). */
+  claimLink?: ClaimLinkSettings;
+}) {
   const clock = deps.clock ?? (() => new Date());
   return makeWorkerFunction({
     name: NAME,
@@ -25,12 +33,12 @@ export function wcfOutcomesFunction(deps: { db: Db; logger: Logger; clock?: () =
     logger: deps.logger,
     clock,
     jobs: [
-      work('wcf-accept', acceptVariables, acceptWork),
+      work('wcf-accept', acceptVariables, makeAcceptWork(deps.claimLink)),
       work('wcf-record-findings', recordFindingsVariables, recordFindings),
       work('wcf-request-rework', requestReworkVariables, makeRequestRework(clock)),
       work('wcf-extend-rework', extendReworkVariables, makeExtendRework(clock)),
       work('wcf-open-dispute', openDisputeVariables, makeOpenDispute(clock)),
-      work('wcf-close', closeVariables, closeAfterRework),
+      work('wcf-close', closeVariables, makeCloseAfterRework(deps.claimLink)),
     ],
   });
 }

@@ -1,9 +1,11 @@
 import '../../shared/observability/init';
-import { databaseConfigSchema, poolFromConfig } from '../../shared/db';
+import { poolFromConfig } from '../../shared/db';
 import { boot, serve } from '../../shared/runtime';
+import { wcfOutcomesConfigSchema } from './config';
 import { NAME, wcfOutcomesFunction } from './function';
 
-const { config, logger } = boot(NAME, databaseConfigSchema);
+const { config, logger } = boot(NAME, wcfOutcomesConfigSchema);
 const db = poolFromConfig(NAME, config);
+const claimLink = { secret: config.CUSTOMER_LINK_SECRET, baseUrl: config.CLAIM_LINK_BASE_URL };
 
-void serve(NAME, wcfOutcomesFunction({ db, logger }), { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() });
+void serve(NAME, wcfOutcomesFunction({ db, logger, claimLink }), { port: config.PORT, host: config.LISTEN_HOST, logger, onShutdown: () => db.end() });

@@ -8,6 +8,9 @@ import { wcfOutcomesFunction } from './function';
 
 export type Variables = Record<string, unknown>;
 
+/** How the harness signs the claim link sent with an acceptance. */
+export const CLAIM_LINK = { secret: 'wcf-outcomes-test-secret-0123456789abcdef', baseUrl: 'https://ahs.example/claims/link' };
+
 /**
  * wcf-outcomes served on the test database with a clock tests may set; orders sold through the
  * real order-intake and worked by a provider, forms seeded as the workflow leaves them
@@ -17,7 +20,7 @@ export async function startOutcomesHarness() {
   const db = useTestDb();
   const sell = await useOrderSeller(db);
   let now: Date | undefined;
-  const url = await startFunction('wcf-outcomes', wcfOutcomesFunction({ db, logger: memoryLogger(), clock: () => now ?? new Date() }));
+  const url = await startFunction('wcf-outcomes', wcfOutcomesFunction({ db, logger: memoryLogger(), clock: () => now ?? new Date(), claimLink: CLAIM_LINK }));
 
   /** Posts a job of the work-closing process (a fresh job key each time: a retry by the engine). */
   const run = (type: string, variables: Variables, processInstanceKey: string) =>

@@ -4,6 +4,7 @@ import { fieldWorkCompleted } from '../../events';
 import { useTestDb } from '../../test/support/db';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
+import { seedClaim, seedClaimableOrder, seedExpertOrder } from '../../test/support/claims';
 import { requestedMessages, useOrderSeller } from '../../test/support/tv';
 import { wcfStartFunction } from './function';
 
@@ -44,6 +45,14 @@ describe('wcf-start', () => {
     const order = await sell('pyxis-created', true);
     expect((await postEvent(url, workCompleted(order.id))).body).toEqual({ result: 'ignored', reason: 'service order cancelled' });
     expect(await requestedMessages(db, order.id)).toEqual([]);
+  });
+
+  it("when a claim's expert visit is checked out, then no WCF is started (its findings close it)", async () => {
+    const origin = await seedClaimableOrder(db, sell);
+    const claimId = await seedClaim(db, origin.id, { status: 'investigating' });
+    const expert = await seedExpertOrder(db, claimId, origin.id);
+    expect((await postEvent(url, workCompleted(expert.orderId))).body).toEqual({ result: 'ignored', reason: "a claim's expert visit has no closing form" });
+    expect(await requestedMessages(db, expert.orderId)).toEqual([]);
   });
 
   it('when the order is not known yet, then the delivery is retried (503) and nothing is recorded', async () => {

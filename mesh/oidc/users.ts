@@ -41,6 +41,16 @@ export const DEV_USERS = {
     sub: 'op-fr-0002',
     claims: { ahs: { roles: ['AHS_OPERATOR'], countries: ['FR'], business_units: ['FR-RHONE-ALPES'] } },
   },
+  // The approvers of refunds above the operator's limit (claims): a Madrid BU manager and the
+  // Spanish country director, both operators too.
+  'bu-manager-es': {
+    sub: 'bum-es-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR', 'AHS_BU_MANAGER'], countries: ['ES'], business_units: ['ES-CENTRO'] } },
+  },
+  'country-director-es': {
+    sub: 'cd-es-0001',
+    claims: { ahs: { roles: ['AHS_OPERATOR', 'AHS_COUNTRY_DIRECTOR'], countries: ['ES'] } },
+  },
   'provider-admin': {
     sub: 'padmin-0001',
     claims: { ahs: { roles: ['AHS_PROVIDER_ADMIN'], countries: ['ES'], provider_id: DEV_PROVIDER_ID } },

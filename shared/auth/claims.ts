@@ -21,6 +21,8 @@ export const claimMappingSchema = z.strictObject({
     AHS_PROVIDER_ADMIN: 'provider-admin',
     AHS_TECHNICIAN: 'technician',
     AHS_ADMIN: 'admin',
+    AHS_BU_MANAGER: 'bu-manager',
+    AHS_COUNTRY_DIRECTOR: 'country-director',
   }),
 });
 

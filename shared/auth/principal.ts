@@ -2,8 +2,12 @@
  * Who is calling, as every HTTP function sees it after the bearer token is verified.
  * Roles and tenant scope come from token claims through a configurable mapping
  * (shared/auth/claims.ts), since claim names differ between PingFederate deployments.
+ *
+ * `bu-manager` and `country-director` are approval authority on top of office work: a manager's
+ * token carries `operator` too, and the manager roles only let them approve refunds above the
+ * operator's limit (bpmn/user-tasks.ts userTaskApprovalLevels, shared/domain/claim-rules.ts).
  */
-export const ROLES = ['operator', 'provider-admin', 'technician', 'admin'] as const;
+export const ROLES = ['operator', 'provider-admin', 'technician', 'admin', 'bu-manager', 'country-director'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface TenantScope {
