@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { sandboxMessages } from './adobe-sign/client';
+import { customerMessages } from './customer-messages';
 import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
 
 /**
@@ -17,35 +17,11 @@ import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
 async function main() {
   const orderId = process.argv[2];
   const mesh = await findRunningMesh();
-  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL for npm run inbox`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
-  });
-  try {
-    const { rows } = await client.query<{
-      created_at: Date;
-      data: {
-        channel: string;
-        templateId: string;
-        locale: string;
-        recipient: { serviceOrderId: string };
-        parameters: Record<string, string | number | boolean>;
-      };
-    }>(
-      `SELECT created_at, data FROM platform.outbox
-        WHERE topic = 'notify.message.requested' AND ($1::text IS NULL OR partition_key = $1)
-        ORDER BY id DESC LIMIT 50`,
-      [orderId ?? null],
-    );
-    if (rows.length === 0) console.log(orderId ? `no message about order ${orderId} yet` : 'no message yet');
-    for (const { created_at, data } of rows.reverse()) {
-      console.log(`${created_at.toISOString()}  ${data.channel} ${data.templateId} (${data.locale})  order ${data.recipient.serviceOrderId}`);
-      for (const [name, value] of Object.entries(data.parameters)) console.log(`    ${name}: ${String(value)}`);
-    }
-  } finally {
-    await client.end();
+  const messages = await customerMessages(mesh, orderId);
+  if (messages.length === 0) console.log(orderId ? `no message about order ${orderId} yet` : 'no message yet');
+  for (const m of messages.reverse()) {
+    console.log(`${m.createdAt.toISOString()}  ${m.channel} ${m.templateId} (${m.locale})  order ${m.serviceOrderId}`);
+    for (const [name, value] of Object.entries(m.parameters)) console.log(`    ${name}: ${String(value)}`);
   }
   await printSandboxMail(mesh);
 }

@@ -4,14 +4,17 @@ import { buildEvent } from '../shared/cloudevents/build';
 import { toHttpBinary } from '../shared/cloudevents/http';
 import { pyxis, type PyxisFixture } from '../test/fixtures/sales';
 import { signAsParticipant, signingLinks } from './adobe-sign/client';
+import { customerMessages } from './customer-messages';
+import { claimOnTheWork } from './scenario-claim';
 import { closeTheWork } from './scenario-wcf';
 import { meshToken } from './oidc/get-token';
 import { DEV_PROVIDER_FR_ID, DEV_PROVIDER_ID } from './oidc/users';
 import { findRunningMesh, meshFetch, runCli, type RunningMesh } from './running-mesh';
 
 /**
- * npm run scenario [-- --country ES|FR] [--through wcf] — one sale from intake to check-out (and with
- * `--through wcf` on to the Work Closing Form, a reserves round and the closed order) on the running local
+ * npm run scenario [-- --country ES|FR] [--through wcf|claim] — one sale from intake to check-out (with
+ * `--through wcf` on to the Work Closing Form, a reserves round and the closed order; with
+ * `--through claim` then a claim refunded through the approval chain, Spain only) on the running local
  * mesh, driven as its actors drive it: the sales system publishes the sale, the operator and the
  * technician resolve the technical visit (when the product needs one), the workflow dispatches it
  * (ES: auto-accepted; FR: the provider accepts the offer in the app), the provider admin assigns a
@@ -86,7 +89,9 @@ async function main() {
   const country = COUNTRIES[countryCode.toUpperCase()];
   if (!country) throw new Error(`--country must be one of ${Object.keys(COUNTRIES).join(', ')}`);
   const through = process.argv.includes('--through') ? process.argv[process.argv.indexOf('--through') + 1] : 'check-out';
-  if (through !== 'check-out' && through !== 'wcf') throw new Error('--through must be check-out (the default) or wcf');
+  if (through !== 'check-out' && through !== 'wcf' && through !== 'claim') throw new Error('--through must be check-out (the default), wcf or claim');
+  if (through === 'claim' && countryCode.toUpperCase() !== 'ES')
+    throw new Error('--through claim runs in Spain (its BU manager and country director are dev users)');
   mesh = await findRunningMesh();
 
   // 1. The sales system publishes the sale.
@@ -195,7 +200,17 @@ async function main() {
   line('dispatch', `assignment ${assignmentId} completed: the order is worked, the funnel ends`);
 
   // 8. --through wcf: the customer accepts the work with a reserve, it is lifted, the order closed.
-  if (through === 'wcf') await closeTheWork({ sandbox: mesh.esignSandboxUrl!, call, must, until, line, text }, orderId, country);
+  const actors = { sandbox: mesh.esignSandboxUrl!, call, must, until, line, text };
+  if (through === 'wcf' || through === 'claim') await closeTheWork(actors, orderId, country);
+
+  // 9. --through claim: the customer claims from the link that came with the acceptance.
+  if (through === 'claim') {
+    const accepted = await until('the acceptance message with the claim link', async () =>
+      (await customerMessages(mesh, orderId)).find((m) => m.templateId === 'wcf.work-accepted' && typeof m.parameters.claimUrl === 'string'),
+    );
+    line('customer', 'acceptance message received, with the claim link');
+    await claimOnTheWork(actors, orderId, String(accepted.parameters.claimUrl));
+  }
   line('scenario', 'done');
 }
 

@@ -42,9 +42,9 @@ export async function rejectClaim({ claimId, note }: z.infer<typeof settleVariab
   const claim = await lockClaim(tx, claimId, job.processInstanceKey);
   if (claim.status === 'rejected') return { kind: 'complete' };
   expectStatus(claim, 'acknowledged', 'deciding');
+  if (claim.decision !== null && claim.decision !== 'reject') throw new PermanentError(`claim ${claimId} was decided ${claim.decision}`, 'claim-decided');
   const reason = claim.decision === 'reject' ? claim.decision_reason : note;
   if (!reason) throw new PermanentError(`rejecting claim ${claimId} needs the reason the customer receives (note)`, 'reject-reason-missing');
-  if (claim.decision !== null && claim.decision !== 'reject') throw new PermanentError(`claim ${claimId} was decided ${claim.decision}`, 'claim-decided');
   await tx.query(
     `UPDATE claims.claims SET decision = 'reject', decision_reason = $2, decided_at = COALESCE(decided_at, NOW()), status = 'rejected',
             closed_at = NOW(), updated_at = NOW()

@@ -25,6 +25,7 @@ export interface ClaimRow {
   acknowledged_at: Date | null;
   decided_at: Date | null;
   closed_at: Date | null;
+  process_instance_key: string | null;
 }
 
 export interface HistoryRow {
@@ -73,6 +74,8 @@ export function presentClaim(c: ClaimRow) {
     acknowledgedAt: time(c.acknowledged_at),
     decidedAt: time(c.decided_at),
     closedAt: time(c.closed_at),
+    /** The claim's workflow instance: its operator tasks carry the same key (operator-tasks). */
+    processInstanceKey: c.process_instance_key,
   };
 }
 

@@ -8,7 +8,7 @@ import { officeScope, ORDER_PLACE } from './scope';
 export const CLAIM_COLUMNS = `c.id, c.service_order_id, o.sales_order_id AS order_reference, c.status, c.category, c.description, c.photo_refs,
   to_char(c.discovered_on, 'YYYY-MM-DD') AS discovered_on, c.claimed_at, c.opened_via, c.opened_by, c.entitlement, c.warranty_code,
   c.handling, c.expert_order_id, c.findings, c.recommendation, c.decision, c.refund_amount_minor::float8 AS refund_amount_minor,
-  c.currency, c.decision_reason, c.repair_order_id, c.acknowledged_at, c.decided_at, c.closed_at`;
+  c.currency, c.decision_reason, c.repair_order_id, c.acknowledged_at, c.decided_at, c.closed_at, c.process_instance_key`;
 
 /** A claim by id, whoever asks (after a write the caller was allowed to make). */
 export async function claimById(db: Queryable, claimId: string): Promise<ClaimRow> {

@@ -39,6 +39,7 @@ async function main() {
       TV_ANSWER_LINK_BASE_URL: process.env.TV_ANSWER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
       CUSTOMER_LINK_SECRET: process.env.CUSTOMER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
       CUSTOMER_LINK_BASE_URL: process.env.CUSTOMER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
+      CLAIM_LINK_BASE_URL: process.env.CLAIM_LINK_BASE_URL ?? 'http://127.0.0.1:1/claims/link',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
