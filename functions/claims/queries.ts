@@ -2,7 +2,7 @@ import type { Principal } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { ClaimRow } from './present';
-import { officeScope, ORDER_PLACE } from './scope';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 /** A claim's columns (c) with its order's sales reference (o): the shape of ClaimRow. */
 export const CLAIM_COLUMNS = `c.id, c.service_order_id, o.sales_order_id AS order_reference, c.status, c.category, c.description, c.photo_refs,
@@ -38,7 +38,7 @@ export interface ClaimedOrder {
  */
 export async function claimableOrder(db: Queryable, principal: Principal | null, orderId: string): Promise<ClaimedOrder> {
   const params: unknown[] = [orderId];
-  const scope = principal ? officeScope(principal, params) : 'TRUE';
+  const scope = principal ? officeTenantSql(principal, params) : 'TRUE';
   const {
     rows: [order],
   } = await db.query<ClaimedOrder>(

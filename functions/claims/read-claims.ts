@@ -1,18 +1,18 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import type { ApprovalRow, ClaimRow, HistoryRow } from './present';
 import { CLAIM_COLUMNS } from './queries';
 import type { ListQuery } from './schema';
-import { officeScope, ORDER_PLACE } from './scope';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 const FROM = `claims.claims c JOIN ${ORDER_PLACE} ON o.id = c.service_order_id`;
 
 /** The claims within the office caller's tenant, the latest claimed first, a page at a time. */
 export async function listClaims(db: Queryable, principal: Principal, q: ListQuery) {
   const params: unknown[] = [];
-  const where = [officeScope(principal, params)];
+  const where = [officeTenantSql(principal, params)];
   const filter = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
@@ -45,7 +45,7 @@ export async function listClaims(db: Queryable, principal: Principal, q: ListQue
 /** One claim with its history (oldest first) and approvals, when the office caller may see its order; NotFoundError otherwise. */
 export async function claimDetail(db: Queryable, principal: Principal, claimId: string) {
   const params: unknown[] = [claimId];
-  const scope = officeScope(principal, params);
+  const scope = officeTenantSql(principal, params);
   const {
     rows: [claim],
   } = await db.query<ClaimRow>(`SELECT ${CLAIM_COLUMNS} FROM ${FROM} WHERE c.id = $1 AND ${scope}`, params);

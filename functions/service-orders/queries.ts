@@ -1,6 +1,6 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
-import { InvalidInputError } from '../../shared/errors';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import type { ListQuery } from './schema';
 import { scopeCondition } from './scope';
 
@@ -79,31 +79,4 @@ export async function findOrder(db: Queryable, principal: Principal, id: string)
     params,
   );
   return rows[0];
-}
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify({ c: createdAt, i: id })).toString('base64url');
-}
-
-const ISO_UTC = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** An ISO UTC timestamp Postgres reads as is (no rolled-over day or hour). */
-function isTimestamp(value: string): boolean {
-  const time = Date.parse(value);
-  return ISO_UTC.test(value) && !Number.isNaN(time) && new Date(time).toISOString().slice(0, 19) === value.slice(0, 19);
-}
-
-function decodeCursor(cursor: string): { c: string; i: string } {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { c?: unknown; i?: unknown };
-    if (typeof value.c === 'string' && typeof value.i === 'string' && isTimestamp(value.c) && UUID.test(value.i)) {
-      return { c: value.c, i: value.i };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidInputError('invalid query: cursor: not a cursor returned by this API', [
-    { field: 'query.cursor', message: 'not a cursor returned by this API' },
-  ]);
 }

@@ -1,5 +1,5 @@
 import type { Principal } from '../../shared/auth/principal';
-import { isOffice } from '../../shared/auth/tenant';
+import { isOffice, officeTenantSql } from '../../shared/auth/tenant';
 
 /**
  * The SQL condition that keeps a caller inside their tenant: operators and admins by
@@ -16,19 +16,5 @@ export function scopeCondition(
     params.push(principal.scope.providerId);
     return `${alias.order}.provider_id = $${params.length}`;
   }
-  const conditions: string[] = [];
-  const { countries, businessUnits, stores } = principal.scope;
-  if (!countries.includes('*')) {
-    params.push(countries);
-    conditions.push(`${alias.order}.country_code = ANY($${params.length}::text[])`);
-  }
-  if (businessUnits.length > 0) {
-    params.push(businessUnits);
-    conditions.push(`${alias.businessUnit}.code = ANY($${params.length}::text[])`);
-  }
-  if (stores.length > 0) {
-    params.push(stores);
-    conditions.push(`${alias.store}.code = ANY($${params.length}::text[])`);
-  }
-  return conditions.length > 0 ? conditions.join(' AND ') : 'TRUE';
+  return officeTenantSql(principal, params, alias);
 }

@@ -1,7 +1,8 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
-import { mayActForProvider, officeScope, ORDER_PLACE } from './scope';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
+import { mayActForProvider } from './scope';
 
 /** An order as its provider's staff see it: the live (or completed) assignment to their provider. */
 export interface AssignedOrder {
@@ -64,7 +65,7 @@ export async function linkedForm(db: Queryable, formId: string, orderId: string,
 /** Throws NotFoundError unless the order is within the office caller's tenant. */
 export async function assertOrderInScope(db: Queryable, principal: Principal, orderId: string): Promise<void> {
   const params: unknown[] = [orderId];
-  const scope = officeScope(principal, params);
+  const scope = officeTenantSql(principal, params);
   const { rows } = await db.query(`SELECT 1 FROM ${ORDER_PLACE} WHERE o.id = $1 AND ${scope}`, params);
   if (rows.length === 0) throw new NotFoundError(`service order ${orderId} not found`);
 }

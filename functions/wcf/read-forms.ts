@@ -1,10 +1,10 @@
 import type { Principal } from '../../shared/auth/principal';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import type { DisputeRow, DocumentRow, FormRow, ReserveRow, ReworkRow } from './present';
 import type { ListQuery } from './schema';
-import { officeScope, ORDER_PLACE } from './scope';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 const FORM_COLUMNS = `f.id, f.service_order_id, f.kind, f.rework_id, f.status, f.answer, f.rejection_reason, f.answered_at, f.answered_via,
   f.language, f.attempt, f.agreement_id, f.signed_at, f.created_at, f.updated_at, o.sales_system, o.sales_order_id, o.country_code,
@@ -14,7 +14,7 @@ const FROM = `wcf.forms f JOIN ${ORDER_PLACE} ON o.id = f.service_order_id`;
 /** The forms within the office caller's tenant, newest first, a page at a time. */
 export async function listForms(db: Queryable, principal: Principal, q: ListQuery) {
   const params: unknown[] = [];
-  const where = [officeScope(principal, params)];
+  const where = [officeTenantSql(principal, params)];
   const filter = (sql: string, value: unknown) => {
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
@@ -46,7 +46,7 @@ export async function listForms(db: Queryable, principal: Principal, q: ListQuer
 /** One form with everything about it, when the office caller may see its order; NotFoundError otherwise. */
 export async function formDetail(db: Queryable, principal: Principal, formId: string) {
   const params: unknown[] = [formId];
-  const scope = officeScope(principal, params);
+  const scope = officeTenantSql(principal, params);
   const {
     rows: [form],
   } = await db.query<FormRow>(`SELECT ${FORM_COLUMNS} FROM ${FROM} WHERE f.id = $1 AND ${scope}`, params);
