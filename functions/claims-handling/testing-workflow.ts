@@ -1,18 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
-import { jobWorkers, type TaskType } from '../../bpmn/contract';
-import { loadModels } from '../../bpmn/models';
 import { EngineClock } from '../../mesh/engine/clock';
-import { EmbeddedEngine } from '../../mesh/engine/engine';
 import { DEV_PROVIDER_B_ID, type DevUserName } from '../../mesh/oidc/users';
 import { signCustomerLink } from '../../shared/domain/customer-link';
 import { seedClaimableOrder, type ClaimableOrderOptions } from '../../test/support/claims';
-import { eventually } from '../../test/support/eventually';
 import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
 import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
-import { requestedMessages, useOrderSeller } from '../../test/support/tv';
+import { useTestEngine } from '../../test/support/engine';
+import { useOrderSeller } from '../../test/support/tv';
 import { TECH_2 } from '../../test/support/wcf';
 import { claimsFunction } from '../claims/function';
 import { claimsOrdersFunction } from '../claims-orders/function';
@@ -41,55 +37,8 @@ export async function startClaimWorld() {
   const identity = await useDevIdentity();
   const claimsUrl = await startFunction('claims', claimsFunction({ db, authenticator: identity.authenticator, logger, linkSecret: LINK_SECRET, clock: now }));
   const sell = await useOrderSeller(db);
-  let engine: EmbeddedEngine;
-  beforeAll(async () => {
-    engine = await EmbeddedEngine.start({
-      db,
-      models: loadModels(),
-      logger,
-      clock,
-      tickMs: 25,
-      dispatchTimeoutMs: 10_000,
-      workerUrl: (type) => urls[jobWorkers[type as TaskType]],
-    });
-  });
-  afterAll(() => engine.stop());
-
-  const relayed = new Set<string>();
-  /** What workflow-messages does: every message the functions requested (outbox) reaches the engine. */
-  async function relay() {
-    const { rows } = await db.query<{ key: string }>(
-      `SELECT DISTINCT data->>'correlationKey' AS key FROM platform.outbox WHERE type = 'ahs.platform.workflow-message.requested'`,
-    );
-    for (const { key } of rows) {
-      for (const m of await requestedMessages(db, key)) {
-        if (!m.messageId || relayed.has(m.messageId)) continue;
-        relayed.add(m.messageId);
-        await engine.publishMessage({
-          name: m.name,
-          correlationKey: m.correlationKey,
-          variables: m.variables,
-          messageId: m.messageId,
-          timeToLiveMs: 3_600_000,
-        });
-      }
-    }
-  }
-
-  /** Waits (relaying messages, letting the engine run) until `probe` answers; a timeout names the engine's incidents. */
-  const until = <T>(probe: () => Promise<T | undefined>) =>
-    eventually(
-      async () => {
-        await relay();
-        await engine.idle();
-        return probe();
-      },
-      20_000,
-      25,
-    ).catch(async (error: unknown) => {
-      const { rows } = await db.query<{ error_message: string }>(`SELECT error_message FROM engine.incidents`);
-      throw new Error(`${(error as Error).message}; incidents: ${JSON.stringify(rows.map((r) => r.error_message))}`);
-    });
+  const flow = useTestEngine(db, { logger, clock, workers: urls });
+  const { until } = flow;
 
   /** Calls the claims function as a dev user, or as the customer (no user) on their link. */
   async function call(method: string, path: string, user: DevUserName | undefined, body?: unknown) {
@@ -144,7 +93,7 @@ export async function startClaimWorld() {
   /** An operator (subject) completes the claim's open task `elementId`, as operator-tasks does. */
   async function complete(claimId: string, elementId: string, variables: Json, subject = 'op-es-0001') {
     const task = await openTask(claimId, elementId);
-    await engine.completeUserTask(task.user_task_key, { ...variables, completedBy: subject });
+    await flow.engine.completeUserTask(task.user_task_key, { ...variables, completedBy: subject });
   }
 
   /** The funnel gave the expert's visit to the second Madrid provider's technician (technician-b). */
@@ -172,7 +121,7 @@ export async function startClaimWorld() {
     db,
     clock,
     get engine() {
-      return engine;
+      return flow.engine;
     },
     until,
     call,

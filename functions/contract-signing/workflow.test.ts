@@ -2,22 +2,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jobWorkers, type TaskType } from '../../bpmn/contract';
-import { loadModels } from '../../bpmn/models';
+import { afterAll, describe, expect, it } from 'vitest';
 import { esignNotificationReceived, salesOrderCreated, serviceOrderCreated } from '../../events';
 import { EngineClock } from '../../mesh/engine/clock';
-import { EmbeddedEngine } from '../../mesh/engine/engine';
 import type { ESignature } from '../../shared/esign';
 import { useAdobeSignWorld } from '../../shared/esign/testing-adapter';
 import { makeLocalObjectStore } from '../../shared/object-storage';
 import { tempo } from '../../test/fixtures/sales';
 import { unique } from '../../test/support/db';
+import { useTestEngine } from '../../test/support/engine';
 import { eventually } from '../../test/support/eventually';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
-import { requestedMessages } from '../../test/support/tv';
 import { contractDocumentsFunction } from '../contract-documents/function';
 import { contractStartFunction } from '../contract-start/function';
 import { esignNotificationsFunction } from '../esign-notifications/function';
@@ -49,32 +46,8 @@ const urls = {
 const intakeUrl = await startFunction('order-intake', orderIntakeFunction({ db, logger }));
 const startUrl = await startFunction('contract-start', contractStartFunction({ db, logger }));
 const notificationsUrl = await startFunction('esign-notifications', esignNotificationsFunction({ db, logger, esign }));
-let engine: EmbeddedEngine;
-
-beforeAll(async () => {
-  engine = await EmbeddedEngine.start({
-    db,
-    models: loadModels(),
-    logger,
-    clock,
-    tickMs: 25,
-    dispatchTimeoutMs: 10_000,
-    workerUrl: (type) => urls[jobWorkers[type as TaskType]],
-  });
-});
-afterAll(() => engine.stop());
-
-const relayed = new Set<string>();
-/** What workflow-messages does: the messages functions requested (outbox) reach the engine. */
-async function relay(...keys: string[]) {
-  for (const key of keys) {
-    for (const m of await requestedMessages(db, key)) {
-      if (!m.messageId || relayed.has(m.messageId)) continue;
-      relayed.add(m.messageId);
-      await engine.publishMessage({ name: m.name, correlationKey: m.correlationKey, variables: m.variables, messageId: m.messageId, timeToLiveMs: 3_600_000 });
-    }
-  }
-}
+const flow = useTestEngine(db, { logger, clock, workers: urls });
+const { relay } = flow;
 
 /** A Warsaw door sale (no TV): intake, then contract-start hears the order's creation. */
 async function sell(): Promise<string> {
@@ -96,7 +69,7 @@ async function sell(): Promise<string> {
 const contractOf = (orderId: string) =>
   eventually(
     async () => {
-      await engine.idle();
+      await flow.engine.idle();
       const { rows } = await db.query<{ id: string; status: string; agreement_id: string | null; attempt: number }>(
         'SELECT id, status, agreement_id, attempt FROM contracts.contracts WHERE service_order_id = $1',
         [orderId],
@@ -118,7 +91,7 @@ const contractIn = (orderId: string, status: string) =>
 const openTask = (orderId: string, elementId: string) =>
   eventually(
     async () => {
-      await engine.idle();
+      await flow.engine.idle();
       const { rows } = await db.query<{ user_task_key: string; candidate_groups: string[] }>(
         `SELECT t.user_task_key::text, t.candidate_groups FROM engine.user_tasks t JOIN contracts.contracts k ON k.process_instance_key = t.process_instance_key::text
           WHERE k.service_order_id = $1 AND t.element_id = $2 AND t.state = 'CREATED'`,
@@ -132,7 +105,7 @@ const openTask = (orderId: string, elementId: string) =>
 const orderContractStatus = (orderId: string, status: string) =>
   eventually(
     async () => {
-      await engine.idle();
+      await flow.engine.idle();
       const { rows } = await db.query<{ contract_status: string }>('SELECT contract_status FROM orders.service_orders WHERE id = $1', [orderId]);
       return rows[0]?.contract_status === status ? status : undefined;
     },
@@ -194,7 +167,7 @@ describe('bpmn/contract.bpmn end to end', () => {
     await relay(first.id);
     const task = await openTask(orderId, 'follow-up-contract');
     expect(task.candidate_groups).toEqual(['operators', 'country:PL', 'bu:PL-MAZOWIECKIE', 'store:PL-WAW-0021']);
-    await engine.completeUserTask(task.user_task_key, { decision: 'resend', note: 'the customer asked for a new link' });
+    await flow.engine.completeUserTask(task.user_task_key, { decision: 'resend', note: 'the customer asked for a new link' });
     const second = await eventually(async () => {
       const c = await contractOf(orderId);
       return c.status === 'out-for-signature' && c.attempt === 2 ? c : undefined;
@@ -210,7 +183,7 @@ describe('bpmn/contract.bpmn end to end', () => {
     const task = await eventually(
       async () => {
         clock.pin(clock.now() + 600_000);
-        await engine.idle();
+        await flow.engine.idle();
         const { rows } = await db.query<{ user_task_key: string }>(
           `SELECT t.user_task_key::text FROM engine.user_tasks t JOIN contracts.contracts k ON k.process_instance_key = t.process_instance_key::text
             WHERE k.service_order_id = $1 AND t.element_id = 'sign-on-paper' AND t.state = 'CREATED'`,
@@ -230,7 +203,7 @@ describe('bpmn/contract.bpmn end to end', () => {
        VALUES ($1, 'paper-scan', $2, $3, 2048, 'application/pdf', 'contract-10y') RETURNING id`,
       [contract.id, `contracts/${contract.id}/paper-scan-0000000000000000.pdf`, 'b'.repeat(64)],
     );
-    await engine.completeUserTask(task.user_task_key, { decision: 'paper', paperScanDocumentId: scan!.id });
+    await flow.engine.completeUserTask(task.user_task_key, { decision: 'paper', paperScanDocumentId: scan!.id });
     expect(await orderContractStatus(orderId, 'signed')).toBe('signed');
     const { rows } = await db.query('SELECT signature_method FROM contracts.contracts WHERE id = $1', [contract.id]);
     expect(rows).toEqual([{ signature_method: 'paper' }]);
@@ -242,11 +215,11 @@ describe('bpmn/contract.bpmn end to end', () => {
       const approvedOrder = await sell();
       const approval = await openTask(approvedOrder, 'approve-contract');
       expect((await contractOf(approvedOrder)).status).toBe('drafted');
-      await engine.completeUserTask(approval.user_task_key, { approved: true, approvalNote: 'price checked with the customer' });
+      await flow.engine.completeUserTask(approval.user_task_key, { approved: true, approvalNote: 'price checked with the customer' });
       expect((await contractIn(approvedOrder, 'out-for-signature')).agreement_id).toBeTruthy();
 
       const refusedOrder = await sell();
-      await engine.completeUserTask((await openTask(refusedOrder, 'approve-contract')).user_task_key, {
+      await flow.engine.completeUserTask((await openTask(refusedOrder, 'approve-contract')).user_task_key, {
         approved: false,
         approvalNote: 'discount not allowed',
       });
@@ -278,7 +251,7 @@ describe('bpmn/contract.bpmn end to end', () => {
 
     const recalled = await sell();
     const out = await contractIn(recalled, 'out-for-signature');
-    await engine.publishMessage({
+    await flow.engine.publishMessage({
       name: 'contract-agreement-settled',
       correlationKey: out.id,
       variables: { agreementId: out.agreement_id, agreementStatus: 'RECALLED' },

@@ -1,15 +1,12 @@
-import { afterAll, afterEach, beforeAll } from 'vitest';
-import { jobWorkers, messages, type TaskType } from '../../bpmn/contract';
-import { loadModels } from '../../bpmn/models';
+import { afterEach } from 'vitest';
+import { messages } from '../../bpmn/contract';
 import { installationUnblocked } from '../../events';
 import { EngineClock } from '../../mesh/engine/clock';
-import { EmbeddedEngine } from '../../mesh/engine/engine';
-import { durationMs } from '../../shared/workflow/duration';
+import { useTestEngine } from '../../test/support/engine';
 import { eventually } from '../../test/support/eventually';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
-import { requestedMessages } from '../../test/support/tv';
 import { dispatchStartFunction } from '../dispatch-start/function';
 import { dispatchFunnelFunction } from './function';
 import { settings, useDispatchWorld } from './testing';
@@ -29,37 +26,9 @@ export async function useFunnel() {
   const world = useDispatchWorld(db);
   const funnelUrl = await startFunction('dispatch-funnel', dispatchFunnelFunction({ db, logger, settings: { ...settings, offerTimeout: 'PT1H' }, clock: now }));
   const startUrl = await startFunction('dispatch-start', dispatchStartFunction({ db, logger, clock: now }));
-  let engine: EmbeddedEngine;
-
-  beforeAll(async () => {
-    engine = await EmbeddedEngine.start({
-      db,
-      models: loadModels(),
-      logger,
-      clock,
-      tickMs: 25,
-      dispatchTimeoutMs: 5_000,
-      workerUrl: (type) => (jobWorkers[type as TaskType] === 'dispatch-funnel' ? funnelUrl : undefined),
-    });
-  });
-  afterAll(() => engine.stop());
+  const flow = useTestEngine(db, { logger, clock, workers: { 'dispatch-funnel': funnelUrl }, dispatchTimeoutMs: 5_000 });
   afterEach(() => clock.reset());
-
-  const relayed = new Set<string>();
-  /** What workflow-messages does: the messages functions requested (outbox) reach the engine. */
-  async function relayMessages(orderId: string) {
-    for (const m of await requestedMessages(db, orderId)) {
-      if (!m.messageId || relayed.has(m.messageId)) continue;
-      relayed.add(m.messageId);
-      await engine.publishMessage({
-        name: m.name,
-        correlationKey: m.correlationKey,
-        variables: m.variables,
-        messageId: m.messageId,
-        timeToLiveMs: durationMs(messages.dispatchRequested.timeToLive),
-      });
-    }
-  }
+  const relayMessages = (orderId: string) => flow.relay(orderId);
   /** The installation gate announced orders.installation.unblocked; dispatch-start hears it. */
   async function unblocked(orderId: string) {
     const answer = await postEvent(
@@ -74,7 +43,7 @@ export async function useFunnel() {
     return answer.body;
   }
   const answer = (orderId: string, offerId: string, verdict: 'accepted' | 'declined') =>
-    engine.publishMessage({
+    flow.engine.publishMessage({
       name: messages.dispatchOfferAnswered.name,
       correlationKey: orderId,
       variables: { offerId, answer: verdict },
@@ -82,7 +51,7 @@ export async function useFunnel() {
       timeToLiveMs: 3_600_000,
     });
   const withdraw = (orderId: string, assignmentId: string) =>
-    engine.publishMessage({
+    flow.engine.publishMessage({
       name: messages.dispatchAssignmentWithdrawn.name,
       correlationKey: orderId,
       variables: { assignmentId },
@@ -90,7 +59,7 @@ export async function useFunnel() {
       timeToLiveMs: 3_600_000,
     });
   const closeOrder = (orderId: string, closure: 'cancelled' | 'worked') =>
-    engine.publishMessage({
+    flow.engine.publishMessage({
       name: messages.dispatchOrderClosed.name,
       correlationKey: orderId,
       variables: { closure },
@@ -109,7 +78,7 @@ export async function useFunnel() {
   const offers = (orderId: string, count: number) =>
     eventually(
       async () => {
-        await engine.idle();
+        await flow.engine.idle();
         const { rows } = await db.query<{ id: string; provider_id: string; status: string }>(
           'SELECT id, provider_id, status FROM dispatch.offers WHERE service_order_id = $1 ORDER BY created_at, id',
           [orderId],
@@ -123,7 +92,7 @@ export async function useFunnel() {
   const assignment = (orderId: string, providerId?: string) =>
     eventually(
       async () => {
-        await engine.idle();
+        await flow.engine.idle();
         const {
           rows: [row],
         } = await db.query<{ id: string; provider_id: string; source: string }>(
@@ -136,7 +105,7 @@ export async function useFunnel() {
       25,
     );
   const waitingFor = async (orderId: string) => {
-    await engine.idle();
+    await flow.engine.idle();
     const {
       rows: [row],
     } = await db.query<{ state: string }>('SELECT state FROM engine.instances WHERE correlation_key = $1', [orderId]);
@@ -159,7 +128,7 @@ export async function useFunnel() {
 
   return {
     get engine() {
-      return engine;
+      return flow.engine;
     },
     db,
     clock,

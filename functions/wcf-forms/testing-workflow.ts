@@ -2,23 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
-import { jobWorkers, type TaskType } from '../../bpmn/contract';
-import { loadModels } from '../../bpmn/models';
+import { afterAll, expect } from 'vitest';
 import { esignNotificationReceived, fieldWorkCompleted } from '../../events';
 import { EngineClock } from '../../mesh/engine/clock';
-import { EmbeddedEngine } from '../../mesh/engine/engine';
 import type { DevUserName } from '../../mesh/oidc/users';
 import { signCustomerLink } from '../../shared/domain/customer-link';
 import type { ESignature } from '../../shared/esign';
 import { useAdobeSignWorld } from '../../shared/esign/testing-adapter';
 import { makeLocalObjectStore } from '../../shared/object-storage';
-import { eventually } from '../../test/support/eventually';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
 import { useIsolatedDb } from '../../test/support/isolated-db';
 import { memoryLogger } from '../../test/support/logger';
-import { requestedMessages, useOrderSeller } from '../../test/support/tv';
+import { useTestEngine } from '../../test/support/engine';
+import { useOrderSeller } from '../../test/support/tv';
 import { seedWorkedOrder } from '../../test/support/wcf';
 import { esignNotificationsFunction } from '../esign-notifications/function';
 import { wcfFunction } from '../wcf/function';
@@ -57,52 +54,8 @@ export async function startWcfWorld() {
   const identity = await useDevIdentity();
   const wcfUrl = await startFunction('wcf', wcfFunction({ db, authenticator: identity.authenticator, logger, esign, linkSecret: LINK.secret, clock: now }));
   const sell = await useOrderSeller(db);
-  let engine: EmbeddedEngine;
-  beforeAll(async () => {
-    engine = await EmbeddedEngine.start({
-      db,
-      models: loadModels(),
-      logger,
-      clock,
-      tickMs: 25,
-      dispatchTimeoutMs: 10_000,
-      workerUrl: (type) => urls[jobWorkers[type as TaskType]],
-    });
-  });
-  afterAll(() => engine.stop());
-
-  const relayed = new Set<string>();
-  /** What workflow-messages does: every message the functions requested (outbox) reaches the engine. */
-  async function relay() {
-    const { rows } = await db.query<{ key: string }>(
-      `SELECT DISTINCT data->>'correlationKey' AS key FROM platform.outbox WHERE type = 'ahs.platform.workflow-message.requested'`,
-    );
-    for (const { key } of rows) {
-      for (const m of await requestedMessages(db, key)) {
-        if (!m.messageId || relayed.has(m.messageId)) continue;
-        relayed.add(m.messageId);
-        await engine.publishMessage({
-          name: m.name,
-          correlationKey: m.correlationKey,
-          variables: m.variables,
-          messageId: m.messageId,
-          timeToLiveMs: 3_600_000,
-        });
-      }
-    }
-  }
-
-  /** Waits (relaying messages, letting the engine run) until `probe` answers. */
-  const until = <T>(probe: () => Promise<T | undefined>) =>
-    eventually(
-      async () => {
-        await relay();
-        await engine.idle();
-        return probe();
-      },
-      20_000,
-      25,
-    );
+  const flow = useTestEngine(db, { logger, clock, workers: urls });
+  const { until } = flow;
 
   /** A worked order whose technician marks the work complete: wcf-start hears it and the closing form opens. */
   async function completeWork() {
@@ -185,7 +138,7 @@ export async function startWcfWorld() {
     world,
     clock,
     get engine() {
-      return engine;
+      return flow.engine;
     },
     until,
     completeWork,
