@@ -50,8 +50,9 @@ export async function claimLink(tx: DbClient, link: ClaimLinkSettings, order: Or
 /**
  * Closes the order on the customer's acceptance: closed_at = the form's signature, only while
  * still open. Only the run that closed it announces orders.service-order.closed and tells the
- * customer (wcf.work-accepted, with their claim link when `link` is set), so a retried job
- * changes nothing. Returns whether it closed it.
+ * customer (wcf.work-accepted, with their claim link when `link` is set and the order is an
+ * installation: a repair's defects are claimed on the installation), so a retried job changes
+ * nothing. Returns whether it closed it.
  */
 export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, acceptance: Acceptance, link?: ClaimLinkSettings): Promise<boolean> {
   const { rowCount } = await tx.query(`UPDATE orders.service_orders SET closed_at = $2, updated_at = NOW() WHERE id = $1 AND closed_at IS NULL`, [
@@ -70,7 +71,7 @@ export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, 
     orderReference: order.sales_order_id,
     warrantyCount: warranties.length,
     ...(last ? { lastWarrantyEndsOn: last.endsOn } : {}),
-    ...(link ? { claimUrl: await claimLink(tx, link, order, acceptance.signedAt) } : {}),
+    ...(link && order.kind === 'installation' ? { claimUrl: await claimLink(tx, link, order, acceptance.signedAt) } : {}),
   });
   return true;
 }

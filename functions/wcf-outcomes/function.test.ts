@@ -61,6 +61,16 @@ describe('wcf-outcomes: wcf-accept', () => {
     expect(() => verifyCustomerLink(CLAIM_LINK.secret, token, 'wcf-answer', SIGNED)).toThrow();
   });
 
+  it("when the customer accepts a claim's repair, then the order closes without a claim link (defects are claimed on the installation)", async () => {
+    const origin = await h.closingForm({ signedAt: SIGNED });
+    const { order, formId, processInstanceKey } = await h.closingForm({ signedAt: SIGNED });
+    await db.query(`UPDATE orders.service_orders SET kind = 'repair', origin_order_id = $2 WHERE id = $1`, [order.id, origin.order.id]);
+    expect((await h.run('wcf-accept', { orderId: order.id, formId, answer: 'accepted' }, processInstanceKey)).status).toBe(200);
+    const [accepted] = await h.messagesOf(order.id);
+    expect(accepted?.[0]).toBe('wcf.work-accepted');
+    expect(accepted?.[1]).not.toHaveProperty('claimUrl');
+  });
+
   it('when the customer accepted with reserves, then the warranties start but the order stays open, and the customer is told of the reserves once', async () => {
     const { order, formId, processInstanceKey } = await h.closingForm({ form: { status: 'signed', answer: 'accepted-with-reserves' }, signedAt: SIGNED });
     await h.addReserves(order.id, formId, 2);

@@ -10,6 +10,8 @@ export interface OrderRow {
   customer_has_email: boolean;
   sales_order_id: string;
   closed_at: Date | null;
+  /** installation, or a claim's repair (a claim is opened on the installation, not on its repair). */
+  kind: 'installation' | 'claim-visit' | 'repair';
 }
 
 /** The order with what telling its customer and dating its acceptance need. */
@@ -17,7 +19,7 @@ export async function orderOf(db: Queryable, orderId: string): Promise<OrderRow>
   const {
     rows: [row],
   } = await db.query<OrderRow>(
-    `SELECT o.id, o.country_code, cn.timezone, o.customer_id, c.email IS NOT NULL AS customer_has_email, o.sales_order_id, o.closed_at
+    `SELECT o.id, o.country_code, cn.timezone, o.customer_id, c.email IS NOT NULL AS customer_has_email, o.sales_order_id, o.closed_at, o.kind
        FROM orders.service_orders o
        JOIN orders.customers c ON c.id = o.customer_id
        JOIN org.countries cn ON cn.code = o.country_code
