@@ -59,8 +59,8 @@ export async function claimOnTheWork(a: ScenarioActors, orderId: string, claimUr
   /** The claim's open task `element` as `user` sees it in the Control Tower, claimed and completed. */
   async function work(element: string, user: string, variables: Json) {
     const task = await until(`the task ${element}`, async () =>
-      (await call('GET', '/operator-tasks/tasks?limit=100', user)).body.items?.find(
-        (t) => t.element === element && t.processInstanceKey === registered.processInstanceKey,
+      (await call('GET', `/operator-tasks/tasks?processInstanceKey=${text(registered.processInstanceKey)}`, user)).body.items?.find(
+        (t) => t.element === element,
       ),
     );
     await must('POST', `/operator-tasks/tasks/${text(task.key)}/claim`, user);

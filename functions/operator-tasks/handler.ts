@@ -38,7 +38,13 @@ export function makeOperatorTasks({ workflows }: OperatorTasksDeps) {
       const assignee = query.assignee === 'me' ? principal.subject : query.assignee;
       const pages = await Promise.all(
         searchGroups(principal).map((candidateGroup) =>
-          tasks.search({ state: query.state, candidateGroup, ...(assignee ? { assignee } : {}), limit: query.limit }),
+          tasks.search({
+            state: query.state,
+            candidateGroup,
+            ...(assignee ? { assignee } : {}),
+            ...(query.processInstanceKey ? { processInstanceKey: query.processInstanceKey } : {}),
+            limit: query.limit,
+          }),
         ),
       );
       const found = new Map<string, UserTask>();

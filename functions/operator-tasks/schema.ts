@@ -7,6 +7,11 @@ export const listTasksQuery = z.object({
   state: z.enum(['CREATED', 'COMPLETED', 'CANCELED', 'FAILED']).default('CREATED'),
   /** `me` = the caller; otherwise a token subject. */
   assignee: z.string().trim().min(1).max(200).optional(),
+  /** The tasks of one process instance (e.g. a claim's, `processInstanceKey` on GET /claims/:id). */
+  processInstanceKey: z
+    .string()
+    .regex(/^\d{1,20}$/, { error: 'must be a process instance key (digits)' })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 export type ListTasksQuery = z.infer<typeof listTasksQuery>;

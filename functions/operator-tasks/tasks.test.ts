@@ -26,6 +26,19 @@ describe('operator-tasks GET /tasks', () => {
     expect(fake.calls).toEqual([{ method: 'userTasks.search', args: [{ state: 'CREATED', candidateGroup: 'country:ES', limit: 50 }] }]);
   });
 
+  it("when a list asks for one process instance's tasks, then only those, still within the caller's tenant; a key that is not one is 400", async () => {
+    const mine = fake.addTask(MADRID);
+    const instance = fake.tasks.get(mine)!.processInstanceKey;
+    fake.addTask(MADRID);
+    const answer = await call('GET', `/tasks?processInstanceKey=${instance}`, 'operator-es');
+    expect((answer.body.items as Json[]).map((t) => t.key)).toEqual([mine]);
+    expect(((await call('GET', `/tasks?processInstanceKey=${instance}`, 'operator-fr')).body.items as Json[]).length).toBe(0);
+    expect(await call('GET', '/tasks?processInstanceKey=claim-1', 'operator-es')).toMatchObject({
+      status: 400,
+      body: { issues: [{ field: 'query.processInstanceKey' }] },
+    });
+  });
+
   it('when operator-fr-rhone lists, then tasks of Rhône-Alpes are there and none of another FR business unit', async () => {
     const lyon = fake.addTask(LYON);
     const paris = fake.addTask(PARIS);
