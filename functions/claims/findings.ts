@@ -1,12 +1,12 @@
 import { messages } from '../../bpmn/contract';
 import type { Principal } from '../../shared/auth/principal';
+import { recordClaimHistory } from '../../shared/domain/claim-history';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import { presentClaim } from './present';
 import { claimById } from './queries';
 import type { FindingsBody } from './schema';
-import { recordClaimHistory } from '../../shared/domain/claim-history';
 
 interface ClaimForFindings {
   id: string;

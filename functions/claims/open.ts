@@ -2,13 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { messages } from '../../bpmn/contract';
 import type { Principal } from '../../shared/auth/principal';
 import type { CustomerLinkClaims } from '../../shared/domain/customer-link';
+import { recordClaimHistory } from '../../shared/domain/claim-history';
 import { ConflictError, InvalidInputError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
 import { presentClaim } from './present';
 import { claimableOrder, claimById, type ClaimedOrder } from './queries';
 import type { ClaimBody } from './schema';
-import { recordClaimHistory } from '../../shared/domain/claim-history';
 
 /** Who opens a claim: an operator (their subject) or the customer from their link. */
 type Opener = { via: 'operator'; subject: string } | { via: 'customer-link' };
