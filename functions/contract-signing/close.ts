@@ -47,7 +47,7 @@ export function makeCloseContract(deps: { esign: ESignature; clock?: () => Date 
         hasEmail: contract.customer_email !== null,
         countryCode: contract.country_code,
         templateId: 'contract.cancelled',
-        parameters: { orderRef: contract.sales_order_id },
+        parameters: { orderReference: contract.sales_order_id },
       });
     }
     return { kind: 'complete', variables: {} };

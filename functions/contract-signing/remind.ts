@@ -20,7 +20,7 @@ export async function remindCustomer({ contractId, reminder }: z.infer<typeof re
     hasEmail: contract.customer_email !== null,
     countryCode: contract.country_code,
     templateId: TEMPLATES[reminder],
-    parameters: { orderRef: contract.sales_order_id },
+    parameters: { orderReference: contract.sales_order_id },
   });
   return { kind: 'complete', variables: {} };
 }

@@ -44,7 +44,7 @@ describe('field-visits POST /appointments', () => {
     const [toTechnician] = await eventsOf(order.id, 'ahs.notify.partner-message.requested');
     expect(toTechnician?.data).toMatchObject({
       recipient: { kind: 'technician', technicianId: TECH_1 },
-      templateId: 'field.appointment-booked',
+      templateId: 'field.visit-booked',
       channel: 'sms',
       locale: 'pl',
     });
@@ -61,7 +61,7 @@ describe('field-visits POST /appointments', () => {
     const day = uniqueMonday();
     expect((await call('POST', '/appointments', 'provider-admin', { serviceOrderId: order.id, startsAt: at(day, 8).toISOString() })).status).toBe(201);
     const [message] = await eventsOf(order.id, 'ahs.notify.message.requested');
-    expect(message?.data).toMatchObject({ templateId: 'wcf.rework-booked', parameters: { reworkDeadline: '2031-01-31T23:00:00.000Z' } });
+    expect(message?.data).toMatchObject({ templateId: 'wcf.rework-booked', parameters: { deadline: '2031-02-01' } });
   });
 
   it('when the order was worked once (assignment completed by the check-out), then its next day is booked; a cancelled assignment books nothing', async () => {

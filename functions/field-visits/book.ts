@@ -151,11 +151,11 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     countryCode: order.country_code,
     templateId: rework ? 'wcf.rework-booked' : 'field.appointment-booked',
     parameters: {
-      orderRef: order.sales_order_id ?? orderId,
+      orderReference: order.sales_order_id ?? orderId,
       startsAt: appointment.startsAt,
       endsAt: appointment.endsAt,
       timeZone: tech.timezone,
-      ...(rework ? { reworkDeadline: rework.deadline.toISOString() } : {}),
+      ...(rework ? { deadline: localDay(rework.deadline, tech.timezone) } : {}),
     },
   });
   await informPartner(outbox, {
@@ -163,13 +163,17 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     countryCode: order.country_code,
     providerId: appointment.providerId,
     technicianId: appointment.technicianId,
-    templateId: 'field.appointment-booked',
+    templateId: 'field.visit-booked',
     parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
   return { ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source };
 }
 
 /** The order's re-work round open for this provider (Work Closing Form reserves to lift), if any. */
+/** The calendar date (YYYY-MM-DD) of an instant in a time zone: the re-work deadline as the customer's day. */
+const localDay = (instant: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+
 async function openRework(tx: DbClient, orderId: string, providerId: string): Promise<{ deadline: Date } | undefined> {
   const { rows } = await tx.query<{ deadline: Date }>(
     `SELECT deadline FROM wcf.reworks WHERE service_order_id = $1 AND provider_id = $2 AND status = 'open' ORDER BY round DESC LIMIT 1`,

@@ -53,7 +53,7 @@ describe('orders-installation-gate', () => {
       recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
       templateId: 'tv.installation-cancelled',
       locale: 'es',
-      parameters: { orderRef: order.salesOrderId, reason: 'tv-negative' },
+      parameters: { orderReference: order.salesOrderId, reason: 'tv-negative' },
     });
     expect(JSON.stringify(events)).not.toMatch(/lucia|@example|\+34/i);
   });

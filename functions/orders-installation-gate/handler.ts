@@ -99,7 +99,7 @@ export function makeCancelInstallation(deps: GateDeps = {}) {
       hasEmail: order.has_email,
       countryCode: order.country_code,
       templateId: 'tv.installation-cancelled',
-      parameters: { orderRef: order.sales_order_id, reason },
+      parameters: { orderReference: order.sales_order_id, reason },
     });
     return { kind: 'complete', variables: {} };
   };

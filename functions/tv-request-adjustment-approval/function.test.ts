@@ -53,7 +53,7 @@ describe('tv-request-adjustment-approval', () => {
       recipient: { kind: 'customer', customerId: order.customerId, serviceOrderId: order.id },
       templateId: 'tv.adjustments-approval-requested',
       locale: 'es',
-      parameters: { orderRef: order.salesOrderId, answerDeadline: '2027-01-19T10:00:00.000Z', extraCostMinor: 12500, currency: 'EUR' },
+      parameters: { orderReference: order.salesOrderId, answerDeadline: '2027-01-19T10:00:00.000Z', extraCostMinor: 12500, currency: 'EUR' },
     });
     const link = String((message?.data.parameters as Record<string, unknown>).answerUrl);
     expect(link).toMatch(/^https:\/\/answers\.ahs\.example\/tv\/[\w-]+\.[\w-]+$/);

@@ -69,7 +69,7 @@ export function makeRequestAdjustmentApproval(deps: RequestApprovalDeps) {
       countryCode: row.country_code,
       templateId: 'tv.adjustments-approval-requested',
       parameters: {
-        orderRef: row.sales_order_id,
+        orderReference: row.sales_order_id,
         answerUrl: answerLink(deps.linkBaseUrl, token),
         answerDeadline: deadline.toISOString(),
         extraCostMinor: Number(row.extra_cost_minor),

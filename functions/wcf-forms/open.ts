@@ -58,7 +58,7 @@ export function makeOpenForm(deps: { link: LinkSettings; clock: () => Date }) {
         hasEmail: order.has_email,
         countryCode: order.country_code,
         templateId: 'wcf.answer-requested',
-        parameters: { orderRef: order.sales_order_id, answerUrl: answerLink(deps.link, formId, orderId, deps.clock()) },
+        parameters: { orderReference: order.sales_order_id, answerUrl: answerLink(deps.link, formId, orderId, deps.clock()) },
       });
     }
     return {

@@ -22,7 +22,7 @@ export function makeRemindCustomer(deps: { link: LinkSettings; clock: () => Date
       hasEmail: form.has_email,
       countryCode: form.country_code,
       templateId: 'wcf.answer-reminder',
-      parameters: { orderRef: form.sales_order_id, answerUrl: answerLink(deps.link, formId, form.service_order_id, deps.clock()) },
+      parameters: { orderReference: form.sales_order_id, answerUrl: answerLink(deps.link, formId, form.service_order_id, deps.clock()) },
     });
     return { kind: 'complete', variables: {} };
   };

@@ -99,7 +99,7 @@ export function makeSendForm(deps: SendDeps) {
         hasEmail: form.has_email,
         countryCode: form.country_code,
         templateId: form.kind === 'closing' ? 'wcf.to-sign' : 'wcf.lifting-to-sign',
-        parameters: { orderRef: form.sales_order_id },
+        parameters: { orderReference: form.sales_order_id },
       });
       return { kind: 'complete', variables: { agreementId } };
     } catch (error) {
