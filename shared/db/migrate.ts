@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
+import pg from 'pg';
+import { syncTemplates } from '../notify/sync';
 
 export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
@@ -15,7 +17,8 @@ export interface MigrateOptions {
 
 /**
  * Applies the SQL migrations with node-pg-migrate. The same files run on a real
- * Postgres server and on PGlite served over the wire protocol.
+ * Postgres server and on PGlite served over the wire protocol. Up to date, the message texts
+ * authored in the repository are synced into notify.templates (a changed text, a new version).
  */
 export async function migrate(options: MigrateOptions): Promise<string[]> {
   const applied = await runner({
@@ -29,5 +32,15 @@ export async function migrate(options: MigrateOptions): Promise<string[]> {
     verbose: false,
     log: options.log ?? (() => undefined),
   });
+  if ((options.direction ?? 'up') === 'up' && options.dir === undefined) {
+    const client = new pg.Client({ connectionString: options.databaseUrl });
+    await client.connect();
+    try {
+      const synced = await syncTemplates(client);
+      if (synced.length > 0) options.log?.(`message templates: ${synced.length} new versions`);
+    } finally {
+      await client.end();
+    }
+  }
   return applied.map((m) => m.name);
 }

@@ -1,8 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { notifyMessageRequested } from '../../events/notify/message';
 import { notifyPartnerMessageRequested } from '../../events/notify/partner-message';
+import { isTemplateId, parametersSchema, templateCatalog, type Audience } from '../notify/catalog';
 import type { Outbox } from '../outbox/outbox';
 import { localeOfCountry } from './locale';
+
+/**
+ * A request must match its template's declaration (shared/notify/catalog.ts): a known id for this
+ * audience, with exactly the parameters its texts may name. Anything else is a bug of the caller,
+ * refused before it is written (the message would be dead-lettered unrendered otherwise).
+ */
+function checkRequest(templateId: string, audience: Audience, parameters: Record<string, unknown>): void {
+  if (!isTemplateId(templateId)) throw new Error(`message template ${templateId} is not declared in shared/notify/catalog.ts`);
+  const declared = templateCatalog[templateId].audience;
+  if (declared !== audience) throw new Error(`message template ${templateId} is for the ${declared}, not the ${audience}`);
+  const parsed = parametersSchema(templateId).safeParse(parameters);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(parameters)'}: ${i.message}`).join('; ');
+    throw new Error(`message template ${templateId}: parameters do not match its declaration (${issues})`);
+  }
+}
 
 export interface PartnerMessage {
   serviceOrderId: string;
@@ -20,6 +37,7 @@ export interface PartnerMessage {
  * the change it announces (outbox); the locale is the order's country's.
  */
 export async function informPartner(outbox: Outbox, message: PartnerMessage): Promise<void> {
+  checkRequest(message.templateId, message.technicianId ? 'technician' : 'provider', message.parameters);
   await outbox.add(
     notifyPartnerMessageRequested,
     {
@@ -48,6 +66,7 @@ export interface CustomerMessage {
 
 /** Asks for a message to the customer of an order (by reference, no PII), in the caller's transaction (outbox). */
 export async function informCustomer(outbox: Outbox, message: CustomerMessage): Promise<void> {
+  checkRequest(message.templateId, 'customer', message.parameters);
   await outbox.add(
     notifyMessageRequested,
     {

@@ -39,17 +39,19 @@ export class TemplateRenderError extends Error {
 }
 
 /**
- * Renders a template with a request's parameters in the template's locale: plurals, selects,
- * `{amount, number, ::currency/EUR}` and `{date, date, long}` formatted per locale (dates are
- * given as YYYY-MM-DD or ISO timestamps and formatted in UTC: a calendar date stays that day).
+ * Renders a template with a request's parameters (shared/notify/catalog.ts templateValues) in the
+ * template's locale: plurals, selects, `{amount, number, ::currency/EUR}`, `{day, date, long}`
+ * and `{at, time, short}` formatted per locale, instants in `timeZone` (the recipient's; else the
+ * request's `timeZone` parameter; else UTC). Calendar days (YYYY-MM-DD) stay the day they are.
  * A parameter the template names and the request lacks throws TemplateRenderError naming it.
  */
-export function renderTemplate(template: TemplateText, parameters: TemplateParameters): RenderedMessage {
+export function renderTemplate(template: TemplateText, parameters: TemplateParameters, options: { timeZone?: string } = {}): RenderedMessage {
   const values = withDates(template, parameters);
+  const formats = formatsIn(options.timeZone ?? (typeof parameters.timeZone === 'string' ? parameters.timeZone : 'UTC'));
   const format = (part: string, source: string, escape?: (s: string) => string) => {
     const input = escape ? Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === 'string' ? escape(v) : v])) : values;
     try {
-      return String(new IntlMessageFormat(source, template.locale, UTC_DATES, { ignoreTag: true }).format(input));
+      return String(new IntlMessageFormat(source, template.locale, formats, { ignoreTag: true }).format(input));
     } catch (error) {
       const missing = /"([^"]+)" was not provided/.exec((error as Error).message)?.[1];
       throw new TemplateRenderError(
@@ -74,8 +76,9 @@ export function templateParameters(source: string): Set<string> {
   const names = new Set<string>();
   const walk = (elements: MessageFormatElement[]) => {
     for (const el of elements) {
-      if ('value' in el && typeof el.value === 'string' && el.type !== 0 /* a literal's value is text */) names.add(el.value);
-      if ('options' in el && el.options) for (const option of Object.values(el.options as Record<string, { value: MessageFormatElement[] }>)) walk(option.value);
+      if ('value' in el && typeof el.value === 'string' && (el.type as number) !== 0 /* TYPE.literal: its value is text */) names.add(el.value);
+      if ('options' in el && el.options)
+        for (const option of Object.values(el.options as Record<string, { value: MessageFormatElement[] }>)) walk(option.value);
       if ('children' in el && Array.isArray(el.children)) walk(el.children);
     }
   };
@@ -83,15 +86,21 @@ export function templateParameters(source: string): Set<string> {
   return names;
 }
 
-/** Calendar dates stay the day they are (formatted in UTC, where they were parsed). */
-const UTC_DATES = {
-  date: {
-    short: { day: 'numeric', month: 'numeric', year: '2-digit', timeZone: 'UTC' },
-    medium: { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' },
-    long: { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' },
-    full: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' },
-  },
-} as const;
+/** Date and time styles in the recipient's time zone (calendar dates are noon UTC: the same day in Europe). */
+function formatsIn(timeZone: string) {
+  return {
+    date: {
+      short: { day: 'numeric', month: 'numeric', year: '2-digit', timeZone },
+      medium: { day: 'numeric', month: 'short', year: 'numeric', timeZone },
+      long: { day: 'numeric', month: 'long', year: 'numeric', timeZone },
+      full: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone },
+    },
+    time: {
+      short: { hour: 'numeric', minute: 'numeric', timeZone },
+      medium: { hour: 'numeric', minute: 'numeric', second: 'numeric', timeZone },
+    },
+  } as const;
+}
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/;
 
@@ -101,7 +110,7 @@ function withDates(template: TemplateText, parameters: TemplateParameters): Reco
   return Object.fromEntries(
     Object.entries(parameters).map(([name, value]) => {
       const asDate = typeof value === 'string' && ISO_DATE.test(value) && new RegExp(`\\{\\s*${name}\\s*,\\s*(date|time)`).test(sources);
-      return [name, asDate ? new Date(value.length === 10 ? `${value}T00:00:00Z` : value) : value];
+      return [name, asDate ? new Date(value.length === 10 ? `${value}T12:00:00Z` : value) : value];
     }),
   );
 }
@@ -114,7 +123,11 @@ function escapeHtml(text: string): string {
 export function layout(subject: string, text: string): string {
   const paragraphs = text
     .split(/\n{2,}/)
-    .map((p) => escapeHtml(p).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`).replace(/\n/g, '<br>'))
+    .map((p) =>
+      escapeHtml(p)
+        .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+        .replace(/\n/g, '<br>'),
+    )
     .map((p) => `<p>${p}</p>`)
     .join('\n');
   return `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>\n<body style="font-family: sans-serif; line-height: 1.5">\n${paragraphs}\n</body></html>`;
