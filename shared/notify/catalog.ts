@@ -9,7 +9,8 @@ import { z } from 'zod';
  * template may name only these parameters.
  *
  * Parameter kinds, and how a template writes them (ICU MessageFormat):
- * - text: `{name}`; code: a fixed word of the code (`{name, select, a {...} b {...} other {...}}`);
+ * - text: `{name}`; code: a fixed word of the code, given to the template with `_` for `-` (ICU
+ *   select keys take no hyphen): `{reason, select, tv_negative {...} adjustments_refused {...} other {...}}`;
  * - count: `{name, plural, one {# ...} other {# ...}}` or `{name, number}`;
  * - date: a calendar day YYYY-MM-DD in the recipient's country: `{name, date, long}`;
  * - instant: an ISO 8601 timestamp, shown in the recipient's time zone: `{name, date, medium}`, `{name, time, short}`;
@@ -247,13 +248,15 @@ const MINOR_PER_MAJOR: Record<string, number> = { EUR: 100, PLN: 100 };
 
 /**
  * A request's parameters as its template is rendered with them (templateCatalog's rules): absent
- * optional parameters as `none`, and `<name>Major` beside each amount in minor units.
+ * optional parameters as `none`, codes with `_` for `-`, and `<name>Major` beside each amount in
+ * minor units.
  */
 export function templateValues(templateId: TemplateId, parameters: Record<string, string | number | boolean>): Record<string, string | number | boolean> {
   const spec: TemplateSpec = templateCatalog[templateId];
   const values: Record<string, string | number | boolean> = { ...parameters };
   for (const [name, p] of Object.entries(spec.parameters)) {
     if (p.optional && values[name] === undefined) values[name] = 'none';
+    if (p.kind === 'code' && typeof values[name] === 'string') values[name] = values[name].replace(/-/g, '_');
     if (p.kind === 'amountMinor' && typeof values[name] === 'number') {
       const currency = typeof parameters.currency === 'string' ? parameters.currency : 'EUR';
       values[`${name}Major`] = values[name] / (MINOR_PER_MAJOR[currency] ?? 100);

@@ -81,6 +81,26 @@ describe('message templates (shared/notify/templates/<locale>.json against share
         }
       }
     });
+
+    it(`when a ${locale} template takes a code, then it renders for every value of it, each its own text`, () => {
+      for (const id of ids) {
+        const texts = file[id];
+        const spec = templateCatalog[id] as { parameters: Record<string, ParameterSpec> };
+        for (const [name, p] of Object.entries(spec.parameters)) {
+          const textsByValue = new Set<string>();
+          for (const value of p.kind === 'code' ? (p.values ?? []) : []) {
+            if (!texts) continue;
+            const values = templateValues(id, { ...samples(id, locale, true), [name]: value });
+            const sms = renderTemplate({ templateId: id, channel: 'sms', locale, bodyText: texts.sms }, values, { timeZone: 'Europe/Madrid' });
+            const email = renderTemplate({ templateId: id, channel: 'email', locale, subject: texts.email.subject, bodyText: texts.email.text }, values);
+            for (const out of [sms.text, email.subject, email.text]) expect(out, `${locale} ${id} ${name}=${value}`).not.toMatch(/[{}]/);
+            textsByValue.add(sms.text);
+          }
+          // Each value says something of its own (the template branches on it).
+          if (p.kind === 'code' && texts) expect(textsByValue.size, `${locale} ${id} ${name}`).toBe(p.values?.length);
+        }
+      }
+    });
   }
 
   it('when a template names a parameter the request lacks, then rendering fails naming it (never sent half-filled)', () => {
