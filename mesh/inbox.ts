@@ -5,7 +5,8 @@ import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
 /**
  * The local stand-in for the customer's phone and mailbox, until the notify domain sends
  * through a messaging sandbox: prints the messages the functions asked to send
- * (`notify.message.requested` in the outbox), newest last.
+ * (`notify.message.requested` in the outbox), newest last, rendered in the customer's language
+ * from the current templates (notify.current_templates), as the sender will render them.
  *   npm run inbox                 every message
  *   npm run inbox -- <orderId>    the messages about one service order
  * It reads the database of the mesh running on MESH_PORT: its embedded one, or the same
@@ -21,7 +22,13 @@ async function main() {
   if (messages.length === 0) console.log(orderId ? `no message about order ${orderId} yet` : 'no message yet');
   for (const m of messages.reverse()) {
     console.log(`${m.createdAt.toISOString()}  ${m.channel} ${m.templateId} (${m.locale})  order ${m.serviceOrderId}`);
-    for (const [name, value] of Object.entries(m.parameters)) console.log(`    ${name}: ${String(value)}`);
+    if ('error' in m.rendered) {
+      console.log(`    (not renderable: ${m.rendered.error})`);
+      for (const [name, value] of Object.entries(m.parameters)) console.log(`    ${name}: ${String(value)}`);
+    } else {
+      if (m.rendered.subject) console.log(`    Subject: ${m.rendered.subject}`);
+      console.log(`    ${m.rendered.text.split('\n').join('\n    ')}`);
+    }
   }
   await printSandboxMail(mesh);
 }
