@@ -92,3 +92,13 @@ export async function startClaimsHandlingHarness() {
 
   return { db, url, run, claimableOrder, claimOn, claimRow, historyOf, approvalsOf, messagesOf, decidedEventsOf };
 }
+
+/** The warranty that covers a claim on `claimedOn`: of those running, the one ending last. */
+export const coveringOn = (order: ClaimableOrder, claimedOn: string) =>
+  order.warranties.filter((w) => w.startsOn <= claimedOn && claimedOn <= w.endsOn).reduce((a, b) => (b.endsOn > a.endsOn ? b : a));
+
+/** What claim-register records for a claim made on 1 September 2026, within the order's warranties. */
+export const COVERED = (order: ClaimableOrder) => {
+  const warranty = coveringOn(order, '2026-09-01');
+  return { entitlement: 'covered' as const, warrantyCode: warranty.code, handling: 'warranty' as const };
+};
