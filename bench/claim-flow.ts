@@ -19,8 +19,7 @@
  *
  * Reported as ratios against the baseline (machine speed cancels out), never asserted.
  */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { flowDatabase, listen } from './support/flows';
 import { jobWorkers, type TaskType } from '../bpmn/contract';
 import { loadModels } from '../bpmn/models';
 import { claimsFunction } from '../functions/claims/function';
@@ -28,13 +27,7 @@ import { claimsHandlingFunction } from '../functions/claims-handling/function';
 import { claimsOrdersFunction } from '../functions/claims-orders/function';
 import { orderIntakeFunction } from '../functions/order-intake/function';
 import { EmbeddedEngine } from '../mesh/engine/engine';
-import { migrateEngine } from '../mesh/engine/migrate';
-import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
-import { createPool } from '../shared/db';
-import { migrate } from '../shared/db/migrate';
-import { seed } from '../shared/db/seed/seed';
 import { createLogger } from '../shared/logging';
-import { serve, type RequestHandler } from '../shared/runtime';
 import { dispatchJob } from '../shared/workflow/dispatch';
 import { assignExpert, callClaims, claimableOrders, devIdentity, openUserTask, relayMessages, type BenchClaimOrder } from './support/claim';
 import { jobTimingProxy, Rendezvous, stepRows, Timings } from './support/wcf';
@@ -66,26 +59,17 @@ const STEPS = [
   REST,
 ];
 
-async function listen(name: string, handler: RequestHandler): Promise<{ url: string; server: Server }> {
-  const server = await serve(name, handler, { port: 0, host: '127.0.0.1', logger: quiet, exitOnShutdown: false });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 async function main() {
-  const embedded = await startEmbeddedPostgres();
-  await migrate({ databaseUrl: embedded.url });
-  await migrateEngine(embedded.url);
-  await seed(embedded.url);
-  const db = createPool({ connectionString: embedded.url, max: 10 });
+  const { db, close } = await flowDatabase();
   const timings = new Timings();
   const identity = await devIdentity();
   const operator = await identity.bearer('operator-es');
   const expert = await identity.bearer('technician-b');
 
-  const intake = await listen('order-intake', orderIntakeFunction({ db, logger: quiet }));
-  const claims = await listen('claims', claimsFunction({ db, authenticator: identity.authenticator, logger: quiet, linkSecret: LINK_SECRET }));
-  const handling = await listen('claims-handling', claimsHandlingFunction({ db, logger: quiet }));
-  const orders = await listen('claims-orders', claimsOrdersFunction({ db, logger: quiet }));
+  const intake = await listen('order-intake', orderIntakeFunction({ db, logger: quiet }), quiet);
+  const claims = await listen('claims', claimsFunction({ db, authenticator: identity.authenticator, logger: quiet, linkSecret: LINK_SECRET }), quiet);
+  const handling = await listen('claims-handling', claimsHandlingFunction({ db, logger: quiet }), quiet);
+  const orders = await listen('claims-orders', claimsOrdersFunction({ db, logger: quiet }), quiet);
   const registered = new Rendezvous<true>();
   const dispatched = new Rendezvous<string>();
   const refunded = new Rendezvous<true>();
@@ -281,8 +265,7 @@ async function main() {
   for (const p of Object.values(proxies)) await p.close();
   for (const s of [intake, claims, handling, orders]) await new Promise<void>((r) => s.server.close(() => r()));
   await identity.close();
-  await db.end();
-  await embedded.close();
+  await close();
 }
 
 main().catch((error: unknown) => {

@@ -13,11 +13,10 @@
  *
  * Reported as ratios against the baseline (machine speed cancels out), never asserted.
  */
+import { flowDatabase, listen } from './support/flows';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { jobWorkers, type TaskType } from '../bpmn/contract';
 import { loadModels } from '../bpmn/models';
 import { esignNotificationsFunction } from '../functions/esign-notifications/function';
@@ -25,14 +24,8 @@ import { orderIntakeFunction } from '../functions/order-intake/function';
 import { wcfFormsFunction } from '../functions/wcf-forms/function';
 import { wcfOutcomesFunction } from '../functions/wcf-outcomes/function';
 import { EmbeddedEngine } from '../mesh/engine/engine';
-import { migrateEngine } from '../mesh/engine/migrate';
-import { startEmbeddedPostgres } from '../mesh/embedded-postgres';
-import { createPool } from '../shared/db';
-import { migrate } from '../shared/db/migrate';
-import { seed } from '../shared/db/seed/seed';
 import { createLogger } from '../shared/logging';
 import { makeLocalObjectStore } from '../shared/object-storage';
-import { serve, type RequestHandler } from '../shared/runtime';
 import { dispatchJob } from '../shared/workflow/dispatch';
 import {
   everyoneSigns,
@@ -55,26 +48,17 @@ const LINK = { secret: 'bench-wcf-link-secret-0123456789abcdef0123', baseUrl: 'h
 const JOB = { bpmnProcessId: 'work-closing', retries: 5, customHeaders: {} };
 const STEPS = ['wcf-open', 'answer write', 'wcf-send', 'signing at the fake', 'esign-notifications', 'wcf-archive', 'wcf-accept'];
 
-async function listen(name: string, handler: RequestHandler): Promise<{ url: string; server: Server }> {
-  const server = await serve(name, handler, { port: 0, host: '127.0.0.1', logger: quiet, exitOnShutdown: false });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
 async function main() {
-  const embedded = await startEmbeddedPostgres();
-  await migrate({ databaseUrl: embedded.url });
-  await migrateEngine(embedded.url);
-  await seed(embedded.url);
-  const db = createPool({ connectionString: embedded.url, max: 10 });
+  const { db, close } = await flowDatabase();
   const timings = new Timings();
   const { fake, esign } = await fakeAdobeSign(timings);
   const dir = mkdtempSync(path.join(tmpdir(), 'ahs-bench-wcf-'));
   const store = timedMethods(makeLocalObjectStore({ root: dir }), 'store', timings);
 
-  const intake = await listen('order-intake', orderIntakeFunction({ db, logger: quiet }));
-  const forms = await listen('wcf-forms', wcfFormsFunction({ db, logger: quiet, esign, store, link: LINK }));
-  const outcomes = await listen('wcf-outcomes', wcfOutcomesFunction({ db, logger: quiet }));
-  const notifications = await listen('esign-notifications', esignNotificationsFunction({ db, logger: quiet, esign }));
+  const intake = await listen('order-intake', orderIntakeFunction({ db, logger: quiet }), quiet);
+  const forms = await listen('wcf-forms', wcfFormsFunction({ db, logger: quiet, esign, store, link: LINK }), quiet);
+  const outcomes = await listen('wcf-outcomes', wcfOutcomesFunction({ db, logger: quiet }), quiet);
+  const notifications = await listen('esign-notifications', esignNotificationsFunction({ db, logger: quiet, esign }), quiet);
   const opened = new Rendezvous<string>();
   const sent = new Rendezvous<string>();
   const onAnswer = (type: string, job: Record<string, unknown>, answer: Record<string, unknown>) => {
@@ -213,8 +197,7 @@ async function main() {
   for (const p of Object.values(proxies)) await p.close();
   for (const s of [intake, forms, outcomes, notifications]) await new Promise<void>((r) => s.server.close(() => r()));
   await fake.close();
-  await db.end();
-  await embedded.close();
+  await close();
   rmSync(dir, { recursive: true, force: true });
 }
 

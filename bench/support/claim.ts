@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { salesOrderCreated } from '../../events';
 import { DEFAULT_CLAIM_MAPPING, makeOidcAuthenticator } from '../../shared/auth';
-import { buildEvent } from '../../shared/cloudevents/build';
-import { toHttpBinary } from '../../shared/cloudevents/http';
 import type { Db } from '../../shared/db';
 import type { EmbeddedEngine } from '../../mesh/engine/engine';
 import { startDevOidcProvider } from '../../mesh/oidc/dev-provider';
@@ -10,25 +7,11 @@ import { DEV_AUDIENCE, getDevToken } from '../../mesh/oidc/get-token';
 import { DEV_PROVIDER_B_ID, type DevUserName } from '../../mesh/oidc/users';
 import { seedClaimableOrder } from '../../test/support/claims';
 import { TECH_2 } from '../../test/support/wcf';
-import { pyxis } from '../../test/fixtures/sales';
+import { kitchenSeller } from './flows';
 
 /** A claimable order (accepted, signed, warranties running, closed) as the claims bench opens claims on it. */
 export interface BenchClaimOrder {
   id: string;
-}
-
-/** A sale posted to the real order-intake (a Pyxis ES kitchen), as bench/support/wcf.ts sells. */
-function seller(db: Db, intakeUrl: string) {
-  return async () => {
-    const sale = pyxis('pyxis-created', `C${Date.now().toString(36)}${randomUUID().slice(0, 6)}`);
-    const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/bench/sales', id: sale.header.messageId }));
-    const answer = await fetch(intakeUrl, { method: 'POST', headers, body });
-    if (answer.status !== 200) throw new Error(`order-intake answered ${answer.status}`);
-    const { rows } = await db.query<{ id: string; customer_id: string }>(`SELECT id, customer_id FROM orders.service_orders WHERE sales_order_id = $1`, [
-      sale.order.orderNumber,
-    ]);
-    return { id: rows[0]!.id, customerId: rows[0]!.customer_id, salesOrderId: sale.order.orderNumber };
-  };
 }
 
 /**
@@ -37,7 +20,7 @@ function seller(db: Db, intakeUrl: string) {
  * 2026-06-15: a claim on them is covered).
  */
 export async function claimableOrders(db: Db, intakeUrl: string, count: number): Promise<BenchClaimOrder[]> {
-  const sell = seller(db, intakeUrl);
+  const sell = kitchenSeller(db, intakeUrl, 'C');
   const orders: BenchClaimOrder[] = [];
   for (let i = 0; i < count; i++) orders.push({ id: (await seedClaimableOrder(db, sell)).id });
   return orders;

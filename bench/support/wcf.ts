@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { esignNotificationReceived, salesOrderCreated } from '../../events';
+import { esignNotificationReceived } from '../../events';
 import { parseConfig } from '../../shared/config';
 import { adobeSignConfigSchema, adobeSignFromConfig } from '../../shared/esign';
 import { FakeAdobeSign } from '../../shared/esign/testing';
@@ -12,7 +12,7 @@ import { renderWorkClosingForm } from '../../shared/wcf-document/render';
 import { readFormDocument } from '../../functions/wcf-forms/document';
 import { lockForm } from '../../functions/wcf-forms/queries';
 import { seedWorkedOrder } from '../../test/support/wcf';
-import { pyxis } from '../../test/fixtures/sales';
+import { kitchenSeller } from './flows';
 
 /** Durations (ms) by label: a job type, an Adobe Sign call, an object store call, a step of the bench. */
 export class Timings {
@@ -134,16 +134,7 @@ export interface BenchOrder {
  * test/support/wcf.ts seeds them, and whose work closing wcf-start has recorded (wcf.requests).
  */
 export async function workedOrders(db: Db, intakeUrl: string, count: number): Promise<BenchOrder[]> {
-  const sell = async () => {
-    const sale = pyxis('pyxis-created', `W${Date.now().toString(36)}${randomUUID().slice(0, 6)}`);
-    const { headers, body } = toHttpBinary(buildEvent(salesOrderCreated, sale as never, { source: '/bench/sales', id: sale.header.messageId }));
-    const answer = await fetch(intakeUrl, { method: 'POST', headers, body });
-    if (answer.status !== 200) throw new Error(`order-intake answered ${answer.status}`);
-    const { rows } = await db.query<{ id: string; customer_id: string }>(`SELECT id, customer_id FROM orders.service_orders WHERE sales_order_id = $1`, [
-      sale.order.orderNumber,
-    ]);
-    return { id: rows[0]!.id, customerId: rows[0]!.customer_id, salesOrderId: sale.order.orderNumber };
-  };
+  const sell = kitchenSeller(db, intakeUrl, 'W');
   const orders: BenchOrder[] = [];
   for (let i = 0; i < count; i++) {
     const order = await seedWorkedOrder(db, sell);
