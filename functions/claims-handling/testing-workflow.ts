@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EngineClock } from '../../mesh/engine/clock';
 import { DEV_PROVIDER_B_ID, type DevUserName } from '../../mesh/oidc/users';
 import { signCustomerLink } from '../../shared/domain/customer-link';
-import { seedClaimableOrder, type ClaimableOrderOptions } from '../../test/support/claims';
+import { claimHistory, seedClaimableOrder, type ClaimableOrderOptions } from '../../test/support/claims';
 import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
 import { useIsolatedDb } from '../../test/support/isolated-db';
@@ -111,11 +111,7 @@ export async function startClaimWorld() {
   }
 
   /** The claim's audit trail: [actor, action], in the order written. */
-  const historyOf = async (claimId: string) =>
-    (await db.query<{ actor: string; action: string }>(`SELECT actor, action FROM claims.history WHERE claim_id = $1 ORDER BY id`, [claimId])).rows.map((h) => [
-      h.actor,
-      h.action,
-    ]);
+  const historyOf = async (claimId: string) => (await claimHistory(db, claimId)).map((h) => [h.actor, h.action]);
 
   return {
     db,

@@ -1,5 +1,5 @@
 import { claimDecided } from '../../events';
-import { seedClaim, seedClaimableOrder, type ClaimableOrder, type ClaimableOrderOptions, type ClaimSeed } from '../../test/support/claims';
+import { claimHistory, seedClaim, seedClaimableOrder, type ClaimableOrder, type ClaimableOrderOptions, type ClaimSeed } from '../../test/support/claims';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
@@ -61,13 +61,7 @@ export async function startClaimsHandlingHarness() {
     ).rows[0]!;
 
   /** The claim's audit trail, oldest first. */
-  const historyOf = async (claimId: string) =>
-    (
-      await db.query<{ actor: string; action: string; detail: Record<string, unknown> }>(
-        'SELECT actor, action, detail FROM claims.history WHERE claim_id = $1 ORDER BY id',
-        [claimId],
-      )
-    ).rows;
+  const historyOf = (claimId: string) => claimHistory(db, claimId);
 
   /** The claim's approvals and refusals, oldest first. */
   const approvalsOf = async (claimId: string) =>

@@ -1,5 +1,5 @@
 import { DEV_PROVIDER_ID } from '../../mesh/oidc/users';
-import { seedClaim, seedClaimableOrder, type ClaimableOrderOptions, type ClaimSeed } from '../../test/support/claims';
+import { claimHistory, seedClaim, seedClaimableOrder, type ClaimableOrderOptions, type ClaimSeed } from '../../test/support/claims';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
@@ -86,13 +86,7 @@ export async function startClaimsOrdersHarness() {
       )
     ).rows[0]!;
 
-  const historyOf = async (claimId: string) =>
-    (
-      await db.query<{ actor: string; action: string; detail: Record<string, unknown> }>(
-        'SELECT actor, action, detail FROM claims.history WHERE claim_id = $1 ORDER BY id',
-        [claimId],
-      )
-    ).rows;
+  const historyOf = (claimId: string) => claimHistory(db, claimId);
 
   /** The outbox rows of an order of one CloudEvent type, oldest first. */
   const eventsOf = async (orderId: string, type: string) => (await outboxOf(db, orderId)).filter((e) => e.type === type);

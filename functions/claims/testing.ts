@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { DevUserName } from '../../mesh/oidc/users';
 import { signCustomerLink, type CustomerLinkPurpose } from '../../shared/domain/customer-link';
-import { seedClaim, seedClaimableOrder, seedExpertOrder, type ClaimableOrderOptions, type ClaimSeed, type ExpertOrderOptions } from '../../test/support/claims';
+import {
+  claimHistory,
+  seedClaim,
+  seedClaimableOrder,
+  seedExpertOrder,
+  type ClaimableOrderOptions,
+  type ClaimSeed,
+  type ExpertOrderOptions,
+} from '../../test/support/claims';
 import { useTestDb } from '../../test/support/db';
 import { startFunction } from '../../test/support/function-server';
 import { useDevIdentity } from '../../test/support/identity';
@@ -84,13 +92,7 @@ export async function startClaimsHarness() {
     messagesFor: (key: string) => requestedMessages(db, key),
     claimsOf: async (orderId: string) =>
       (await db.query<{ id: string; status: string }>('SELECT id, status FROM claims.claims WHERE service_order_id = $1 ORDER BY claimed_at', [orderId])).rows,
-    historyOf: async (claimId: string) =>
-      (
-        await db.query<{ actor: string; action: string; detail: Json }>(
-          'SELECT actor, action, detail FROM claims.history WHERE claim_id = $1 ORDER BY at, id',
-          [claimId],
-        )
-      ).rows,
+    historyOf: (claimId: string) => claimHistory(db, claimId),
     setNow: (date: Date | undefined) => {
       now = date;
     },

@@ -178,3 +178,12 @@ export async function seedExpertOrder(db: Db, claimId: string, originOrderId: st
   const { rows } = await db.query<{ subject: string }>('SELECT subject FROM dispatch.technicians WHERE id = $1', [technicianId]);
   return { orderId, providerId, technicianSubject: rows[0]!.subject };
 }
+
+/** A claim's audit trail (claims.history), in the order it was written. */
+export async function claimHistory(db: Db, claimId: string): Promise<{ actor: string; action: string; detail: Record<string, unknown> }[]> {
+  const { rows } = await db.query<{ actor: string; action: string; detail: Record<string, unknown> }>(
+    'SELECT actor, action, detail FROM claims.history WHERE claim_id = $1 ORDER BY id',
+    [claimId],
+  );
+  return rows;
+}
