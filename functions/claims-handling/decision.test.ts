@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimDecided } from '../../events';
 import type { ClaimableOrder } from '../../test/support/claims';
-import { claimReference } from './queries';
+import { claimReference } from '../../shared/domain/claim-history';
 import { COVERED, startClaimsHandlingHarness } from './testing';
 
 const h = await startClaimsHandlingHarness();

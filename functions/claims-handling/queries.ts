@@ -1,4 +1,5 @@
 import type { DbClient } from '../../shared/db';
+import { claimReference } from '../../shared/domain/claim-history';
 import { informCustomer } from '../../shared/domain/messages';
 import { PermanentError } from '../../shared/errors';
 import type { Outbox } from '../../shared/outbox/outbox';
@@ -77,9 +78,6 @@ export const tellClaimant = (outbox: Outbox, claim: ClaimRow, templateId: string
     templateId,
     parameters: { orderReference: claim.sales_order_id, claimReference: claimReference(claim.id), ...parameters },
   });
-
-/** The short reference the customer and the office quote (the claim id's first eight characters, upper case). */
-export const claimReference = (claimId: string) => claimId.slice(0, 8).toUpperCase();
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export function localDate(instant: Date, timeZone: string): string {

@@ -5,7 +5,7 @@ import { startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
 import { job, outboxOf, postJob, useOrderSeller } from '../../test/support/tv';
 import { claimsHandlingFunction } from './function';
-import { claimReference } from './queries';
+import { claimReference } from '../../shared/domain/claim-history';
 
 export type Variables = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { announceClaimDecision } from '../../shared/domain/claim-decided';
-import { recordClaimHistory } from '../../shared/domain/claim-history';
+import { claimReference, recordClaimHistory } from '../../shared/domain/claim-history';
 import { claimSettings } from '../../shared/domain/claim-rules';
 import { informCustomer } from '../../shared/domain/messages';
 import { PermanentError } from '../../shared/errors';
@@ -96,7 +96,7 @@ export function makeOrderRepair(clock: () => Date) {
       hasEmail: claim.customer_has_email,
       countryCode: origin.country_code,
       templateId: 'claim.repair-ordered',
-      parameters: { orderReference: origin.sales_order_id, claimReference: claimId.slice(0, 8).toUpperCase() },
+      parameters: { orderReference: origin.sales_order_id, claimReference: claimReference(claimId) },
     });
     return { kind: 'complete', variables: { repairOrderId } };
   };

@@ -30,3 +30,6 @@ export async function hasClaimHistory(db: Queryable, claimId: string, action: st
   const { rowCount } = await db.query(`SELECT 1 FROM claims.history WHERE claim_id = $1 AND action = $2 LIMIT 1`, [claimId, action]);
   return (rowCount ?? 0) > 0;
 }
+
+/** The short reference the customer and the office quote for a claim (its id's first eight characters, upper case). */
+export const claimReference = (claimId: string) => claimId.slice(0, 8).toUpperCase();
