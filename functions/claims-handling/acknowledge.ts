@@ -4,7 +4,8 @@ import { recordClaimHistory } from '../../shared/domain/claim-history';
 import { claimSettings } from '../../shared/domain/claim-rules';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
-import { actorOf, expectStatus, localDate, lockClaim, tellClaimant } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { actorOf, expectStatus, lockClaim, tellClaimant } from './queries';
 import type { acknowledgeVariables, breachVariables } from './schema';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClaimableOrder } from '../../test/support/claims';
 import { claimReference } from '../../shared/domain/claim-history';
-import { localDate } from './queries';
+import { localDate } from '../../shared/domain/locale';
 import { COVERED, coveringOn, instanceKey, startClaimsHandlingHarness } from './testing';
 
 const h = await startClaimsHandlingHarness();

@@ -79,10 +79,5 @@ export const tellClaimant = (outbox: Outbox, claim: ClaimRow, templateId: string
     parameters: { orderReference: claim.sales_order_id, claimReference: claimReference(claim.id), ...parameters },
   });
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
-
 /** Who acted on a user task, as the history records it. */
 export const actorOf = (completedBy: string | null | undefined) => completedBy ?? 'operator';

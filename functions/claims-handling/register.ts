@@ -4,7 +4,8 @@ import { claimSettings, entitlement } from '../../shared/domain/claim-rules';
 import { orderWarranties } from '../../shared/domain/warranties';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { durationMs } from '../../shared/workflow/duration';
-import { expectStatus, localDate, lockClaim, tellClaimant, type ClaimRow } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { expectStatus, lockClaim, tellClaimant, type ClaimRow } from './queries';
 import type { registerVariables } from './schema';
 
 const outputs = (claim: Pick<ClaimRow, 'entitlement' | 'warranty_code' | 'handling'>, acknowledgeBy: Date): JobOutcome => ({

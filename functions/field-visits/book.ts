@@ -3,6 +3,7 @@ import { fieldAppointmentBooked } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
 import { isUniqueViolation, type DbClient } from '../../shared/db';
 import { assertInstallationSchedulable, installationBlockedError } from '../../shared/domain/installation-gate';
+import { localDate } from '../../shared/domain/locale';
 import { informCustomer, informPartner } from '../../shared/domain/messages';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
@@ -155,7 +156,7 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
       startsAt: appointment.startsAt,
       endsAt: appointment.endsAt,
       timeZone: tech.timezone,
-      ...(rework ? { deadline: localDay(rework.deadline, tech.timezone) } : {}),
+      ...(rework ? { deadline: localDate(rework.deadline, tech.timezone) } : {}),
     },
   });
   await informPartner(outbox, {
@@ -170,10 +171,6 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
 }
 
 /** The order's re-work round open for this provider (Work Closing Form reserves to lift), if any. */
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone: the re-work deadline as the customer's day. */
-const localDay = (instant: Date, timeZone: string) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-
 async function openRework(tx: DbClient, orderId: string, providerId: string): Promise<{ deadline: Date } | undefined> {
   const { rows } = await tx.query<{ deadline: Date }>(
     `SELECT deadline FROM wcf.reworks WHERE service_order_id = $1 AND provider_id = $2 AND status = 'open' ORDER BY round DESC LIMIT 1`,

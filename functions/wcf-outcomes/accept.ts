@@ -3,7 +3,8 @@ import { PermanentError } from '../../shared/errors';
 import { startWarranties } from '../../shared/domain/warranties';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { closeOrder, tellCustomer, type ClaimLinkSettings } from './closing';
-import { localDate, lockForm, orderOf, signedAt } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { lockForm, orderOf, signedAt } from './queries';
 import type { acceptVariables } from './schema';
 
 /**

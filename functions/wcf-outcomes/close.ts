@@ -3,7 +3,8 @@ import { startWarranties } from '../../shared/domain/warranties';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { closeOrder, type ClaimLinkSettings } from './closing';
-import { localDate, lockForm, orderOf, signedAt } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { lockForm, orderOf, signedAt } from './queries';
 import type { closeVariables } from './schema';
 
 /**

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { informPartner } from '../../shared/domain/messages';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-import { DAY_MS, localDate, orderOf } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { DAY_MS, orderOf } from './queries';
 import type { extendReworkVariables } from './schema';
 
 /**

@@ -68,9 +68,4 @@ export async function lockClosingForm(tx: DbClient, orderId: string): Promise<Fo
   return form;
 }
 
-/** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
-export function localDate(instant: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
-}
-
 export const DAY_MS = 86_400_000;

@@ -5,7 +5,8 @@ import { wcfSettings } from '../../shared/domain/wcf-settings';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
 import { tellCustomer } from './closing';
-import { DAY_MS, localDate, lockClosingForm, orderOf } from './queries';
+import { localDate } from '../../shared/domain/locale';
+import { DAY_MS, lockClosingForm, orderOf } from './queries';
 import type { requestReworkVariables } from './schema';
 
 const answer = (reworkId: string, deadline: Date): JobOutcome => ({ kind: 'complete', variables: { reworkId, reworkDeadline: deadline.toISOString() } });
