@@ -231,8 +231,18 @@ const valueOf: Record<ParameterKind, z.ZodType> = {
   currency: z.string().regex(/^[A-Z]{3}$/),
 };
 
-/** The zod schema of a template's parameters (codes to their values), strict: nothing undeclared. */
-export function parametersSchema(templateId: TemplateId) {
+const schemas = new Map<TemplateId, z.ZodType>();
+
+/** The zod schema of a template's parameters (codes to their values), strict: nothing undeclared. Built once per id. */
+export function parametersSchema(templateId: TemplateId): z.ZodType {
+  const known = schemas.get(templateId);
+  if (known) return known;
+  const schema = buildSchema(templateId);
+  schemas.set(templateId, schema);
+  return schema;
+}
+
+function buildSchema(templateId: TemplateId): z.ZodType {
   const spec: TemplateSpec = templateCatalog[templateId];
   const shape = Object.fromEntries(
     Object.entries(spec.parameters).map(([name, p]) => {
