@@ -1,8 +1,8 @@
 import type { Principal } from '../../shared/auth/principal';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { ClaimRow } from './present';
-import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 /** A claim's columns (c) with its order's sales reference (o): the shape of ClaimRow. */
 export const CLAIM_COLUMNS = `c.id, c.service_order_id, o.sales_order_id AS order_reference, c.status, c.category, c.description, c.photo_refs,

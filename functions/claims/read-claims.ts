@@ -1,11 +1,11 @@
 import type { Principal } from '../../shared/auth/principal';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import type { ApprovalRow, ClaimRow, HistoryRow } from './present';
 import { CLAIM_COLUMNS } from './queries';
 import type { ListQuery } from './schema';
-import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 const FROM = `claims.claims c JOIN ${ORDER_PLACE} ON o.id = c.service_order_id`;
 

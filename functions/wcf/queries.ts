@@ -1,7 +1,7 @@
 import type { Principal } from '../../shared/auth/principal';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
-import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 import { mayActForProvider } from './scope';
 
 /** An order as its provider's staff see it: the live (or completed) assignment to their provider. */

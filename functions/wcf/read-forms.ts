@@ -1,10 +1,10 @@
 import type { Principal } from '../../shared/auth/principal';
+import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 import type { Queryable } from '../../shared/db';
 import { NotFoundError } from '../../shared/errors';
 import { decodeCursor, encodeCursor } from '../../shared/http/cursor';
 import type { DisputeRow, DocumentRow, FormRow, ReserveRow, ReworkRow } from './present';
 import type { ListQuery } from './schema';
-import { officeTenantSql, ORDER_PLACE } from '../../shared/auth/tenant';
 
 const FORM_COLUMNS = `f.id, f.service_order_id, f.kind, f.rework_id, f.status, f.answer, f.rejection_reason, f.answered_at, f.answered_via,
   f.language, f.attempt, f.agreement_id, f.signed_at, f.created_at, f.updated_at, o.sales_system, o.sales_order_id, o.country_code,
