@@ -9,6 +9,7 @@ import { fieldAppointmentBooked } from './field/appointment';
 import { fieldVisitCheckedIn, fieldVisitCheckedOut, fieldWorkCompleted } from './field/visit';
 import { notifyMessageRequested } from './notify/message';
 import { notifyPartnerMessageRequested } from './notify/partner-message';
+import { notifyScheduledMessageCancelled } from './notify/scheduled-cancelled';
 import { installationCancelled, installationUnblocked, refundRequested } from './orders/installation';
 import { serviceOrderClosed, serviceOrderCreated, serviceOrderLinked, serviceOrderUpdated } from './orders/service-order';
 import { workflowMessageRequested } from './platform/workflow-message';
@@ -26,6 +27,7 @@ export * from './field/appointment';
 export * from './field/visit';
 export * from './notify/message';
 export * from './notify/partner-message';
+export * from './notify/scheduled-cancelled';
 export * from './orders/installation';
 export * from './orders/service-order';
 export * from './platform/workflow-message';
@@ -48,6 +50,7 @@ export const catalog: readonly EventDefinition[] = [
   refundRequested,
   notifyMessageRequested,
   notifyPartnerMessageRequested,
+  notifyScheduledMessageCancelled,
   workflowMessageRequested,
   offerCreated,
   offerAccepted,

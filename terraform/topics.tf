@@ -232,6 +232,17 @@ resource "kafka_topic" "notify_partner_message_requested" {
   }
 }
 
+resource "kafka_topic" "notify_scheduled_message_cancelled" {
+  name               = "notify.scheduled-message.cancelled"
+  partitions         = lookup(var.partitions_overrides, "notify.scheduled-message.cancelled", var.partitions)
+  replication_factor = var.replication_factor
+  config = {
+    "cleanup.policy"      = "delete"
+    "retention.ms"        = tostring(lookup(var.retention_ms_overrides, "notify.scheduled-message.cancelled", var.retention_ms))
+    "min.insync.replicas" = tostring(var.min_insync_replicas)
+  }
+}
+
 resource "kafka_topic" "orders_installation_cancelled" {
   name               = "orders.installation.cancelled"
   partitions         = lookup(var.partitions_overrides, "orders.installation.cancelled", var.partitions)

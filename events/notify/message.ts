@@ -25,6 +25,17 @@ export const notifyMessageRequested = defineEvent({
     templateId: z.string().regex(/^[a-z]+(-[a-z]+)*(\.[a-z]+(-[a-z]+)*)+$/, 'a dotted kebab-case template id'),
     locale: z.enum(notifyLocales),
     parameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    /**
+     * A message for later (the appointment reminder, the day before): sent at `sendAt`, unless a
+     * newer request with the same `collapseKey` replaces it first (the appointment moved) or
+     * notify.scheduled-message.cancelled withdraws it (the appointment was cancelled).
+     */
+    schedule: z
+      .object({
+        sendAt: z.iso.datetime({ offset: true }),
+        collapseKey: z.string().min(1).max(200),
+      })
+      .optional(),
   }),
   partitionKey: (d) => d.recipient.serviceOrderId,
 });

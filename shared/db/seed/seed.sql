@@ -188,3 +188,33 @@ UPDATE dispatch.technicians t SET email = e.email
   ) AS e(id, email)
  WHERE t.id = e.id AND t.email IS NULL;
 UPDATE org.stores SET email = lower(code) || '@stores.ahs.example' WHERE email IS NULL;
+
+-- The messaging service, per country: the SMS sender id and email sender, the customer quiet hours
+-- (no customer SMS from 21:00 to 08:00 local time) and the tariff used when the provider gives no
+-- price, in micro-units (0.075 EUR per SMS segment = 75000; 0.001 EUR per email = 1000).
+INSERT INTO notify.country_settings
+  (country_code, sms_sender, email_from, email_from_name, quiet_from, quiet_until, sms_segment_micros, email_micros, currency) VALUES
+  ('ES', 'AHS Hogar',   'servicios@es.ahs.example', 'AHS Servicios', '21:00', '08:00',  75000, 1000, 'EUR'),
+  ('FR', 'AHS Maison',  'services@fr.ahs.example',  'AHS Services',  '21:00', '08:00',  79000, 1000, 'EUR'),
+  ('IT', 'AHS Casa',    'servizi@it.ahs.example',   'AHS Servizi',   '21:00', '08:00',  82000, 1000, 'EUR'),
+  ('PL', 'AHS Dom',     'uslugi@pl.ahs.example',    'AHS Usługi',    '21:00', '08:00', 170000, 4000, 'PLN')
+ON CONFLICT (country_code) DO NOTHING;
+
+-- Where offers and jobs are texted: each provider's dispatch desk and each technician's mobile.
+UPDATE dispatch.providers p SET dispatch_phone = c.phone, dispatch_email = c.email
+  FROM (VALUES
+    ('11111111-1111-4111-8111-111111111111'::uuid, '+34600100101', 'despacho@reformas-castellana.example'),
+    ('22222222-2222-4222-8222-222222222222'::uuid, '+34600100202', 'despacho@instalaciones-sur.example'),
+    ('33333333-3333-4333-8333-333333333333'::uuid, '+33600100303', 'planning@atelier-rhone.example'),
+    ('44444444-4444-4444-8444-444444444444'::uuid, '+33600100404', 'planning@lyon-pose.example'),
+    ('55555555-5555-4555-8555-555555555555'::uuid, '+34600100505', 'despacho@nuevos-montajes.example')
+  ) AS c(id, phone, email)
+ WHERE p.id = c.id AND p.dispatch_phone IS NULL;
+UPDATE dispatch.technicians t SET mobile_phone = m.phone
+  FROM (VALUES
+    ('7e000000-0000-4000-8000-000000000001'::uuid, '+34611200001'),
+    ('7e000000-0000-4000-8000-000000000002'::uuid, '+34611200002'),
+    ('7e000000-0000-4000-8000-000000000003'::uuid, '+33611200003'),
+    ('7e000000-0000-4000-8000-000000000004'::uuid, '+33611200004')
+  ) AS m(id, phone)
+ WHERE t.id = m.id AND t.mobile_phone IS NULL;
