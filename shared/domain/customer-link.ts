@@ -11,7 +11,7 @@ import { openLink, signLink } from './signed-link';
  * another purpose is refused as UnauthenticatedError (401); nothing of it is ever logged.
  * Single use is the caller's: the thing the link acts on refuses a second answer (409).
  */
-export const customerLinkPurposes = ['wcf-answer', 'claim'] as const;
+export const customerLinkPurposes = ['wcf-answer', 'claim', 'unsubscribe'] as const;
 export type CustomerLinkPurpose = (typeof customerLinkPurposes)[number];
 
 export interface CustomerLinkClaims {

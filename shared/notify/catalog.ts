@@ -112,6 +112,12 @@ export const templateCatalog = {
     purpose: 'A new job is offered to the provider in the app, until the time given.',
     parameters: { offerId: text, expiresAt: instant },
   },
+  'dispatch.offer-withdrawn': {
+    audience: 'provider',
+    kind: 'transactional',
+    purpose: 'An offer the provider had not answered is taken back: another provider got the job, or the order was cancelled.',
+    parameters: { offerId: text, reason: { kind: 'code', values: ['superseded', 'order-cancelled'] } },
+  },
   'dispatch.assignment-confirmed': {
     audience: 'provider',
     kind: 'transactional',
@@ -135,6 +141,30 @@ export const templateCatalog = {
     kind: 'transactional',
     purpose: 'A visit is in the technician’s day for the slot given.',
     parameters: { appointmentId: text, startsAt: instant, endsAt: instant },
+  },
+  'field.appointment-reminder': {
+    audience: 'customer',
+    kind: 'informational',
+    purpose: 'Reminder, the evening before: the installation visit is tomorrow in the slot given.',
+    parameters: { orderReference, startsAt: instant, endsAt: instant, timeZone: text },
+  },
+  'field.technician-on-the-way': {
+    audience: 'customer',
+    kind: 'transactional',
+    purpose: 'The technician is on the way: arrival in the minutes given, about the time given.',
+    parameters: { orderReference, etaMinutes: count, expectedAt: instant, timeZone: text },
+  },
+  'field.work-completed': {
+    audience: 'customer',
+    kind: 'transactional',
+    purpose: 'The technician marked the work complete; the Work Closing Form to accept it follows.',
+    parameters: { orderReference },
+  },
+  'orders.satisfaction-survey': {
+    audience: 'customer',
+    kind: 'informational',
+    purpose: 'The order is closed: how did it go? A rating and a comment from the link.',
+    parameters: { orderReference, surveyUrl: url },
   },
   'tv.adjustments-approval-requested': {
     audience: 'customer',

@@ -20,7 +20,10 @@ CREATE TABLE notify.country_settings (
   quiet_until         TIME NOT NULL DEFAULT '08:00',
   sms_segment_micros  BIGINT NOT NULL CHECK (sms_segment_micros >= 0),
   email_micros        BIGINT NOT NULL CHECK (email_micros >= 0),
-  currency            VARCHAR(3) NOT NULL
+  currency            VARCHAR(3) NOT NULL,
+  -- An SMS that fails for good (invalid number, opted out, undelivered) goes again by email when
+  -- the recipient has an address.
+  sms_fallback_to_email BOOLEAN NOT NULL DEFAULT TRUE
 );
 
 -- One row per message request (the request id from notify.message.requested /
@@ -58,6 +61,7 @@ CREATE TABLE notify.messages (
   -- A scheduled message (the appointment reminder) replaced by a newer request with the same key.
   collapse_key        VARCHAR(200),
   attempts            INTEGER NOT NULL DEFAULT 0,
+  attempted_at        TIMESTAMPTZ,
   lease_until         TIMESTAMPTZ,
   -- The destination, masked (+34 6•• ••• •12, j•••@example.com): enough for an operator, no PII.
   destination_masked  VARCHAR(100),

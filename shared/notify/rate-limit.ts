@@ -1,0 +1,31 @@
+import type { Queryable } from '../db';
+
+/**
+ * The sending pace of a provider account, shared by every instance of every sender: a generic
+ * cell rate algorithm on one row of notify.rate_limits. Each send first reserves the next slot —
+ * slots are 1/rate apart, on the database's clock — and waits for it; a storm is paced, never
+ * refused. At most one reservation per sender in flight, so a slot is never reserved far ahead
+ * and a transactional message claimed after its slot is never behind a bulk one.
+ */
+export async function reserveSlot(db: Queryable, account: string, perSecond: number): Promise<number> {
+  const {
+    rows: [row],
+  } = await db.query<{ wait_ms: string }>(
+    `INSERT INTO notify.rate_limits AS r (account, per_second, next_slot)
+     VALUES ($1, $2, clock_timestamp() + make_interval(secs => 1.0 / $2))
+     ON CONFLICT (account) DO UPDATE
+        SET per_second = EXCLUDED.per_second,
+            next_slot = greatest(r.next_slot, clock_timestamp()) + make_interval(secs => 1.0 / EXCLUDED.per_second)
+     RETURNING greatest(0, extract(epoch FROM (r.next_slot - make_interval(secs => 1.0 / r.per_second) - clock_timestamp())) * 1000) AS wait_ms`,
+    [account, perSecond],
+  );
+  return Math.ceil(Number(row?.wait_ms ?? 0));
+}
+
+/** The provider said "too many requests, retry after": no sender of the account sends before then. */
+export async function holdBack(db: Queryable, account: string, ms: number): Promise<void> {
+  await db.query(`UPDATE notify.rate_limits SET next_slot = greatest(next_slot, clock_timestamp() + make_interval(secs => $2 / 1000.0)) WHERE account = $1`, [
+    account,
+    ms,
+  ]);
+}
