@@ -35,10 +35,15 @@ const deliver = (type: string, data: unknown, id = randomUUID()) => postEvent(ur
 async function message(requestId: string) {
   const {
     rows: [row],
-  } = await db.query<{ status: string; not_before: Date; deferred_reason: string | null; priority: number; body_text: string; kind: string; country_code: string }>(
-    'SELECT status, not_before, deferred_reason, priority, body_text, kind, country_code FROM notify.messages WHERE request_id = $1',
-    [requestId],
-  );
+  } = await db.query<{
+    status: string;
+    not_before: Date;
+    deferred_reason: string | null;
+    priority: number;
+    body_text: string;
+    kind: string;
+    country_code: string;
+  }>('SELECT status, not_before, deferred_reason, priority, body_text, kind, country_code FROM notify.messages WHERE request_id = $1', [requestId]);
   return row;
 }
 
@@ -100,7 +105,9 @@ describe('notify-sender accepting requests', () => {
     const answer = await deliver(notifyMessageRequested.type, request);
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ code: 'template-render-failed' });
-    expect((answer.body as { reason: string }).reason).toBe('message template contract.signature-reminder (sms, es) cannot be rendered: parameter orderReference is missing');
+    expect((answer.body as { reason: string }).reason).toBe(
+      'message template contract.signature-reminder (sms, es) cannot be rendered: parameter orderReference is missing',
+    );
     expect(await message(request.requestId)).toBeUndefined();
   });
 

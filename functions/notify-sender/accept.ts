@@ -46,7 +46,8 @@ export function acceptPartnerRequest(deps: AcceptDeps) {
   return (r: PartnerRequest, ctx: EventContext): Promise<EventOutcome> => {
     const { providerId, technicianId } = r.recipient;
     if (r.recipient.kind === 'technician' && technicianId === null) throw new PermanentError('a technician message without technicianId', 'no-technician');
-    const recipient: RecipientRef = r.recipient.kind === 'technician' ? { kind: 'technician', providerId, technicianId: technicianId ?? '' } : { kind: 'provider', providerId };
+    const recipient: RecipientRef =
+      r.recipient.kind === 'technician' ? { kind: 'technician', providerId, technicianId: technicianId ?? '' } : { kind: 'provider', providerId };
     return accept(deps, ctx, { ...r, recipient });
   };
 }

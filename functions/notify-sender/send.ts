@@ -59,19 +59,19 @@ export interface SendDeps {
 }
 
 /** Claims the most urgent due message of a channel: transactional before bulk, oldest first. */
-export async function claimNext(db: Queryable, channel: Channel, leaseMs: number): Promise<ClaimedMessage | undefined> {
+export async function claimNext(db: Queryable, channel: Channel, leaseMs: number, now: Date): Promise<ClaimedMessage | undefined> {
   const {
     rows: [claimed],
   } = await db.query<ClaimedMessage>(
     `UPDATE notify.messages m
         SET status = 'sending', attempts = attempts + 1, attempted_at = now(), lease_until = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
       WHERE request_id = (SELECT request_id FROM notify.messages
-                           WHERE status = 'queued' AND channel = $1 AND not_before <= now()
+                           WHERE status = 'queued' AND channel = $1 AND not_before <= $3
                            ORDER BY priority, not_before LIMIT 1 FOR UPDATE SKIP LOCKED)
         AND status = 'queued'
       RETURNING request_id, recipient_kind, customer_id, provider_id, technician_id, service_order_id, country_code, channel, template_id, kind,
                 subject, body_text, body_html, attempts, attempted_at`,
-    [channel, leaseMs],
+    [channel, leaseMs, now],
   );
   return claimed;
 }
@@ -133,7 +133,13 @@ function sendEmail(deps: SendDeps, m: ClaimedMessage, to: string, settings: Coun
 /** An unsubscribe link works for a year: mail is read late. */
 const UNSUBSCRIBE_VALID_MS = 365 * 24 * 3_600_000;
 
-async function settle(tx: Queryable, deps: SendDeps, m: ClaimedMessage, outcome: SendOutcome, to: { masked: string; address: string; settings: CountrySettings }): Promise<void> {
+async function settle(
+  tx: Queryable,
+  deps: SendDeps,
+  m: ClaimedMessage,
+  outcome: SendOutcome,
+  to: { masked: string; address: string; settings: CountrySettings },
+): Promise<void> {
   switch (outcome.outcome) {
     case 'accepted':
       return accepted(tx, deps, m, outcome, to.masked, to.settings);
@@ -143,7 +149,8 @@ async function settle(tx: Queryable, deps: SendDeps, m: ClaimedMessage, outcome:
     case 'retry': {
       const account = m.channel === 'sms' ? deps.sms.account : deps.email.account;
       if (outcome.retryAfterMs !== undefined) await holdBack(tx, account, outcome.retryAfterMs);
-      if (m.attempts >= deps.maxAttempts) return fail(tx, deps, m, { code: 'retries-exhausted', reason: `${m.attempts} attempts, the last: ${outcome.reason}` }, to.masked);
+      if (m.attempts >= deps.maxAttempts)
+        return fail(tx, deps, m, { code: 'retries-exhausted', reason: `${m.attempts} attempts, the last: ${outcome.reason}` }, to.masked);
       const backoff = Math.min(deps.maxBackoffMs, deps.backoffMs * 2 ** (m.attempts - 1) * (0.8 + Math.random() * 0.4));
       const wait = Math.max(backoff, outcome.retryAfterMs ?? 0);
       return requeue(tx, deps, m, new Date(deps.clock().getTime() + wait), 'retry', { code: outcome.code, reason: outcome.reason });
@@ -160,13 +167,23 @@ async function settle(tx: Queryable, deps: SendDeps, m: ClaimedMessage, outcome:
   }
 }
 
-async function accepted(tx: Queryable, deps: SendDeps, m: ClaimedMessage, a: Extract<SendOutcome, { outcome: 'accepted' }>, masked: string, settings: CountrySettings) {
+async function accepted(
+  tx: Queryable,
+  deps: SendDeps,
+  m: ClaimedMessage,
+  a: Extract<SendOutcome, { outcome: 'accepted' }>,
+  masked: string,
+  settings: CountrySettings,
+) {
   const counted = m.channel === 'sms' ? smsSegments(m.body_text) : undefined;
   const segments = m.channel === 'sms' ? (a.segments ?? counted?.segments ?? 1) : null;
   const cost: { price: Price; source: 'provider' | 'tariff' } = a.price
     ? { price: a.price, source: 'provider' }
     : {
-        price: { micros: m.channel === 'sms' ? Number(settings.sms_segment_micros) * (segments ?? 1) : Number(settings.email_micros), currency: settings.currency },
+        price: {
+          micros: m.channel === 'sms' ? Number(settings.sms_segment_micros) * (segments ?? 1) : Number(settings.email_micros),
+          currency: settings.currency,
+        },
         source: 'tariff',
       };
   // A status callback may already have moved it on (and set the provider's id): never backwards.
@@ -217,8 +234,8 @@ async function suppress(tx: Queryable, deps: SendDeps, m: ClaimedMessage, masked
 
 async function requeue(tx: Queryable, deps: SendDeps, m: ClaimedMessage, until: Date, reason: string, detail: Record<string, unknown>): Promise<void> {
   await tx.query(
-    `UPDATE notify.messages SET status = 'queued', not_before = $2, deferred_reason = $3, lease_until = NULL,
-            attempts = CASE WHEN $3 = 'quiet-hours' THEN attempts - 1 ELSE attempts END, updated_at = now()
+    `UPDATE notify.messages SET status = 'queued', not_before = $2, deferred_reason = $3::text, lease_until = NULL,
+            attempts = CASE WHEN $3::text = 'quiet-hours' THEN attempts - 1 ELSE attempts END, updated_at = now()
       WHERE request_id = $1 AND status = 'sending'`,
     [m.request_id, until, reason],
   );

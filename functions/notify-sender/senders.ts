@@ -54,13 +54,13 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
           await Promise.race(inFlight);
           continue;
         }
-        if (!(await hasDue(deps, channel))) {
+        if (!(await hasDue(deps, channel, deps.clock()))) {
           await idle(channel);
           continue;
         }
         const wait = await reserveSlot(deps.db, account(channel), options.perSecond[channel]);
         if (wait > 0) await sleep(wait);
-        const claimed = await claimNext(deps.db, channel, options.leaseMs);
+        const claimed = await claimNext(deps.db, channel, options.leaseMs, deps.clock());
         if (!claimed) continue;
         const send = sendClaimed(deps, claimed)
           .then(() => void counters.sent++)
@@ -101,8 +101,8 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   };
 }
 
-async function hasDue(deps: { db: SendDeps['db'] }, channel: Channel): Promise<boolean> {
-  const { rows } = await deps.db.query(`SELECT 1 FROM notify.messages WHERE status = 'queued' AND channel = $1 AND not_before <= now() LIMIT 1`, [channel]);
+async function hasDue(deps: { db: SendDeps['db'] }, channel: Channel, now: Date): Promise<boolean> {
+  const { rows } = await deps.db.query(`SELECT 1 FROM notify.messages WHERE status = 'queued' AND channel = $1 AND not_before <= $2 LIMIT 1`, [channel, now]);
   return rows.length > 0;
 }
 

@@ -29,10 +29,7 @@ export function optOutAddress(channel: Channel, address: string): string {
 }
 
 /** Records an opt-out (idempotent; never weakens an existing 'all'). */
-export async function recordOptOut(
-  db: Queryable,
-  optOut: { channel: Channel; address: string; scope: OptOutScope; source: string; at?: Date },
-): Promise<void> {
+export async function recordOptOut(db: Queryable, optOut: { channel: Channel; address: string; scope: OptOutScope; source: string; at?: Date }): Promise<void> {
   await db.query(
     `INSERT INTO notify.opt_outs (channel, address, scope, source, opted_out_at)
      VALUES ($1, $2, $3, $4, coalesce($5, now()))

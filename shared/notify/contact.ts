@@ -3,9 +3,7 @@ import type { Queryable } from '../db';
 import type { Channel } from './consent';
 
 export type RecipientRef =
-  | { kind: 'customer'; customerId: string }
-  | { kind: 'provider'; providerId: string }
-  | { kind: 'technician'; providerId: string; technicianId: string };
+  { kind: 'customer'; customerId: string } | { kind: 'provider'; providerId: string } | { kind: 'technician'; providerId: string; technicianId: string };
 
 /** What the notify domain reads about a recipient when it sends: read from orders / dispatch, never carried in events. */
 export interface Contact {
@@ -67,7 +65,8 @@ export function addressOn(channel: Channel, contact: Contact): { ok: true; addre
 
 /** A destination an operator may see: +34 6•• ••• •78, j•••@example.es. */
 export function maskAddress(channel: Channel, address: string): string {
-  if (channel === 'sms') return address.length <= 6 ? '•'.repeat(address.length) : `${address.slice(0, 4)}${'•'.repeat(address.length - 6)}${address.slice(-2)}`;
+  if (channel === 'sms')
+    return address.length <= 6 ? '•'.repeat(address.length) : `${address.slice(0, 4)}${'•'.repeat(address.length - 6)}${address.slice(-2)}`;
   const [local = '', domain = ''] = address.split('@');
   return `${local.slice(0, 1)}•••@${domain}`;
 }

@@ -73,7 +73,12 @@ export function fallbackRequestId(requestId: string): string {
 }
 
 /** The recipient of a stored message, as RecipientRef. */
-export function recipientOf(row: { recipient_kind: string; customer_id: string | null; provider_id: string | null; technician_id: string | null }): RecipientRef {
+export function recipientOf(row: {
+  recipient_kind: string;
+  customer_id: string | null;
+  provider_id: string | null;
+  technician_id: string | null;
+}): RecipientRef {
   if (row.recipient_kind === 'customer') return { kind: 'customer', customerId: row.customer_id ?? '' };
   if (row.recipient_kind === 'technician') return { kind: 'technician', providerId: row.provider_id ?? '', technicianId: row.technician_id ?? '' };
   return { kind: 'provider', providerId: row.provider_id ?? '' };

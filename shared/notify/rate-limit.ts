@@ -24,8 +24,9 @@ export async function reserveSlot(db: Queryable, account: string, perSecond: num
 
 /** The provider said "too many requests, retry after": no sender of the account sends before then. */
 export async function holdBack(db: Queryable, account: string, ms: number): Promise<void> {
-  await db.query(`UPDATE notify.rate_limits SET next_slot = greatest(next_slot, clock_timestamp() + make_interval(secs => $2 / 1000.0)) WHERE account = $1`, [
-    account,
-    ms,
-  ]);
+  await db.query(
+    `INSERT INTO notify.rate_limits AS r (account, next_slot) VALUES ($1, clock_timestamp() + make_interval(secs => $2 / 1000.0))
+     ON CONFLICT (account) DO UPDATE SET next_slot = greatest(r.next_slot, EXCLUDED.next_slot)`,
+    [account, ms],
+  );
 }

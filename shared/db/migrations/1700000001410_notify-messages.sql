@@ -121,7 +121,7 @@ CREATE TABLE notify.opt_outs (
 -- the next slot, 1/rate apart; a 429 pushes next_slot past its Retry-After).
 CREATE TABLE notify.rate_limits (
   account          VARCHAR(100) PRIMARY KEY,
-  per_second       NUMERIC(10,3) NOT NULL CHECK (per_second > 0),
+  per_second       NUMERIC(10,3) NOT NULL DEFAULT 100 CHECK (per_second > 0),
   next_slot        TIMESTAMPTZ NOT NULL DEFAULT NOW()
 );
 

@@ -48,7 +48,7 @@ interface TwilioError {
 
 /**
  * Twilio Programmable Messaging on its REST API, by hand on `fetch`: `POST .../Messages.json`
- * to send, `GET .../Messages.json?To=&DateSent>=` to find what was sent to a number. Nothing is
+ * to send, `GET .../Messages.json?To=` to find what was sent to a number. Nothing is
  * logged here; outcomes carry Twilio's codes and messages with phone numbers masked.
  */
 export function twilioSms(config: TwilioSmsConfig, deps: { now?: () => number } = {}): SmsProvider {
@@ -69,7 +69,9 @@ export function twilioSms(config: TwilioSmsConfig, deps: { now?: () => number } 
   }
 
   async function lookup(to: string, since: Date): Promise<SmsFound[]> {
-    const query = new URLSearchParams({ To: to, 'DateSent>': since.toISOString().slice(0, 10), PageSize: '100' });
+    // By To only: a DateSent filter would leave out a message Twilio still holds queued (no
+    // date_sent yet) — the very one a lost answer leaves behind. Filtered on date_created here.
+    const query = new URLSearchParams({ To: to, PageSize: '100' });
     // date_created has whole seconds: a message created in the same second as `since` counts
     const from = Math.floor(since.getTime() / 1000) * 1000;
     const found: SmsFound[] = [];
