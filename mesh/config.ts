@@ -36,6 +36,16 @@ export const meshConfigSchema = z.object({
    * ADOBE_SIGN_* and ESIGN_WEBHOOK_CLIENT_IDS from this same environment.
    */
   ADOBE_SIGN_API_HOST: z.url().optional(),
+  /**
+   * The embedded messaging sandbox (mesh/messaging: Twilio and SendGrid): its APIs and control
+   * API. Unset: a free port at each start (GET /_mesh tells it, the inbox finds it).
+   */
+  MESH_MESSAGING_PORT: env.port().optional(),
+  /**
+   * A real Twilio account: no sandbox, and notify-sender / notify-webhooks read TWILIO_*,
+   * SENDGRID_*, SENDGRID_WEBHOOK_PUBLIC_KEY and NOTIFY_PUBLIC_BASE_URL from this same environment.
+   */
+  TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
   /** A real Camunda 8 REST address: no embedded engine, and the job bridge runs (with ZEEBE_GRPC_ADDRESS). */
   ZEEBE_REST_ADDRESS: z.url().optional(),
   DATABASE_URL: z.string().min(1).optional(),

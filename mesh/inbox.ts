@@ -1,36 +1,91 @@
+import pg from 'pg';
 import { sandboxMessages } from './adobe-sign/client';
-import { customerMessages } from './customer-messages';
+import { sandboxMessages as receivedMessages, type SandboxMessage } from './messaging';
 import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
 
 /**
- * The local stand-in for the customer's phone and mailbox, until the notify domain sends
- * through a messaging sandbox: prints the messages the functions asked to send
- * (`notify.message.requested` in the outbox), newest last, rendered in the customer's language
- * from the current templates (notify.current_templates), as the sender will render them.
+ * What each phone and mailbox received on the local mesh: the SMS and email the messaging sandbox
+ * took from notify-sender (mesh/messaging, standing for Twilio and SendGrid), newest last, as the
+ * recipient reads them (links open on the local mesh), with their delivery status; then what is
+ * still waiting to be sent (quiet hours, a scheduled reminder, a retry) from notify.messages.
  *   npm run inbox                 every message
  *   npm run inbox -- <orderId>    the messages about one service order
- * It reads the database of the mesh running on MESH_PORT: its embedded one, or the same
- * DATABASE_URL the mesh was started with. Then the mail and SMS of the mesh's Adobe Acrobat Sign
- * sandbox (every agreement's, whatever the order): the signing links sent to each participant
- * when it is their turn (open one in a browser to sign or decline) and the one-time codes of
- * PHONE authentication. The inbox is the mailbox, so it shows the recipients.
+ * Then the mail and SMS of the mesh's Adobe Acrobat Sign sandbox (every agreement's, whatever the
+ * order): the signing links sent to each participant when it is their turn and the one-time codes
+ * of PHONE authentication. The inbox is the phone and the mailbox, so it shows the recipients.
  */
 async function main() {
   const orderId = process.argv[2];
   const mesh = await findRunningMesh();
-  const messages = await customerMessages(mesh, orderId);
-  if (messages.length === 0) console.log(orderId ? `no message about order ${orderId} yet` : 'no message yet');
-  for (const m of messages.reverse()) {
-    console.log(`${m.createdAt.toISOString()}  ${m.channel} ${m.templateId} (${m.locale})  order ${m.serviceOrderId}`);
-    if ('error' in m.rendered) {
-      console.log(`    (not renderable: ${m.rendered.error})`);
-      for (const [name, value] of Object.entries(m.parameters)) console.log(`    ${name}: ${String(value)}`);
+  await withDatabase(mesh, async (db) => {
+    const requestIds = orderId ? await requestsOf(db, orderId) : undefined;
+    await printReceived(mesh, requestIds);
+    await printWaiting(db, orderId);
+  });
+  await printSandboxMail(mesh);
+}
+
+async function printReceived(mesh: RunningMesh, requestIds: Set<string> | undefined) {
+  if (!mesh.messagingSandboxUrl) {
+    console.log('messages go through a real Twilio / SendGrid account (TWILIO_ACCOUNT_SID): see their consoles');
+    return;
+  }
+  const all = await receivedMessages(mesh.messagingSandboxUrl);
+  const shown = all.filter((m) => !requestIds || requestIds.has(requestIdOf(m) ?? ''));
+  console.log(`Phones and mailboxes (messaging sandbox ${mesh.messagingSandboxUrl})`);
+  if (shown.length === 0) console.log(requestIds ? 'nothing received about this order yet' : 'nothing received yet');
+  for (const m of shown.slice(-50)) {
+    if (m.channel === 'sms') {
+      const direction = m.direction === 'inbound' ? `reply from ${m.from ?? '?'}` : `SMS to ${m.to} from ${m.from ?? m.messagingServiceSid ?? '?'}`;
+      console.log(`${m.dateCreated}  ${direction}  [${m.status}${m.errorCode ? ` ${m.errorCode}` : ''}, ${m.segments} segment(s) ${m.encoding}]`);
+      console.log(`    ${m.body.split('\n').join('\n    ')}`);
     } else {
-      if (m.rendered.subject) console.log(`    Subject: ${m.rendered.subject}`);
-      console.log(`    ${m.rendered.text.split('\n').join('\n    ')}`);
+      console.log(`${m.at}  email to ${m.to} from ${m.from}  [${m.status}]`);
+      console.log(`    Subject: ${m.subject}`);
+      console.log(`    ${m.text.split('\n').join('\n    ')}`);
+      const unsubscribe = m.headers['List-Unsubscribe'];
+      if (unsubscribe) console.log(`    (one-click unsubscribe: ${unsubscribe})`);
     }
   }
-  await printSandboxMail(mesh);
+}
+
+/** The request id a sent message carries: in the SMS's status callback URL, in the email's custom_args. */
+function requestIdOf(m: SandboxMessage): string | undefined {
+  if (m.channel === 'email') return m.customArgs.requestId;
+  if (!m.statusCallback) return undefined;
+  return new URL(m.statusCallback).searchParams.get('requestId') ?? undefined;
+}
+
+async function requestsOf(db: pg.Client, orderId: string): Promise<Set<string>> {
+  const { rows } = await db.query<{ request_id: string }>('SELECT request_id FROM notify.messages WHERE service_order_id::text = $1', [orderId]);
+  return new Set(rows.map((r) => r.request_id));
+}
+
+async function printWaiting(db: pg.Client, orderId: string | undefined) {
+  const { rows } = await db.query<{ not_before: Date; deferred_reason: string | null; channel: string; template_id: string; recipient_kind: string }>(
+    `SELECT not_before, deferred_reason, channel, template_id, recipient_kind FROM notify.messages
+      WHERE status = 'queued' AND ($1::text IS NULL OR service_order_id::text = $1) ORDER BY not_before LIMIT 50`,
+    [orderId ?? null],
+  );
+  if (rows.length === 0) return;
+  console.log('\nWaiting to be sent');
+  for (const r of rows) {
+    console.log(`${r.not_before.toISOString()}  ${r.channel} ${r.template_id} to the ${r.recipient_kind}${r.deferred_reason ? ` (${r.deferred_reason})` : ''}`);
+  }
+}
+
+async function withDatabase(mesh: RunningMesh, work: (db: pg.Client) => Promise<void>) {
+  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL here`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect().catch((error: unknown) => {
+    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
+  });
+  try {
+    await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 async function printSandboxMail(mesh: RunningMesh) {

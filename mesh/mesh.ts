@@ -15,6 +15,7 @@ import { makeInMemoryBus } from './bus/in-memory-bus';
 import { makeKafkaBus } from './bus/kafka-bus';
 import { ensureWebhook } from './adobe-sign/client';
 import { startAdobeSignSandbox, type AdobeSignSandbox } from './adobe-sign/server';
+import { startMessagingSandbox, type MessagingSandbox } from './messaging';
 import type { MeshConfig } from './config';
 import { startDispatcher } from './dispatcher';
 import { devSecrets } from './dev-secrets';
@@ -115,6 +116,26 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         }
       : {};
 
+    // Messaging: the Twilio and SendGrid sandbox (mesh/messaging), unless TWILIO_ACCOUNT_SID names a
+    // real account (then TWILIO_*, SENDGRID_*, SENDGRID_WEBHOOK_PUBLIC_KEY and NOTIFY_PUBLIC_BASE_URL
+    // come from this environment, and the providers' webhooks must reach notify-webhooks publicly).
+    // The sandbox calls notify-webhooks through the ingress, as the providers call its public URL;
+    // it keeps its messages and credentials in <data>/messaging.json.
+    const notifyPublicBaseUrl = `http://127.0.0.1:${config.MESH_PORT}/notify-webhooks`;
+    let messagingSandbox: MessagingSandbox | undefined;
+    if (!config.TWILIO_ACCOUNT_SID) {
+      messagingSandbox = await startMessagingSandbox({
+        port: config.MESH_MESSAGING_PORT ?? 0,
+        stateFile: dataRoot && path.join(dataRoot, 'messaging.json'),
+        smsInboundUrl: `${notifyPublicBaseUrl}/twilio/inbound`,
+        sendgridEventsUrl: `${notifyPublicBaseUrl}/sendgrid/events`,
+        log: (line) => log('messaging', line),
+      });
+      const sandbox = messagingSandbox;
+      stops.push(() => sandbox.close());
+    }
+    const messagingEnv: Record<string, string> = messagingSandbox ? { ...messagingSandbox.env, NOTIFY_PUBLIC_BASE_URL: notifyPublicBaseUrl } : {};
+
     // Contract documents (shared/object-storage): a directory beside the database, or S3 when
     // OBJECT_STORE_BUCKET is set where `npm start` runs (with OBJECT_STORE_ENDPOINT for a local
     // S3-compatible server); MESH_DATA_DIR=memory keeps them in a temporary directory.
@@ -151,6 +172,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
         engine: engineUrl,
         // The sandbox's signing pages and control API (the inbox reads its mail there).
         esign: esignSandbox ? { sandbox: esignSandbox.url } : { account: 'ADOBE_SIGN_API_HOST' },
+        // The phones' and mailboxes' view (npm run inbox reads it there).
+        messaging: messagingSandbox ? { sandbox: messagingSandbox.url } : { account: 'TWILIO_ACCOUNT_SID' },
         // What the CLIs (mesh/running-mesh.ts) connect to; only the embedded database's (dev
         // credentials): a DATABASE_URL is the caller's own and is never shown.
         ...(config.DATABASE_URL ? {} : { embeddedDatabaseUrl: databaseUrl }),
@@ -185,6 +208,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
             ...secrets,
             ...esignEnv,
+            ...messagingEnv,
             ...(objectsDir ? { OBJECT_STORE_DIR: objectsDir } : {}),
             // The customer's TV answer link opens tv-customer-answers through the ingress.
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,

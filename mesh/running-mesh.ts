@@ -17,6 +17,8 @@ export interface RunningMesh {
   embeddedDatabaseUrl?: string;
   /** The Adobe Sign sandbox (signing pages, control API); absent when the mesh uses a real account. */
   esignSandboxUrl?: string;
+  /** The messaging sandbox (what each phone and mailbox received); absent with a real Twilio account. */
+  messagingSandboxUrl?: string;
 }
 
 /** The mesh cannot be reached: the message says where it was looked for and what to do. */
@@ -33,6 +35,7 @@ const statusSchema = z.object({
   engine: z.string().min(1),
   embeddedDatabaseUrl: z.string().min(1).optional(),
   esign: z.object({ sandbox: z.string().min(1).optional() }).optional(),
+  messaging: z.object({ sandbox: z.string().min(1).optional() }).optional(),
 });
 
 /** Where the mesh's ingress listens: 127.0.0.1 on MESH_PORT (8080), as mesh/config.ts reads it. */
@@ -63,7 +66,7 @@ export async function findRunningMesh(env: NodeJS.ProcessEnv = process.env): Pro
       `${url}/_mesh answered ${response.status} without what the CLIs need: a mesh started before this version (restart it) or another program on MESH_PORT`,
     );
   }
-  const { issuer, audience, engine, embeddedDatabaseUrl, esign } = status.data;
+  const { issuer, audience, engine, embeddedDatabaseUrl, esign, messaging } = status.data;
   return {
     url,
     issuer,
@@ -71,6 +74,7 @@ export async function findRunningMesh(env: NodeJS.ProcessEnv = process.env): Pro
     engineUrl: engine,
     ...(embeddedDatabaseUrl ? { embeddedDatabaseUrl } : {}),
     ...(esign?.sandbox ? { esignSandboxUrl: esign.sandbox } : {}),
+    ...(messaging?.sandbox ? { messagingSandboxUrl: messaging.sandbox } : {}),
   };
 }
 
