@@ -25,6 +25,14 @@ const env = {
   CUSTOMER_LINK_SECRET: 'bench-only-secret-never-signs-a-real-link',
   CUSTOMER_LINK_BASE_URL: 'http://127.0.0.1:1/answers',
   CLAIM_LINK_BASE_URL: 'http://127.0.0.1:1/claims/link',
+  SURVEY_LINK_BASE_URL: 'http://127.0.0.1:1/customer-surveys',
+  TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+  TWILIO_AUTH_TOKEN: 'bench-only-twilio-token',
+  TWILIO_API_BASE_URL: 'http://127.0.0.1:1',
+  SENDGRID_API_KEY: 'bench-only-sendgrid-key',
+  SENDGRID_API_BASE_URL: 'http://127.0.0.1:1',
+  SENDGRID_WEBHOOK_PUBLIC_KEY: 'bench-only-not-a-key',
+  NOTIFY_PUBLIC_BASE_URL: 'http://127.0.0.1:1/notify-webhooks',
   LOG_LEVEL: 'error',
 };
 /** A bundle that has not answered by then will not: the run stops naming it. */

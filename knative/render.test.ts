@@ -22,6 +22,7 @@ describe('knative render', () => {
       'knative/sources/contract-start-orders.yaml',
       'knative/sources/dispatch-start-orders.yaml',
       'knative/sources/esign-notifications-received.yaml',
+      'knative/sources/notify-sender-requests.yaml',
       'knative/sources/order-intake-sales-orders.yaml',
       'knative/sources/tv-start-service-orders.yaml',
       'knative/sources/wcf-start-work-completed.yaml',

@@ -40,6 +40,12 @@ async function main() {
       CUSTOMER_LINK_SECRET: process.env.CUSTOMER_LINK_SECRET ?? 'code-cache-placeholder-never-signs-a-link',
       CUSTOMER_LINK_BASE_URL: process.env.CUSTOMER_LINK_BASE_URL ?? 'http://127.0.0.1:1/answers',
       CLAIM_LINK_BASE_URL: process.env.CLAIM_LINK_BASE_URL ?? 'http://127.0.0.1:1/claims/link',
+      SURVEY_LINK_BASE_URL: process.env.SURVEY_LINK_BASE_URL ?? 'http://127.0.0.1:1/customer-surveys',
+      TWILIO_ACCOUNT_SID: process.env.TWILIO_ACCOUNT_SID ?? 'AC00000000000000000000000000000000',
+      TWILIO_AUTH_TOKEN: process.env.TWILIO_AUTH_TOKEN ?? 'code-cache-placeholder',
+      SENDGRID_API_KEY: process.env.SENDGRID_API_KEY ?? 'code-cache-placeholder',
+      SENDGRID_WEBHOOK_PUBLIC_KEY: process.env.SENDGRID_WEBHOOK_PUBLIC_KEY ?? 'code-cache-placeholder',
+      NOTIFY_PUBLIC_BASE_URL: process.env.NOTIFY_PUBLIC_BASE_URL ?? 'http://127.0.0.1:1/notify-webhooks',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
