@@ -216,6 +216,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             CUSTOMER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/wcf/answers`,
             // The claim link sent when an order closes opens the claims function's page.
             CLAIM_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/claims/link`,
+            // The satisfaction survey link sent when an order closes opens customer-surveys.
+            SURVEY_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/customer-surveys`,
             ...(config.KAFKA_BROKERS ? { KAFKA_BROKERS: config.KAFKA_BROKERS.join(',') } : { EVENT_BUS_URL: `http://127.0.0.1:${config.MESH_PORT}/_bus` }),
           },
         }),

@@ -20,13 +20,13 @@ import { closeVariables } from './schema';
 export function makeCloseDispatch(deps: FunnelDeps) {
   const clock = deps.clock ?? (() => new Date());
   return async ({ orderId, closure }: z.infer<typeof closeVariables>, { tx, outbox }: JobContext): Promise<JobOutcome> => {
-    await lockOrder(tx, orderId);
+    const order = await lockOrder(tx, orderId);
     const now = clock();
     if (closure === 'worked') {
       const completed = await completeAssignment(tx, outbox, orderId, now);
       return { kind: 'complete', variables: { closure, assignmentCompleted: completed } };
     }
-    const withdrawn = await withdrawOpenOffers(tx, outbox, { orderId, reason: 'order-cancelled', at: now });
+    const withdrawn = await withdrawOpenOffers(tx, outbox, { orderId, countryCode: order.countryCode, reason: 'order-cancelled', at: now });
     const cancelled = (await cancelLiveAssignment(tx, outbox, { orderId, reason: 'order-cancelled', at: now, releaseOrder: false })) !== undefined;
     await tx.query(`UPDATE dispatch.dispatches SET status = 'cancelled', updated_at = $2 WHERE service_order_id = $1 AND status <> 'cancelled'`, [
       orderId,

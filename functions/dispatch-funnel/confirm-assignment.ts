@@ -29,7 +29,14 @@ export async function confirmAssignment(tx: DbClient, outbox: Outbox, a: NewAssi
     [id, a.orderId, a.providerId, a.dispatchId, a.offerId, a.source, a.at],
   );
   await tx.query('UPDATE orders.service_orders SET provider_id = $2, updated_at = NOW() WHERE id = $1', [a.orderId, a.providerId]);
-  await withdrawOpenOffers(tx, outbox, { orderId: a.orderId, reason: 'superseded', at: a.at, keep: a.offerId });
+  await withdrawOpenOffers(tx, outbox, {
+    orderId: a.orderId,
+    countryCode: a.countryCode,
+    reason: 'superseded',
+    at: a.at,
+    keep: a.offerId,
+    winner: a.providerId,
+  });
   if (a.dispatchId) await tx.query(`UPDATE dispatch.dispatches SET status = 'assigned', updated_at = $2 WHERE id = $1`, [a.dispatchId, a.at]);
   await outbox.add(
     assignmentConfirmed,

@@ -194,6 +194,33 @@ describe('dispatch-funnel: offers and assignments', () => {
     ]);
     expect((await db.query('SELECT reason FROM dispatch.exclusions WHERE service_order_id = $1', [order.id])).rows).toEqual([{ reason: 'withdrew' }]);
     expect((await find(order.id)).candidateCount).toBe(0);
+    // The customer's reminder of the cancelled appointment is withdrawn.
+    expect((await outboxOf(db, order.id)).filter((e) => e.type === 'ahs.notify.scheduled-message.cancelled').map((e) => e.data)).toEqual([
+      { collapseKey: `appointment-reminder:${order.id}`, serviceOrderId: order.id, reason: 'provider-withdrew' },
+    ]);
+  });
+
+  it('when the operator gives the order to a provider whose offer is open, then that offer is superseded without telling them it was withdrawn; another provider’s open offer is, by SMS', async () => {
+    const withdrawnSms = async (orderId: string) =>
+      (await outboxOf(db, orderId))
+        .filter((e) => e.type === 'ahs.notify.partner-message.requested' && e.data.templateId === 'dispatch.offer-withdrawn')
+        .map((e) => [(e.data.recipient as { providerId: string }).providerId, e.data.parameters]);
+    const offeredThenManual = async (pick: (offered: { id: string }, other: { id: string }) => { id: string }) => {
+      const order = await world.order('pyxis-created-fr-phone', { skills: ['KITCHEN'] });
+      const offered = await world.provider(order.postal, { country: 'FR', quality: 0.9, skills: ['KITCHEN'] });
+      const other = await world.provider(order.postal, { country: 'FR', quality: 0.5, skills: ['KITCHEN'] });
+      const { dispatchId } = await find(order.id);
+      await postJob(url, job('dispatch-offer-job', { orderId: order.id, dispatchId }));
+      const offerId = String((await dispatchEvents(order.id))[0]?.data.offerId);
+      const manual = await postJob(url, job('dispatch-assign-manually', { orderId: order.id, dispatchId, providerId: pick(offered, other).id }));
+      expect(manual.status).toBe(200);
+      return { order, offered, offerId };
+    };
+    const toOffered = await offeredThenManual((offered) => offered);
+    expect((await dispatchEvents(toOffered.order.id)).map((e) => e.type)).toContain('ahs.dispatch.offer.withdrawn');
+    expect(await withdrawnSms(toOffered.order.id)).toEqual([]);
+    const toOther = await offeredThenManual((_offered, other) => other);
+    expect(await withdrawnSms(toOther.order.id)).toEqual([[toOther.offered.id, { offerId: toOther.offerId, reason: 'superseded' }]]);
   });
 
   it('when the same job is delivered again, then the first answer is repeated and nothing is offered twice', async () => {

@@ -5,6 +5,12 @@ import { useFunnel } from './testing-funnel';
 const f = await useFunnel();
 const { db, clock, world, unblocked, answer, withdraw, closeOrder, ended, announced, offers, assignment, frOrder, frProvider, frOrderWithParallelOffers } = f;
 
+/** The SMS asked for the providers of an order, of one template. */
+const toProviders = async (orderId: string, templateId: string) =>
+  (await announced(orderId, 'ahs.notify.partner-message.requested'))
+    .filter((m) => m.templateId === templateId)
+    .map((m) => ({ recipient: m.recipient, locale: m.locale, parameters: m.parameters }));
+
 describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine: closing it', () => {
   it('when the order is cancelled while its offer is open, then the offer is withdrawn, the provider told, and the funnel ends', async () => {
     const order = await frOrder();
@@ -17,6 +23,13 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine: clo
     expect((await offers(order.id, 1)).map((o) => o.status)).toEqual(['withdrawn']);
     expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
       { offerId: offer!.id, serviceOrderId: order.id, providerId: provider.id, reason: 'order-cancelled', withdrawnAt: expect.any(String) as string },
+    ]);
+    expect(await toProviders(order.id, 'dispatch.offer-withdrawn')).toEqual([
+      {
+        recipient: { kind: 'provider', providerId: provider.id, technicianId: null },
+        locale: 'fr',
+        parameters: { offerId: offer!.id, reason: 'order-cancelled' },
+      },
     ]);
     const {
       rows: [run],
@@ -46,6 +59,10 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine: clo
     expect(appointments).toEqual([{ status: 'cancelled' }]);
     expect(await announced(order.id, 'ahs.dispatch.assignment.cancelled')).toEqual([
       expect.objectContaining({ assignmentId: live.id, providerId: provider.id, reason: 'order-cancelled' }),
+    ]);
+    // The customer's reminder of the cancelled appointment is withdrawn.
+    expect(await announced(order.id, 'ahs.notify.scheduled-message.cancelled')).toEqual([
+      { collapseKey: `appointment-reminder:${order.id}`, serviceOrderId: order.id, reason: 'order-cancelled' },
     ]);
   });
 
@@ -79,6 +96,13 @@ describe('the dispatch funnel (bpmn/assignment.bpmn) on the embedded engine: clo
       expect(await assignment(order.id)).toMatchObject({ provider_id: a.id });
       expect(await announced(order.id, 'ahs.dispatch.offer.withdrawn')).toEqual([
         expect.objectContaining({ offerId: offerOfB.id, providerId: b.id, reason: 'superseded' }),
+      ]);
+      // B's desk is told by SMS; A, who got the job, is told it is theirs, not that anything was withdrawn.
+      expect(await toProviders(order.id, 'dispatch.offer-withdrawn')).toEqual([
+        expect.objectContaining({
+          recipient: expect.objectContaining({ providerId: b.id }) as unknown,
+          parameters: { offerId: offerOfB.id, reason: 'superseded' },
+        }),
       ]);
     });
   });

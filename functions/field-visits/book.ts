@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { fieldAppointmentBooked } from '../../events';
 import type { Principal } from '../../shared/auth/principal';
 import { isUniqueViolation, type DbClient } from '../../shared/db';
+import { REMINDER_LOCAL_TIME, scheduleAppointmentReminder } from '../../shared/domain/appointment-reminder';
 import { assertInstallationSchedulable, installationBlockedError } from '../../shared/domain/installation-gate';
 import { localDate } from '../../shared/domain/locale';
 import { informCustomer, informPartner } from '../../shared/domain/messages';
@@ -17,6 +18,8 @@ interface OrderForBooking {
   customer_id: string;
   sales_order_id: string | null;
   has_email: boolean;
+  /** The order's country's time zone: the customer's. */
+  order_timezone: string;
   assignment_id: string;
   provider_id: string;
   technician_id: string | null;
@@ -37,10 +40,11 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
   const {
     rows: [order],
   } = await tx.query<OrderForBooking>(
-    `SELECT o.status, o.country_code, o.customer_id, o.sales_order_id, (c.email IS NOT NULL) AS has_email,
+    `SELECT o.status, o.country_code, o.customer_id, o.sales_order_id, (c.email IS NOT NULL) AS has_email, cn.timezone AS order_timezone,
             a.id AS assignment_id, a.provider_id, a.technician_id, t.subject AS technician_subject
        FROM orders.service_orders o
        JOIN orders.customers c ON c.id = o.customer_id
+       JOIN org.countries cn ON cn.code = o.country_code
        JOIN dispatch.assignments a ON a.service_order_id = o.id AND a.status IN ('confirmed', 'completed')
        LEFT JOIN dispatch.technicians t ON t.id = a.technician_id
       WHERE o.id = $1 AND a.provider_id = $2`,
@@ -87,11 +91,12 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
 
   const {
     rows: [day],
-  } = await tx.query<{ iso_weekday: number; local_day: string; day_ends_at: Date; booked_hours: number; overlaps: boolean }>(
+  } = await tx.query<{ iso_weekday: number; local_day: string; day_ends_at: Date; remind_at: Date; booked_hours: number; overlaps: boolean }>(
     `WITH d AS (SELECT date_trunc('day', $2::timestamptz AT TIME ZONE $4) AS local_midnight)
      SELECT EXTRACT(ISODOW FROM d.local_midnight)::int AS iso_weekday,
             to_char(d.local_midnight, 'YYYY-MM-DD') AS local_day,
             (d.local_midnight + INTERVAL '1 day') AT TIME ZONE $4 AS day_ends_at,
+            (date_trunc('day', $2::timestamptz AT TIME ZONE $6) - INTERVAL '1 day' + $5::interval) AT TIME ZONE $6 AS remind_at,
             COALESCE((SELECT SUM(EXTRACT(EPOCH FROM a.ends_at - a.starts_at)) FROM field.appointments a
                        WHERE a.technician_id = $1 AND a.status <> 'cancelled'
                          AND a.starts_at >= d.local_midnight AT TIME ZONE $4
@@ -99,7 +104,7 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
             EXISTS (SELECT 1 FROM field.appointments a
                      WHERE a.technician_id = $1 AND a.status <> 'cancelled' AND a.starts_at < $3 AND a.ends_at > $2) AS overlaps
        FROM d`,
-    [order.technician_id, startsAt, endsAt, tech.timezone],
+    [order.technician_id, startsAt, endsAt, tech.timezone, REMINDER_LOCAL_TIME, order.order_timezone],
   );
   if (!day) throw new Error('no day computed');
   if (!tech.working_days.includes(day.iso_weekday)) {
@@ -167,6 +172,23 @@ export async function bookAppointment({ tx, outbox, now }: WriteContext, princip
     templateId: 'field.visit-booked',
     parameters: { appointmentId: appointment.appointmentId, startsAt: appointment.startsAt, endsAt: appointment.endsAt },
   });
+  // The customer's reminder, the evening before in their time zone; a new booking of the order
+  // replaces the previous one's (same collapse key); none for a visit less than a day away.
+  await scheduleAppointmentReminder(
+    outbox,
+    {
+      serviceOrderId: orderId,
+      customerId: order.customer_id,
+      hasEmail: order.has_email,
+      countryCode: order.country_code,
+      orderReference: order.sales_order_id ?? orderId,
+      startsAt,
+      endsAt,
+      timeZone: order.order_timezone,
+      remindAt: day.remind_at,
+    },
+    now,
+  );
   return { ...appointment, status: 'booked', durationHours: round2(hours), durationSource: duration.source };
 }
 

@@ -18,6 +18,8 @@ const checkOutBody = {
 };
 const visitOf = async (id: string) =>
   (await db.query('SELECT * FROM field.visits WHERE appointment_id = $1', [id])).rows[0] as Record<string, unknown> | undefined;
+/** The customer messages asked for by the check-out (the booking's own are written straight in these tests: none). */
+const customerMessages = async (orderId: string) => (await eventsOf(orderId, 'ahs.notify.message.requested')).map((e) => e.data);
 const statusOf = async (id: string) => (await db.query<{ status: string }>('SELECT status FROM field.appointments WHERE id = $1', [id])).rows[0]?.status;
 
 async function slot() {
@@ -73,16 +75,26 @@ describe('field-visits POST /appointments/:id/check-out', () => {
     ]);
   });
 
-  it("when the technician checks out with the work complete (the default), then field.work.completed asks for the WCF; a multi-day job's earlier day (workComplete false) does not", async () => {
+  it("when the technician checks out with the work complete (the default), then field.work.completed asks for the WCF and the customer is told the form follows; a multi-day job's earlier day (workComplete false) does neither", async () => {
     const first = await checkedIn();
     await call('POST', `/appointments/${first.id}/check-out`, 'technician', { ...checkOutBody, workComplete: false });
     expect(await eventsOf(first.orderId, 'ahs.field.work.completed')).toEqual([]);
+    expect(await customerMessages(first.orderId)).toEqual([]);
     const last = await checkedIn();
     const answer = await call('POST', `/appointments/${last.id}/check-out`, 'technician', checkOutBody);
     expect(answer).toMatchObject({ status: 200, body: { workComplete: true } });
     expect(await eventsOf(last.orderId, 'ahs.field.work.completed')).toEqual([
       expect.objectContaining({
         data: expect.objectContaining({ appointmentId: last.id, serviceOrderId: last.orderId, completedAt: expect.any(String) }) as unknown,
+      }),
+    ]);
+    const { rows } = await db.query<{ sales_order_id: string }>('SELECT sales_order_id FROM orders.service_orders WHERE id = $1', [last.orderId]);
+    expect(await customerMessages(last.orderId)).toEqual([
+      expect.objectContaining({
+        templateId: 'field.work-completed',
+        recipient: { kind: 'customer', customerId: last.customerId, serviceOrderId: last.orderId },
+        locale: 'es',
+        parameters: { orderReference: rows[0]?.sales_order_id },
       }),
     ]);
   });

@@ -5,7 +5,7 @@ import type { Principal } from '../../shared/auth/principal';
 import { ConflictError, InvalidInputError } from '../../shared/errors';
 import type { WriteContext } from '../../shared/http';
 import { requestWorkflowMessage } from '../../shared/workflow/request-message';
-import { actionTime, myAppointment, refuseStale } from './appointment';
+import { actionTime, myAppointment, refuseStale, tellCustomer } from './appointment';
 import { decodeSignature, type CheckOutBody } from './schema';
 
 /**
@@ -14,7 +14,8 @@ import { decodeSignature, type CheckOutBody } from './schema';
  * The order is then worked: its dispatch funnel is closed (message dispatch-order-closed,
  * closure `worked`), which completes the assignment — the provider can no longer withdraw.
  * When the technician says the work is complete (`workComplete`, true unless a multi-day job's
- * earlier day), field.work.completed asks the customer to accept it (Work Closing Form).
+ * earlier day), field.work.completed asks the customer to accept it (Work Closing Form), and the
+ * customer is told the work is done and the form follows (field.work-completed).
  */
 export async function checkOut({ tx, outbox, now }: WriteContext, principal: Principal, id: string, body: CheckOutBody) {
   const at = actionTime(body.at, now);
@@ -71,6 +72,7 @@ export async function checkOut({ tx, outbox, now }: WriteContext, principal: Pri
       { appointmentId, serviceOrderId, providerId, technicianId, completedAt: visit.checkedOutAt },
       { subject: serviceOrderId },
     );
+    await tellCustomer(outbox, a, 'field.work-completed', {});
   }
   await requestWorkflowMessage(
     outbox,

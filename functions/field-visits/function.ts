@@ -7,7 +7,8 @@ import { checkIn } from './check-in';
 import { checkOut } from './check-out';
 import { defaultFieldConfig, type FieldConfig } from './config';
 import { myDay } from './day';
-import { appointmentParams, bookBody, checkInBody, checkOutBody, dayQuery } from './schema';
+import { onMyWay } from './on-my-way';
+import { appointmentParams, bookBody, checkInBody, checkOutBody, dayQuery, onMyWayBody } from './schema';
 
 export const NAME = 'field-visits';
 
@@ -21,8 +22,8 @@ export interface FieldVisitsDeps {
 
 /**
  * field-visits: the technician's day from the mobile app — book the slot agreed with the
- * customer (provider admin or the assigned technician), list my appointments of a day, check
- * in and check out (the assigned technician). Every write is idempotent by the app's
+ * customer (provider admin or the assigned technician), list my appointments of a day, tell
+ * the customer I am on my way, check in and check out (the assigned technician). Every write is idempotent by the app's
  * Idempotency-Key: a retry gets the first answer, the work is done once.
  */
 export function fieldVisitsFunction(deps: FieldVisitsDeps) {
@@ -49,6 +50,15 @@ export function fieldVisitsFunction(deps: FieldVisitsDeps) {
         roles: ['technician'],
         query: dayQuery,
         handle: ({ query, principal }) => myDay(deps.db, principal, query.date),
+      }),
+      route({
+        method: 'POST',
+        path: '/appointments/:id/on-my-way',
+        roles: ['technician'],
+        params: appointmentParams,
+        body: onMyWayBody,
+        idempotent: 'on-my-way',
+        handle: ({ params, body, principal }, ctx) => onMyWay(ctx, principal, params.id, body),
       }),
       route({
         method: 'POST',

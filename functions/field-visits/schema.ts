@@ -33,6 +33,16 @@ export const checkInBody = z.object({
 });
 export type CheckInBody = z.infer<typeof checkInBody>;
 
+export const onMyWayBody = z.object({
+  /** Minutes until the technician expects to be at the customer's. */
+  etaMinutes: z
+    .number({ message: 'a whole number of minutes' })
+    .int('a whole number of minutes')
+    .min(1, 'between 1 and 240 minutes')
+    .max(240, 'between 1 and 240 minutes'),
+});
+export type OnMyWayBody = z.infer<typeof onMyWayBody>;
+
 export const SIGNATURE_MAX_BYTES = 200 * 1024;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const PNG_DATA_URL = /^data:image\/png;base64,([A-Za-z0-9+/]+={0,2})$/;

@@ -94,6 +94,7 @@ export async function startFieldVisitsHarness() {
   const eventsOf = async (orderId: string, type: string) => (await outboxOf(db, orderId)).filter((e) => e.type === type);
 
   return {
+    url,
     db,
     identity,
     logger,

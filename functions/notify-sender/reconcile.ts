@@ -26,11 +26,12 @@ export interface ReconcileDeps {
  */
 export async function reconcileUnanswered(deps: SendDeps & ReconcileDeps): Promise<number> {
   const { rows } = await deps.db.query<ClaimedMessage>(
-    `UPDATE notify.messages SET lease_until = now() + make_interval(secs => $1 / 1000.0), updated_at = now()
-      WHERE request_id IN (SELECT request_id FROM notify.messages WHERE status = 'sending' AND lease_until < now()
-                            ORDER BY lease_until LIMIT 20 FOR UPDATE SKIP LOCKED)
-      RETURNING request_id, recipient_kind, customer_id, provider_id, technician_id, service_order_id, country_code, channel, template_id, kind,
-                subject, body_text, body_html, attempts, attempted_at`,
+    `WITH expired AS MATERIALIZED (
+       SELECT request_id FROM notify.messages WHERE status = 'sending' AND lease_until < now() ORDER BY lease_until LIMIT 20 FOR UPDATE SKIP LOCKED)
+     UPDATE notify.messages m SET lease_until = now() + make_interval(secs => $1 / 1000.0), updated_at = now()
+       FROM expired WHERE m.request_id = expired.request_id
+      RETURNING m.request_id, m.recipient_kind, m.customer_id, m.provider_id, m.technician_id, m.service_order_id, m.country_code, m.channel,
+                m.template_id, m.kind, m.subject, m.body_text, m.body_html, m.attempts, m.attempted_at, m.priority`,
     [deps.leaseMs],
   );
   for (const m of rows) {

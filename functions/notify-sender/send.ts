@@ -28,6 +28,7 @@ export interface ClaimedMessage {
   body_html: string | null;
   attempts: number;
   attempted_at: Date;
+  priority: number;
 }
 
 /** Per country (notify.country_settings, joined to org.countries). */
@@ -58,22 +59,31 @@ export interface SendDeps {
   reconcileAfterMs: number;
 }
 
-/** Claims the most urgent due message of a channel: transactional before bulk, oldest first. */
-export async function claimNext(db: Queryable, channel: Channel, leaseMs: number, now: Date): Promise<ClaimedMessage | undefined> {
-  const {
-    rows: [claimed],
-  } = await db.query<ClaimedMessage>(
-    `UPDATE notify.messages m
-        SET status = 'sending', attempts = attempts + 1, attempted_at = now(), lease_until = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
-      WHERE request_id = (SELECT request_id FROM notify.messages
-                           WHERE status = 'queued' AND channel = $1 AND not_before <= $3
-                           ORDER BY priority, not_before LIMIT 1 FOR UPDATE SKIP LOCKED)
-        AND status = 'queued'
-      RETURNING request_id, recipient_kind, customer_id, provider_id, technician_id, service_order_id, country_code, channel, template_id, kind,
-                subject, body_text, body_html, attempts, attempted_at`,
-    [channel, leaseMs, now],
+/**
+ * Claims up to `limit` of the most urgent due messages of a channel: transactional before bulk,
+ * oldest first. Each is leased for `leaseMs` (its send's slot, then the provider call, fit in it).
+ */
+export async function claimDue(db: Queryable, channel: Channel, limit: number, leaseMs: number, now: Date): Promise<ClaimedMessage[]> {
+  const { rows } = await db.query<ClaimedMessage>(
+    // The due rows are picked once (a materialized CTE): a subquery in the WHERE may be run again
+    // by the planner and claim more than `limit`.
+    `WITH due AS MATERIALIZED (
+       SELECT request_id FROM notify.messages
+        WHERE status = 'queued' AND channel = $1 AND not_before <= $3
+        ORDER BY priority, not_before LIMIT $4 FOR UPDATE SKIP LOCKED)
+     UPDATE notify.messages m
+        SET status = 'sending', attempts = m.attempts + 1, attempted_at = now(), lease_until = now() + make_interval(secs => $2 / 1000.0), updated_at = now()
+       FROM due WHERE m.request_id = due.request_id
+      RETURNING m.request_id, m.recipient_kind, m.customer_id, m.provider_id, m.technician_id, m.service_order_id, m.country_code, m.channel,
+                m.template_id, m.kind, m.subject, m.body_text, m.body_html, m.attempts, m.attempted_at, m.priority`,
+    [channel, leaseMs, now, limit],
   );
-  return claimed;
+  return rows.sort((a, b) => a.priority - b.priority);
+}
+
+/** The most urgent due message of a channel, claimed (claimDue of one). */
+export async function claimNext(db: Queryable, channel: Channel, leaseMs: number, now: Date): Promise<ClaimedMessage | undefined> {
+  return (await claimDue(db, channel, 1, leaseMs, now))[0];
 }
 
 /**

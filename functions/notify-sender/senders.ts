@@ -1,7 +1,7 @@
 import type { Channel } from '../../shared/notify/consent';
-import { reserveSlot } from '../../shared/notify/rate-limit';
+import { reserveSlots } from '../../shared/notify/rate-limit';
 import { reconcileUnanswered, type ReconcileDeps } from './reconcile';
-import { claimNext, sendClaimed, type SendDeps } from './send';
+import { claimDue, sendClaimed, type ClaimedMessage, type SendDeps } from './send';
 
 export interface SendersOptions {
   /** Messages per second per provider account, shared by every instance (notify.rate_limits). */
@@ -22,17 +22,19 @@ export interface Senders {
 }
 
 /**
- * The senders of one instance: per channel, one dispatcher that reserves the account's next
- * slot (shared/notify/rate-limit.ts), then claims the most urgent due message and hands it to a
- * send in flight (at most `concurrency` at once). When nothing is due it idles until woken (a new
- * request in this instance) or `idleMs`. A reconcile sweep settles sends whose answer was lost.
+ * The senders of one instance: per channel, one dispatcher that claims the most urgent due
+ * messages (a tenth of a second's worth at the configured rate), reserves as many of the
+ * account's next slots (shared/notify/rate-limit.ts) and starts each send at its slot (at most
+ * `concurrency` in flight); it claims again when the batch's last slot comes. When nothing is due
+ * it idles until woken (a new request in this instance) or `idleMs`. A reconcile sweep settles
+ * sends whose answer was lost.
  * `stop` lets the sends in flight finish (Knative's graceful shutdown).
  */
 export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOptions): Senders {
   let stopped = false;
   const counters = { sent: 0, errors: 0, inFlight: 0 };
   const wakers = new Map<Channel, () => void>();
-  const inFlight = new Set<Promise<void>>();
+  const inFlight: Record<Channel, Set<Promise<void>>> = { sms: new Set(), email: new Set() };
 
   const idle = (channel: Channel) =>
     new Promise<void>((resolve) => {
@@ -47,36 +49,48 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
 
   const account = (channel: Channel) => (channel === 'sms' ? deps.sms.account : deps.email.account);
 
+  // A tenth of a second of sends per claim: enough to keep the pace at any rate, little enough
+  // that a transactional message arriving meanwhile waits behind that much bulk at most.
+  const batchOf = (channel: Channel) => Math.max(1, Math.ceil(options.perSecond[channel] / 10));
+
   async function dispatch(channel: Channel): Promise<void> {
     while (!stopped) {
       try {
-        if (inFlight.size >= options.concurrency) {
-          await Promise.race(inFlight);
+        const free = options.concurrency - inFlight[channel].size;
+        if (free <= 0) {
+          await Promise.race(inFlight[channel]);
           continue;
         }
-        if (!(await hasDue(deps, channel, deps.clock()))) {
+        const claimed = await claimDue(deps.db, channel, Math.min(free, batchOf(channel)), options.leaseMs, deps.clock());
+        if (claimed.length === 0) {
           await idle(channel);
           continue;
         }
-        const wait = await reserveSlot(deps.db, account(channel), options.perSecond[channel]);
-        if (wait > 0) await sleep(wait);
-        const claimed = await claimNext(deps.db, channel, options.leaseMs, deps.clock());
-        if (!claimed) continue;
-        const send = sendClaimed(deps, claimed)
-          .then(() => void counters.sent++)
-          .catch((error: unknown) => {
-            counters.errors++;
-            // The message stays leased: the reconcile sweep finds it when the lease ends.
-            deps.logger.error('message send failed; left to be reconciled', { requestId: claimed.request_id, error });
-          })
-          .finally(() => inFlight.delete(send));
-        inFlight.add(send);
+        const waits = await reserveSlots(deps.db, account(channel), options.perSecond[channel], claimed.length);
+        claimed.forEach((message, i) => launch(channel, message, waits[i] ?? 0));
+        // The next claim waits for (just before) this batch's last slot: what is claimed next is the
+        // most urgent then, and its slots follow on without a gap.
+        const last = waits.at(-1) ?? 0;
+        if (last > CLAIM_AHEAD_MS) await sleep(last - CLAIM_AHEAD_MS);
       } catch (error) {
         counters.errors++;
         deps.logger.warn('sender paused after a database error', { channel, error });
         await sleep(Math.min(5_000, options.idleMs * 2));
       }
     }
+  }
+
+  function launch(channel: Channel, message: ClaimedMessage, waitMs: number): void {
+    const send = (waitMs > 0 ? sleep(waitMs) : Promise.resolve())
+      .then(() => sendClaimed(deps, message))
+      .then(() => void counters.sent++)
+      .catch((error: unknown) => {
+        counters.errors++;
+        // The message stays leased: the reconcile sweep finds it when the lease ends.
+        deps.logger.error('message send failed; left to be reconciled', { requestId: message.request_id, error });
+      })
+      .finally(() => inFlight[channel].delete(send));
+    inFlight[channel].add(send);
   }
 
   let sweeping: Promise<void> | undefined;
@@ -91,20 +105,18 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   const loops = [dispatch('sms'), dispatch('email')];
   return {
     wake: (channel) => wakers.get(channel)?.(),
-    stats: () => ({ ...counters, inFlight: inFlight.size }),
+    stats: () => ({ ...counters, inFlight: inFlight.sms.size + inFlight.email.size }),
     async stop() {
       stopped = true;
       clearInterval(sweeper);
       for (const wake of [...wakers.values()]) wake();
-      await Promise.allSettled([...loops, ...inFlight, sweeping]);
+      await Promise.allSettled([...loops, ...inFlight.sms, ...inFlight.email, sweeping]);
     },
   };
 }
 
-async function hasDue(deps: { db: SendDeps['db'] }, channel: Channel, now: Date): Promise<boolean> {
-  const { rows } = await deps.db.query(`SELECT 1 FROM notify.messages WHERE status = 'queued' AND channel = $1 AND not_before <= $2 LIMIT 1`, [channel, now]);
-  return rows.length > 0;
-}
+/** How long before a batch's last slot the next batch is claimed (a claim and a reservation take a few ms). */
+const CLAIM_AHEAD_MS = 30;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { PermanentError } from '../../shared/errors';
 import { startWarranties } from '../../shared/domain/warranties';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-import { closeOrder, tellCustomer, type ClaimLinkSettings } from './closing';
+import { closeOrder, tellCustomer, type ClaimLinkSettings, type SurveyLinkSettings } from './closing';
 import { localDate } from '../../shared/domain/locale';
 import { lockForm, orderOf, signedAt } from './queries';
 import type { acceptVariables } from './schema';
@@ -14,7 +14,7 @@ import type { acceptVariables } from './schema';
  * their reserves are recorded (once: by the run that started the warranties); the re-work follows.
  */
 export const makeAcceptWork =
-  (link?: ClaimLinkSettings) =>
+  (link?: ClaimLinkSettings, survey?: SurveyLinkSettings) =>
   async ({ orderId, formId, answer }: z.infer<typeof acceptVariables>, { tx, outbox }: JobContext): Promise<JobOutcome> => {
     const form = await lockForm(tx, formId, orderId, 'closing');
     const signed = signedAt(form);
@@ -26,7 +26,7 @@ export const makeAcceptWork =
     } = await tx.query<{ started: boolean }>('SELECT EXISTS (SELECT 1 FROM wcf.warranties WHERE service_order_id = $1) AS started', [orderId]);
     const warranties = await startWarranties(tx, { serviceOrderId: orderId, acceptedOn, formId });
     if (answer === 'accepted') {
-      await closeOrder(tx, outbox, order, { formId, signedAt: signed, acceptedOn, warranties }, link);
+      await closeOrder(tx, outbox, order, { formId, signedAt: signed, acceptedOn, warranties }, link, survey);
     } else if (!before?.started) {
       const {
         rows: [reserves],

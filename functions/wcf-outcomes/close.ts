@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { startWarranties } from '../../shared/domain/warranties';
 import { PermanentError } from '../../shared/errors';
 import type { JobContext, JobOutcome } from '../../shared/workflow';
-import { closeOrder, type ClaimLinkSettings } from './closing';
+import { closeOrder, type ClaimLinkSettings, type SurveyLinkSettings } from './closing';
 import { localDate } from '../../shared/domain/locale';
 import { lockForm, orderOf, signedAt } from './queries';
 import type { closeVariables } from './schema';
@@ -15,7 +15,7 @@ import type { closeVariables } from './schema';
  * warranties run from. A retried job finds everything done and changes nothing.
  */
 export const makeCloseAfterRework =
-  (link?: ClaimLinkSettings) =>
+  (link?: ClaimLinkSettings, survey?: SurveyLinkSettings) =>
   async ({ orderId, formId, reworkId }: z.infer<typeof closeVariables>, { tx, outbox }: JobContext): Promise<JobOutcome> => {
     const form = await lockForm(tx, formId, orderId, 'lifting');
     if (form.rework_id !== reworkId) throw new PermanentError(`WCF form ${formId} lifts round ${form.rework_id}, not ${reworkId}`, 'wrong-rework');
@@ -31,6 +31,6 @@ export const makeCloseAfterRework =
     const order = await orderOf(tx, orderId);
     const warranties = await startWarranties(tx, { serviceOrderId: orderId, acceptedOn: localDate(signed, order.timezone), formId });
     const acceptedOn = warranties.map((w) => w.startsOn).sort()[0] ?? localDate(signed, order.timezone);
-    await closeOrder(tx, outbox, order, { formId, signedAt: signed, acceptedOn, warranties }, link);
+    await closeOrder(tx, outbox, order, { formId, signedAt: signed, acceptedOn, warranties }, link, survey);
     return { kind: 'complete', variables: { acceptedOn } };
   };

@@ -47,14 +47,42 @@ export async function claimLink(tx: DbClient, link: ClaimLinkSettings, order: Or
   return `${link.baseUrl.replace(/\/+$/, '')}/${token}`;
 }
 
+/** How the satisfaction survey's link is signed and addressed (CUSTOMER_LINK_SECRET, SURVEY_LINK_BASE_URL). */
+export interface SurveyLinkSettings {
+  secret: string;
+  baseUrl: string;
+}
+
+/** How long the survey link sent when the order closes stays open. */
+export const SURVEY_LINK_DAYS = 30;
+
+/** The survey page of the order (functions/customer-surveys): signed for the order, for SURVEY_LINK_DAYS from the closing. */
+export function surveyLink(link: SurveyLinkSettings, order: OrderRow, closedAt: Date): string {
+  const token = signCustomerLink(link.secret, {
+    purpose: 'survey',
+    subjectId: order.id,
+    serviceOrderId: order.id,
+    expiresAt: new Date(closedAt.getTime() + SURVEY_LINK_DAYS * 86_400_000),
+  });
+  return `${link.baseUrl.replace(/\/+$/, '')}/${token}`;
+}
+
 /**
  * Closes the order on the customer's acceptance: closed_at = the form's signature, only while
  * still open. Only the run that closed it announces orders.service-order.closed and tells the
  * customer (wcf.work-accepted, with their claim link when `link` is set and the order is an
- * installation: a repair's defects are claimed on the installation), so a retried job changes
- * nothing. Returns whether it closed it.
+ * installation: a repair's defects are claimed on the installation), then sends an installation's
+ * customer the satisfaction survey (orders.satisfaction-survey, when `survey` is set; never for a
+ * repair or a claim visit), so a retried job changes nothing. Returns whether it closed it.
  */
-export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, acceptance: Acceptance, link?: ClaimLinkSettings): Promise<boolean> {
+export async function closeOrder(
+  tx: DbClient,
+  outbox: Outbox,
+  order: OrderRow,
+  acceptance: Acceptance,
+  link?: ClaimLinkSettings,
+  survey?: SurveyLinkSettings,
+): Promise<boolean> {
   const { rowCount } = await tx.query(`UPDATE orders.service_orders SET closed_at = $2, updated_at = NOW() WHERE id = $1 AND closed_at IS NULL`, [
     order.id,
     acceptance.signedAt,
@@ -73,5 +101,11 @@ export async function closeOrder(tx: DbClient, outbox: Outbox, order: OrderRow, 
     ...(last ? { lastWarrantyEndsOn: last.endsOn } : {}),
     ...(link && order.kind === 'installation' ? { claimUrl: await claimLink(tx, link, order, acceptance.signedAt) } : {}),
   });
+  if (survey && order.kind === 'installation') {
+    await tellCustomer(outbox, order, 'orders.satisfaction-survey', {
+      orderReference: order.sales_order_id,
+      surveyUrl: surveyLink(survey, order, acceptance.signedAt),
+    });
+  }
   return true;
 }

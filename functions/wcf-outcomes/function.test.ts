@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { serviceOrderClosed } from '../../events';
 import { seedForm, seedRework } from '../../test/support/wcf';
 import { verifyCustomerLink } from '../../shared/domain/customer-link';
-import { CLAIM_LINK, startOutcomesHarness } from './testing';
+import { CLAIM_LINK, startOutcomesHarness, SURVEY_LINK } from './testing';
 
 const h = await startOutcomesHarness();
 const { db } = h;
@@ -53,15 +53,29 @@ describe('wcf-outcomes: wcf-accept', () => {
           claimUrl: expect.stringMatching(/^https:\/\/ahs\.example\/claims\/link\/[^/]+$/) as unknown,
         },
       ],
+      [
+        'orders.satisfaction-survey',
+        { orderReference: order.salesOrderId, surveyUrl: expect.stringMatching(/^https:\/\/ahs\.example\/customer-surveys\/[^/]+$/) as unknown },
+      ],
     ]);
     // The claim link: for this order, for a claim, working for Spain's 365 days from the closing.
     const token = String((messages[0]![1] as { claimUrl: string }).claimUrl.split('/').at(-1));
     const link = verifyCustomerLink(CLAIM_LINK.secret, token, 'claim', SIGNED);
     expect(link).toMatchObject({ purpose: 'claim', serviceOrderId: order.id, expiresAt: new Date(SIGNED.getTime() + 365 * 86_400_000) });
     expect(() => verifyCustomerLink(CLAIM_LINK.secret, token, 'wcf-answer', SIGNED)).toThrow();
+    // The survey link: for this order, for the survey only (not a claim), open 30 days from the closing.
+    const surveyToken = String((messages[1]![1] as { surveyUrl: string }).surveyUrl.split('/').at(-1));
+    expect(verifyCustomerLink(SURVEY_LINK.secret, surveyToken, 'survey', SIGNED)).toEqual({
+      purpose: 'survey',
+      subjectId: order.id,
+      serviceOrderId: order.id,
+      expiresAt: new Date(SIGNED.getTime() + 30 * 86_400_000),
+    });
+    expect(() => verifyCustomerLink(SURVEY_LINK.secret, surveyToken, 'claim', SIGNED)).toThrow();
+    expect(() => verifyCustomerLink(SURVEY_LINK.secret, surveyToken, 'survey', new Date(SIGNED.getTime() + 31 * 86_400_000))).toThrow();
   });
 
-  it("when the customer accepts a claim's repair, then the order closes without a claim link (defects are claimed on the installation)", async () => {
+  it("when the customer accepts a claim's repair, then the order closes without a claim link (defects are claimed on the installation) nor a survey", async () => {
     const origin = await h.closingForm({ signedAt: SIGNED });
     const { order, formId, processInstanceKey } = await h.closingForm({ signedAt: SIGNED });
     await db.query(`UPDATE orders.service_orders SET kind = 'repair', origin_order_id = $2 WHERE id = $1`, [order.id, origin.order.id]);
@@ -69,6 +83,7 @@ describe('wcf-outcomes: wcf-accept', () => {
     const [accepted] = await h.messagesOf(order.id);
     expect(accepted?.[0]).toBe('wcf.work-accepted');
     expect(accepted?.[1]).not.toHaveProperty('claimUrl');
+    expect((await h.messagesOf(order.id)).map(([template]) => template)).toEqual(['wcf.work-accepted']);
   });
 
   it('when the customer accepted with reserves, then the warranties start but the order stays open, and the customer is told of the reserves once', async () => {
@@ -131,7 +146,7 @@ describe('wcf-outcomes: wcf-close', () => {
     expect(await closedAt(order.id)).toEqual(liftingSigned);
     const closed = await h.eventsOf(order.id, serviceOrderClosed.type);
     expect(closed.map((e) => [e.data.formId, e.data.acceptedOn])).toEqual([[liftingId, '2027-04-03']]);
-    expect((await h.messagesOf(order.id)).map(([template]) => template)).toEqual(['wcf.work-accepted']);
+    expect((await h.messagesOf(order.id)).map(([template]) => template)).toEqual(['wcf.work-accepted', 'orders.satisfaction-survey']);
   });
 
   it('when reserves were accepted, redone and lifted, then the order closes on the lifting signature with the warranties of the first acceptance', async () => {
@@ -155,6 +170,7 @@ describe('wcf-outcomes: wcf-close', () => {
       'wcf.rework-requested',
       'wcf.rework-planned',
       'wcf.work-accepted',
+      'orders.satisfaction-survey',
     ]);
   });
 

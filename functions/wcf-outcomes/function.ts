@@ -3,7 +3,7 @@ import type { Logger } from '../../shared/logging';
 import { makeWorkerFunction, work } from '../../shared/workflow';
 import { makeAcceptWork } from './accept';
 import { makeCloseAfterRework } from './close';
-import type { ClaimLinkSettings } from './closing';
+import type { ClaimLinkSettings, SurveyLinkSettings } from './closing';
 import { makeExtendRework } from './extend-rework';
 import { makeOpenDispute } from './open-dispute';
 import { recordFindings } from './record-findings';
@@ -17,7 +17,7 @@ export const NAME = 'wcf-outcomes';
  * warranties and closes the order on the customer's acceptance, records what an investigation
  * found to redo, gives re-work rounds to the provider and extends their deadlines, opens
  * disputes, and confirms lifted reserves to close the order. The customer's claim link goes with
- * the acceptance message.
+ * the acceptance message, the satisfaction survey's link after it.
  */
 export function wcfOutcomesFunction(deps: {
   db: Db;
@@ -25,6 +25,8 @@ export function wcfOutcomesFunction(deps: {
   clock?: () => Date;
   /** Signs the claim link sent with the acceptance (index.ts always sets it; tests without it send none). */
   claimLink?: ClaimLinkSettings;
+  /** Signs the satisfaction survey's link sent when the order closes (unset: no survey is sent). */
+  surveyLink?: SurveyLinkSettings;
 }) {
   const clock = deps.clock ?? (() => new Date());
   return makeWorkerFunction({
@@ -33,12 +35,12 @@ export function wcfOutcomesFunction(deps: {
     logger: deps.logger,
     clock,
     jobs: [
-      work('wcf-accept', acceptVariables, makeAcceptWork(deps.claimLink)),
+      work('wcf-accept', acceptVariables, makeAcceptWork(deps.claimLink, deps.surveyLink)),
       work('wcf-record-findings', recordFindingsVariables, recordFindings),
       work('wcf-request-rework', requestReworkVariables, makeRequestRework(clock)),
       work('wcf-extend-rework', extendReworkVariables, makeExtendRework(clock)),
       work('wcf-open-dispute', openDisputeVariables, makeOpenDispute(clock)),
-      work('wcf-close', closeVariables, makeCloseAfterRework(deps.claimLink)),
+      work('wcf-close', closeVariables, makeCloseAfterRework(deps.claimLink, deps.surveyLink)),
     ],
   });
 }

@@ -10,6 +10,8 @@ export type Variables = Record<string, unknown>;
 
 /** How the harness signs the claim link sent with an acceptance. */
 export const CLAIM_LINK = { secret: 'wcf-outcomes-test-secret-0123456789abcdef', baseUrl: 'https://ahs.example/claims/link' };
+/** How it signs the satisfaction survey's link sent when the order closes (the same secret, another page). */
+export const SURVEY_LINK = { secret: CLAIM_LINK.secret, baseUrl: 'https://ahs.example/customer-surveys/' };
 
 /**
  * wcf-outcomes served on the test database with a clock tests may set; orders sold through the
@@ -20,7 +22,10 @@ export async function startOutcomesHarness() {
   const db = useTestDb();
   const sell = await useOrderSeller(db);
   let now: Date | undefined;
-  const url = await startFunction('wcf-outcomes', wcfOutcomesFunction({ db, logger: memoryLogger(), clock: () => now ?? new Date(), claimLink: CLAIM_LINK }));
+  const url = await startFunction(
+    'wcf-outcomes',
+    wcfOutcomesFunction({ db, logger: memoryLogger(), clock: () => now ?? new Date(), claimLink: CLAIM_LINK, surveyLink: SURVEY_LINK }),
+  );
 
   /** Posts a job of the work-closing process (a fresh job key each time: a retry by the engine). */
   const run = (type: string, variables: Variables, processInstanceKey: string) =>

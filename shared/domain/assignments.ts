@@ -1,12 +1,14 @@
 import { assignmentCancelled } from '../../events';
 import type { DbClient } from '../db';
 import type { Outbox } from '../outbox/outbox';
+import { withdrawAppointmentReminder } from './appointment-reminder';
 
 export type AssignmentCancelReason = 'provider-withdrew' | 'order-cancelled';
 
 /**
- * Cancels an order's live assignment, with its booked (not yet worked) appointments, and
- * announces it (dispatch.assignment.cancelled), in the caller's transaction. The caller holds
+ * Cancels an order's live assignment, with its booked (not yet worked) appointments and the
+ * customer's reminder of them, and announces it (dispatch.assignment.cancelled), in the caller's
+ * transaction. The caller holds
  * the order's row lock first, as every writer of assignments does. A withdrawal also frees the
  * order for the next provider (`releaseOrder`); a cancelled order keeps the provider it had.
  * Returns the cancelled assignment, or undefined when none was live.
@@ -25,7 +27,11 @@ export async function cancelLiveAssignment(
   );
   if (!live) return undefined;
   if (c.releaseOrder) await tx.query('UPDATE orders.service_orders SET provider_id = NULL, updated_at = NOW() WHERE id = $1', [c.orderId]);
-  await tx.query(`UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`, [live.id]);
+  const { rowCount: appointmentsCancelled } = await tx.query(
+    `UPDATE field.appointments SET status = 'cancelled' WHERE assignment_id = $1 AND status = 'booked'`,
+    [live.id],
+  );
+  if (appointmentsCancelled) await withdrawAppointmentReminder(outbox, c.orderId, c.reason);
   await outbox.add(
     assignmentCancelled,
     {

@@ -3,7 +3,8 @@ import { UnauthenticatedError } from '../errors';
 import { openLink, signLink } from './signed-link';
 
 /**
- * A link the customer acts from without an account (answer the Work Closing Form, open a claim).
+ * A link the customer acts from without an account (answer the Work Closing Form, open a claim,
+ * answer the satisfaction survey).
  * The link itself is the credential: a token `<payload>.<signature>` (base64url) where the
  * payload binds what the link is for (`purpose`), the one thing it acts on (`subjectId`: a WCF
  * form, an order), its service order and an expiry, and the signature is HMAC-SHA256 of the
@@ -11,7 +12,7 @@ import { openLink, signLink } from './signed-link';
  * another purpose is refused as UnauthenticatedError (401); nothing of it is ever logged.
  * Single use is the caller's: the thing the link acts on refuses a second answer (409).
  */
-export const customerLinkPurposes = ['wcf-answer', 'claim', 'unsubscribe'] as const;
+export const customerLinkPurposes = ['wcf-answer', 'claim', 'unsubscribe', 'survey'] as const;
 export type CustomerLinkPurpose = (typeof customerLinkPurposes)[number];
 
 export interface CustomerLinkClaims {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notifyMessageRequested } from '../../events/notify/message';
 import { notifyPartnerMessageRequested } from '../../events/notify/partner-message';
+import { notifyScheduledMessageCancelled } from '../../events/notify/scheduled-cancelled';
 import { isTemplateId, parametersSchema, templateCatalog, type Audience } from '../notify/catalog';
 import type { Outbox } from '../outbox/outbox';
 import { localeOfCountry } from './locale';
@@ -62,11 +63,23 @@ export interface CustomerMessage {
   countryCode: string;
   templateId: string;
   parameters: Record<string, string | number | boolean>;
+  /**
+   * A message for later: sent at `sendAt` unless a newer request with the same `collapseKey`
+   * replaces it first, or withdrawScheduledMessage withdraws it. Absent: sent now.
+   */
+  schedule?: { sendAt: Date | string; collapseKey: string };
 }
 
-/** Asks for a message to the customer of an order (by reference, no PII), in the caller's transaction (outbox). */
+/**
+ * Asks for a message to the customer of an order (by reference, no PII), in the caller's
+ * transaction (outbox); with `schedule`, for the time given.
+ */
 export async function informCustomer(outbox: Outbox, message: CustomerMessage): Promise<void> {
   checkRequest(message.templateId, 'customer', message.parameters);
+  const schedule = message.schedule && {
+    sendAt: new Date(message.schedule.sendAt).toISOString(),
+    collapseKey: message.schedule.collapseKey,
+  };
   await outbox.add(
     notifyMessageRequested,
     {
@@ -76,7 +89,25 @@ export async function informCustomer(outbox: Outbox, message: CustomerMessage): 
       templateId: message.templateId,
       locale: localeOfCountry(message.countryCode),
       parameters: message.parameters,
+      ...(schedule ? { schedule } : {}),
     },
     { subject: message.serviceOrderId },
   );
+}
+
+export interface ScheduledMessageWithdrawal {
+  /** The `schedule.collapseKey` the message was asked for with. */
+  collapseKey: string;
+  serviceOrderId: string;
+  /** Why it is no longer wanted, e.g. the appointment's cancellation reason. */
+  reason: string;
+}
+
+/**
+ * Withdraws a scheduled customer message not sent yet (notify.scheduled-message.cancelled), in
+ * the caller's transaction (outbox). One already sent stays sent; none asked for is no error.
+ */
+export async function withdrawScheduledMessage(outbox: Outbox, withdrawal: ScheduledMessageWithdrawal): Promise<void> {
+  const { collapseKey, serviceOrderId, reason } = withdrawal;
+  await outbox.add(notifyScheduledMessageCancelled, { collapseKey, serviceOrderId, reason }, { subject: serviceOrderId });
 }
