@@ -89,10 +89,10 @@ export async function claimNext(db: Queryable, channel: Channel, leaseMs: number
 /**
  * Sends one claimed message. First what may stop it without a provider call — the recipient's
  * address (a valid mobile number for their country; an email address), an opt-out that stops
- * this kind of message (shared/notify/consent.ts), the quiet hours for a customer's SMS — then
- * the provider, and records what it answered (./outcome.ts semantics in `settle`).
+ * this kind of message (shared/notify/consent.ts), the quiet hours for a customer's SMS — then,
+ * at its slot of the account's pace (`atSlot`), the provider, and records what it answered.
  */
-export async function sendClaimed(deps: SendDeps, m: ClaimedMessage): Promise<void> {
+export async function sendClaimed(deps: SendDeps, m: ClaimedMessage, atSlot: () => Promise<void> = () => Promise.resolve()): Promise<void> {
   const settings = await deps.settings(m.country_code);
   const contact = await readContact(deps.db, recipientOf(m));
   if (!contact) return inTx(deps, (tx) => fail(tx, deps, m, { code: 'unknown-recipient', reason: `the ${m.recipient_kind} no longer exists` }, undefined));
@@ -106,6 +106,8 @@ export async function sendClaimed(deps: SendDeps, m: ClaimedMessage): Promise<vo
     const until = sendableAt(now, settings.timezone, { start: settings.quiet_from, end: settings.quiet_until });
     if (until > now) return inTx(deps, (tx) => requeue(tx, deps, m, until, 'quiet-hours', {}));
   }
+  // Everything above is read before the message's slot: at the slot, only the provider call.
+  await atSlot();
   const outcome = m.channel === 'sms' ? await sendSms(deps, m, address.address, settings) : await sendEmail(deps, m, address.address, settings);
   await inTx(deps, (tx) => settle(tx, deps, m, outcome, { masked, address: address.address, settings }));
 }

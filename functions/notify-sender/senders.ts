@@ -25,7 +25,7 @@ export interface Senders {
  * The senders of one instance: per channel, one dispatcher that claims the most urgent due
  * messages (a tenth of a second's worth at the configured rate), reserves as many of the
  * account's next slots (shared/notify/rate-limit.ts) and starts each send at its slot (at most
- * `concurrency` in flight); it claims again when the batch's last slot comes. When nothing is due
+ * `concurrency` in flight); it claims again when the batch's first slot comes. When nothing is due
  * it idles until woken (a new request in this instance) or `idleMs`. A reconcile sweep settles
  * sends whose answer was lost.
  * `stop` lets the sends in flight finish (Knative's graceful shutdown).
@@ -50,7 +50,7 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   const account = (channel: Channel) => (channel === 'sms' ? deps.sms.account : deps.email.account);
 
   // A tenth of a second of sends per claim: enough to keep the pace at any rate, little enough
-  // that a transactional message arriving meanwhile waits behind that much bulk at most.
+  // that a transactional message arriving meanwhile waits behind little bulk.
   const batchOf = (channel: Channel) => Math.max(1, Math.ceil(options.perSecond[channel] / 10));
 
   async function dispatch(channel: Channel): Promise<void> {
@@ -68,10 +68,10 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
         }
         const waits = await reserveSlots(deps.db, account(channel), options.perSecond[channel], claimed.length);
         claimed.forEach((message, i) => launch(channel, message, waits[i] ?? 0));
-        // The next claim waits for (just before) this batch's last slot: what is claimed next is the
-        // most urgent then, and its slots follow on without a gap.
-        const last = waits.at(-1) ?? 0;
-        if (last > CLAIM_AHEAD_MS) await sleep(last - CLAIM_AHEAD_MS);
+        // The next batch is claimed when this one's first slot comes: its slots follow on without a
+        // gap (a claim takes a few ms, more under load), and what is claimed is the most urgent
+        // then — a message arriving now waits behind two batches (two tenths of a second) at most.
+        await sleep(waits[0] ?? 0);
       } catch (error) {
         counters.errors++;
         deps.logger.warn('sender paused after a database error', { channel, error });
@@ -81,8 +81,8 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   }
 
   function launch(channel: Channel, message: ClaimedMessage, waitMs: number): void {
-    const send = (waitMs > 0 ? sleep(waitMs) : Promise.resolve())
-      .then(() => sendClaimed(deps, message))
+    const slotAt = Date.now() + waitMs;
+    const send = sendClaimed(deps, message, () => sleep(slotAt - Date.now()))
       .then(() => void counters.sent++)
       .catch((error: unknown) => {
         counters.errors++;
@@ -115,9 +115,6 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   };
 }
 
-/** How long before a batch's last slot the next batch is claimed (a claim and a reservation take a few ms). */
-const CLAIM_AHEAD_MS = 30;
-
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

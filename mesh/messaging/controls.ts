@@ -5,7 +5,7 @@ import type { MessagingState } from './state';
  * Pacing and failure on request (`POST /_sandbox/settings`, `/_sandbox/fail`, `/_sandbox/phones`,
  * `/_sandbox/mailboxes`), and the counts a storm benchmark reads (`GET /_sandbox/counts`):
  *
- * - the Twilio account's rate limit, messages per second over a sliding second: beyond it a send
+ * - the Twilio account's rate limit, messages per second as a token bucket (a second's burst): beyond it a send
  *   is answered 429 (code 20429) with Retry-After, and nothing is taken;
  * - the next `count` sends of a channel answered 429 or 503 (nothing taken);
  * - a phone's fate (delivered, undelivered with 30003 or 30005, opted out: 21610, invalid: 21211)
@@ -55,9 +55,11 @@ export class Controls {
   readonly settings: Settings;
   private failures: Record<'sms' | 'email', Failure> = { sms: noFailure(), email: noFailure() };
   private counts: Counts = emptyCounts();
-  /** Index in `smsAcceptedAt` of the oldest SMS acceptance still inside the rate limit's second. */
-  private smsAcceptedAt: number[] = [];
-  private windowStart = 0;
+  /**
+   * The account's rate as a token bucket (as providers meter their APIs): `rateLimitPerSecond`
+   * tokens at most — a second's burst — refilled at that rate; each SMS taken uses one.
+   */
+  private bucket: { tokens: number; at: number } | undefined;
 
   constructor(
     private readonly state: MessagingState,
@@ -108,14 +110,11 @@ export class Controls {
   rateLimited(now: number): number | undefined {
     const limit = this.settings.rateLimitPerSecond;
     if (limit <= 0) return undefined;
-    const times = this.smsAcceptedAt;
-    while (this.windowStart < times.length && times[this.windowStart]! <= now - 1000) this.windowStart += 1;
-    if (this.windowStart > 10_000) {
-      this.smsAcceptedAt = times.slice(this.windowStart);
-      this.windowStart = 0;
-    }
-    if (this.smsAcceptedAt.length - this.windowStart < limit) return undefined;
-    return Math.max(1, Math.ceil((this.smsAcceptedAt[this.windowStart]! + 1000 - now) / 1000));
+    const bucket = (this.bucket ??= { tokens: limit, at: now });
+    bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.at) * limit) / 1000);
+    bucket.at = now;
+    if (bucket.tokens >= 1) return undefined;
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limit));
   }
 
   accepted(channel: 'sms' | 'email', to: string, now: number): void {
@@ -124,7 +123,7 @@ export class Controls {
     c[channel] += 1;
     c.perRecipient[to] = (c.perRecipient[to] ?? 0) + 1;
     c.acceptedAt.push(now);
-    if (channel === 'sms') this.smsAcceptedAt.push(now);
+    if (channel === 'sms' && this.bucket) this.bucket.tokens -= 1;
   }
 
   get currentCounts(): Counts {
@@ -133,8 +132,7 @@ export class Controls {
 
   resetCounts(): void {
     this.counts = emptyCounts();
-    this.smsAcceptedAt = [];
-    this.windowStart = 0;
+    this.bucket = undefined;
   }
 
   isOptedOut(phone: string): boolean {
