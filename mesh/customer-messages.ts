@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { isTemplateId, templateValues } from '../shared/notify/catalog';
 import { renderTemplate, type Channel, type Locale, type RenderedMessage } from '../shared/notify/render';
-import type { RunningMesh } from './running-mesh';
+import { withMeshDatabase, type RunningMesh } from './running-mesh';
 
 export interface RequestedMessage {
   createdAt: Date;
@@ -21,13 +20,7 @@ export interface RequestedMessage {
  * must be set here).
  */
 export async function customerMessages(mesh: RunningMesh, orderId?: string): Promise<RequestedMessage[]> {
-  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL here`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
-  });
-  try {
+  return withMeshDatabase(mesh, async (client) => {
     const { rows } = await client.query<{
       created_at: Date;
       time_zone: string | null;
@@ -70,7 +63,5 @@ export async function customerMessages(mesh: RunningMesh, orderId?: string): Pro
       parameters: data.parameters,
       rendered: render(data, time_zone),
     }));
-  } finally {
-    await client.end();
-  }
+  });
 }

@@ -1,15 +1,16 @@
 import pg from 'pg';
 import { sandboxMessages } from './adobe-sign/client';
-import { sandboxMessages as receivedMessages, type SandboxMessage } from './messaging';
-import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
+import { replyFromPhone, sandboxMessages as receivedMessages, type SandboxMessage } from './messaging';
+import { findRunningMesh, runCli, withMeshDatabase, type RunningMesh } from './running-mesh';
 
 /**
  * What each phone and mailbox received on the local mesh: the SMS and email the messaging sandbox
  * took from notify-sender (mesh/messaging, standing for Twilio and SendGrid), newest last, as the
  * recipient reads them (links open on the local mesh), with their delivery status; then what is
  * still waiting to be sent (quiet hours, a scheduled reminder, a retry) from notify.messages.
- *   npm run inbox                 every message
- *   npm run inbox -- <orderId>    the messages about one service order
+ *   npm run inbox                          every message
+ *   npm run inbox -- <orderId>             the messages about one service order
+ *   npm run inbox -- reply <phone> <text>  the phone answers (STOP, START, ...), as a person would
  * Then the mail and SMS of the mesh's Adobe Acrobat Sign sandbox (every agreement's, whatever the
  * order): the signing links sent to each participant when it is their turn and the one-time codes
  * of PHONE authentication. The inbox is the phone and the mailbox, so it shows the recipients.
@@ -17,7 +18,8 @@ import { findRunningMesh, runCli, type RunningMesh } from './running-mesh';
 async function main() {
   const orderId = process.argv[2];
   const mesh = await findRunningMesh();
-  await withDatabase(mesh, async (db) => {
+  if (orderId === 'reply') return reply(mesh, process.argv[3], process.argv.slice(4).join(' '));
+  await withMeshDatabase(mesh, async (db) => {
     const requestIds = orderId ? await requestsOf(db, orderId) : undefined;
     await printReceived(mesh, requestIds);
     await printWaiting(db, orderId);
@@ -49,6 +51,14 @@ async function printReceived(mesh: RunningMesh, requestIds: Set<string> | undefi
   }
 }
 
+/** A phone replies through the sandbox, signed as Twilio signs an inbound SMS, to notify-webhooks. */
+async function reply(mesh: RunningMesh, phone: string | undefined, text: string) {
+  if (!phone || !text) throw new Error('usage: npm run inbox -- reply <phone in E.164, e.g. +34612345678> <text, e.g. STOP>');
+  if (!mesh.messagingSandboxUrl) throw new Error('the mesh uses a real Twilio account: reply from the phone itself');
+  const outcome = await replyFromPhone(mesh.messagingSandboxUrl, phone, text);
+  console.log(JSON.stringify(outcome));
+}
+
 /** The request id a sent message carries: in the SMS's status callback URL, in the email's custom_args. */
 function requestIdOf(m: SandboxMessage): string | undefined {
   if (m.channel === 'email') return m.customArgs.requestId;
@@ -71,20 +81,6 @@ async function printWaiting(db: pg.Client, orderId: string | undefined) {
   console.log('\nWaiting to be sent');
   for (const r of rows) {
     console.log(`${r.not_before.toISOString()}  ${r.channel} ${r.template_id} to the ${r.recipient_kind}${r.deferred_reason ? ` (${r.deferred_reason})` : ''}`);
-  }
-}
-
-async function withDatabase(mesh: RunningMesh, work: (db: pg.Client) => Promise<void>) {
-  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
-  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL here`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect().catch((error: unknown) => {
-    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
-  });
-  try {
-    await work(client);
-  } finally {
-    await client.end();
   }
 }
 

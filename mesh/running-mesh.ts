@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { z } from 'zod';
 import { parseConfig } from '../shared/config';
 import { meshConfigSchema } from './config';
@@ -76,6 +77,24 @@ export async function findRunningMesh(env: NodeJS.ProcessEnv = process.env): Pro
     ...(esign?.sandbox ? { esignSandboxUrl: esign.sandbox } : {}),
     ...(messaging?.sandbox ? { messagingSandboxUrl: messaging.sandbox } : {}),
   };
+}
+
+/**
+ * A connection to the running mesh's database (its embedded one, or the DATABASE_URL it was
+ * started with: the same variable must be set here), for `work`, closed after.
+ */
+export async function withMeshDatabase<T>(mesh: RunningMesh, work: (db: pg.Client) => Promise<T>): Promise<T> {
+  const url = mesh.embeddedDatabaseUrl ?? process.env.DATABASE_URL;
+  if (!url) throw new Error(`the mesh on ${mesh.url} runs on its DATABASE_URL: set the same DATABASE_URL here`);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect().catch((error: unknown) => {
+    throw new Error(`cannot reach the mesh's database (${error instanceof Error ? error.message : String(error)})`);
+  });
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs a CLI: a failure prints its message alone (no stack) and exits 1. */
