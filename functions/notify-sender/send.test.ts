@@ -4,11 +4,13 @@ import { notifyMessageRequested } from '../../events';
 import { failNextSends, sandboxMessages, setPhoneFate } from '../../mesh/messaging';
 import { recordOptOut } from '../../shared/notify/consent';
 import { smsSegments } from '../../shared/notify/sms-segments';
+import { eventually } from '../../test/support/eventually';
 import { useIsolatedDb } from '../../test/support/isolated-db';
 import { cloudEvent, postEvent, startFunction } from '../../test/support/function-server';
 import { memoryLogger } from '../../test/support/logger';
 import { useOrderSeller } from '../../test/support/tv';
 import { notifySenderFunction } from './function';
+import { refreshPrices } from './prices';
 import { reconcileUnanswered } from './reconcile';
 import { claimNext, sendClaimed } from './send';
 import { useSenderWorld } from './testing';
@@ -208,5 +210,20 @@ describe('notify-sender sending', () => {
     await drain('sms');
     expect(await sandboxMessages(world.sandbox.url, { to: order.phone })).toHaveLength(1);
     expect(await historyOf(id)).toEqual(['accepted', 'requeued', 'sent']);
+  });
+
+  it('when a delivered SMS has its price at Twilio, then the tariff gives way to it, asked once', async () => {
+    const order = await orderWith(uniquePhone());
+    const id = await request(order);
+    await drain('sms');
+    const sid = String((await row(id))?.provider_message_id);
+    await eventually(async () => ((await world.deps.sms.message(sid))?.price ? true : undefined));
+    // notify-webhooks records the delivery; here the row is moved as it would, a minute ago.
+    await db.query(`UPDATE notify.messages SET status = 'delivered', updated_at = now() - interval '1 minute' WHERE request_id = $1`, [id]);
+    expect(await refreshPrices(world.deps)).toBe(1);
+    const { segments } = smsSegments(String((await row(id))?.body_text));
+    expect(await row(id)).toMatchObject({ cost_source: 'provider', cost_micros: String(75000 * segments), cost_currency: 'EUR' });
+    expect(await historyOf(id)).toEqual(['accepted', 'sent', 'priced']);
+    expect(await refreshPrices(world.deps)).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import type { Channel } from '../../shared/notify/consent';
 import { reserveSlots } from '../../shared/notify/rate-limit';
+import { refreshPrices } from './prices';
 import { reconcileUnanswered, type ReconcileDeps } from './reconcile';
 import { claimDue, sendClaimed, type ClaimedMessage, type SendDeps } from './send';
 
@@ -26,8 +27,8 @@ export interface Senders {
  * messages (a tenth of a second's worth at the configured rate), reserves as many of the
  * account's next slots (shared/notify/rate-limit.ts) and starts each send at its slot (at most
  * `concurrency` in flight); it claims again when the batch's first slot comes. When nothing is due
- * it idles until woken (a new request in this instance) or `idleMs`. A reconcile sweep settles
- * sends whose answer was lost.
+ * it idles until woken (a new request in this instance) or `idleMs`. A sweep settles sends whose
+ * answer was lost (./reconcile.ts) and reads the provider's price of recent SMS (./prices.ts).
  * `stop` lets the sends in flight finish (Knative's graceful shutdown).
  */
 export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOptions): Senders {
@@ -96,6 +97,7 @@ export function startSenders(deps: SendDeps & ReconcileDeps, options: SendersOpt
   let sweeping: Promise<void> | undefined;
   const sweeper = setInterval(() => {
     sweeping ??= reconcileUnanswered(deps)
+      .then(() => refreshPrices(deps))
       .then(() => undefined)
       .catch((error: unknown) => deps.logger.warn('reconcile sweep failed; will try again', { error }))
       .finally(() => (sweeping = undefined));

@@ -72,6 +72,8 @@ CREATE TABLE notify.messages (
   cost_micros         BIGINT,
   cost_currency       VARCHAR(3),
   cost_source         VARCHAR(8) CHECK (cost_source IN ('provider', 'tariff')),
+  -- Twilio prices an SMS once it is sent: the senders ask for it after delivery (tariff until then).
+  price_checked_at    TIMESTAMPTZ,
   failure_code        VARCHAR(20),
   failure_reason      TEXT,
   created_at          TIMESTAMPTZ NOT NULL DEFAULT NOW(),
@@ -83,6 +85,7 @@ CREATE INDEX idx_messages_due ON notify.messages (channel, priority, not_before)
 CREATE INDEX idx_messages_leased ON notify.messages (lease_until) WHERE status = 'sending';
 CREATE INDEX idx_messages_order ON notify.messages (service_order_id, created_at);
 CREATE INDEX idx_messages_month ON notify.messages (country_code, created_at);
+CREATE INDEX idx_messages_unpriced ON notify.messages (sent_at) WHERE channel = 'sms' AND cost_source = 'tariff' AND provider_message_id IS NOT NULL;
 CREATE UNIQUE INDEX uq_messages_collapse ON notify.messages (collapse_key) WHERE status = 'queued' AND collapse_key IS NOT NULL;
 
 -- What happened to each message, in order: accepted, deferred, attempt, provider answers,

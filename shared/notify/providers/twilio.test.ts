@@ -51,8 +51,13 @@ const error = (status: number, code: number, message: string): Answer => ({
 });
 
 function twilioAnswer(seen: Seen): Answer {
-  if (seen.path !== MESSAGES) return error(404, 20404, 'The requested resource was not found');
+  const one = seen.path.startsWith(`${MESSAGES.replace(/\.json$/, '')}/`) ? seen.path.slice(MESSAGES.length - 4, -'.json'.length) : undefined;
+  if (seen.path !== MESSAGES && !one) return error(404, 20404, 'The requested resource was not found');
   if (seen.authorization !== `Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`) return error(401, 20003, 'Authenticate');
+  if (one !== undefined) {
+    const stored = fake.stored.find((m) => m.sid === one);
+    return stored ? { status: 200, body: stored } : error(404, 20404, `The requested resource /Messages/${one}.json was not found`);
+  }
   if (seen.method === 'GET') return listPage(seen.query);
   if (seen.contentType !== 'application/x-www-form-urlencoded') return error(400, 20001, 'Unsupported content type');
   const { To, Body, From, MessagingServiceSid } = seen.form;
@@ -270,6 +275,19 @@ describe('twilioSms: no answer', () => {
       code: 'connect',
       reason: 'no connection (ECONNREFUSED)',
     });
+  });
+});
+
+describe('twilioSms: one message', () => {
+  it('when a sent message is fetched by its sid, then its price comes in micros; an unknown sid is undefined', async () => {
+    fake.stored = [message({ sid: 'SM-priced', to: '+34612345678', status: 'delivered', price: '-0.07500', num_segments: '1' })];
+    expect(await twilio().message('SM-priced')).toMatchObject({
+      providerMessageId: 'SM-priced',
+      status: 'delivered',
+      price: { micros: 75000, currency: 'USD' },
+    });
+    expect(fake.seen.at(-1)).toMatchObject({ method: 'GET', path: `${MESSAGES.replace(/\.json$/, '')}/SM-priced.json` });
+    expect(await twilio().message('SM-unknown')).toBeUndefined();
   });
 });
 

@@ -93,7 +93,20 @@ export function twilioSms(config: TwilioSmsConfig, deps: { now?: () => number } 
     return found;
   }
 
-  return { account: `twilio:${config.accountSid}`, send, lookup };
+  async function message(sid: string): Promise<SmsFound | undefined> {
+    const path = `${messagesPath.replace(/\.json$/, '')}/${encodeURIComponent(sid)}.json`;
+    const response = await exchange(`${baseUrl}${path}`, { method: 'GET', headers: { authorization } }, config.timeoutMs);
+    if (!(response instanceof Response)) throw new SmsLookupError(`Twilio message fetch: ${response.reason}`, response.code);
+    const body = (await readJson(response)) as TwilioMessage | undefined;
+    if (response.status === 404) return undefined;
+    if (!response.ok || !body) {
+      const code = twilioCode(body) ?? `http-${response.status}`;
+      throw new SmsLookupError(`Twilio message fetch: HTTP ${response.status} (${code})`, code, response.status);
+    }
+    return foundMessage(body);
+  }
+
+  return { account: `twilio:${config.accountSid}`, send, lookup, message };
 }
 
 /** 201: Twilio took the message. A body that cannot be read says nothing of its sid: the sender must reconcile. */

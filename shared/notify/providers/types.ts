@@ -51,6 +51,8 @@ export interface SmsProvider {
   send(sms: SmsToSend): Promise<SendOutcome>;
   /** The messages sent to `to` since `since` (for reconciling a send whose answer was lost). */
   lookup(to: string, since: Date): Promise<SmsFound[]>;
+  /** One message by the provider's id (its price, known once sent); undefined when the provider has none. */
+  message(providerMessageId: string): Promise<SmsFound | undefined>;
 }
 
 export interface EmailToSend {
