@@ -1,4 +1,5 @@
-import { isTemplateId, templateValues } from '../shared/notify/catalog';
+import { isTemplateId } from '../shared/notify/catalog';
+import { templateValues } from '../shared/notify/parameters';
 import { renderTemplate, type Channel, type Locale, type RenderedMessage } from '../shared/notify/render';
 import { withMeshDatabase, type RunningMesh } from './running-mesh';
 

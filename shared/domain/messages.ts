@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { notifyMessageRequested } from '../../events/notify/message';
 import { notifyPartnerMessageRequested } from '../../events/notify/partner-message';
 import { notifyScheduledMessageCancelled } from '../../events/notify/scheduled-cancelled';
-import { isTemplateId, parametersSchema, templateCatalog, type Audience } from '../notify/catalog';
+import { isTemplateId, templateCatalog, type Audience } from '../notify/catalog';
+import { parametersSchema } from '../notify/parameters';
 import type { Outbox } from '../outbox/outbox';
 import { localeOfCountry } from './locale';
 

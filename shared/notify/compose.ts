@@ -1,6 +1,7 @@
 import type { Queryable } from '../db';
 import { PermanentError } from '../errors';
-import { isTemplateId, templateValues } from './catalog';
+import { isTemplateId } from './catalog';
+import { templateValues } from './parameters';
 import type { MessageKind } from './consent';
 import { renderTemplate, TemplateRenderError, type Channel, type Locale, type TemplateParameters } from './render';
 

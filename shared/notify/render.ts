@@ -39,7 +39,7 @@ export class TemplateRenderError extends Error {
 }
 
 /**
- * Renders a template with a request's parameters (shared/notify/catalog.ts templateValues) in the
+ * Renders a template with a request's parameters (shared/notify/parameters.ts templateValues) in the
  * template's locale: plurals, selects, `{amount, number, ::currency/EUR}`, `{day, date, long}`
  * and `{at, time, short}` formatted per locale, instants in `timeZone` (the recipient's; else the
  * request's `timeZone` parameter; else UTC). Calendar days (YYYY-MM-DD) stay the day they are.

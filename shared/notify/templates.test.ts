@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderableNames, templateCatalog, templateValues, type ParameterSpec, type TemplateId } from './catalog';
+import { templateCatalog, type ParameterSpec, type TemplateId } from './catalog';
+import { renderableNames, templateValues } from './parameters';
 import { renderTemplate, templateParameters } from './render';
 import { LOCALES, readTemplateFile } from './templates';
 
