@@ -14,8 +14,9 @@ import type { Bus } from './bus/bus';
 import { makeInMemoryBus } from './bus/in-memory-bus';
 import { makeKafkaBus } from './bus/kafka-bus';
 import { ensureWebhook } from './adobe-sign/client';
-import { startAdobeSignSandbox, type AdobeSignSandbox } from './adobe-sign/server';
-import { startMessagingSandbox, type MessagingSandbox } from './messaging';
+import type { AdobeSignSandbox } from './adobe-sign/server';
+import type { MessagingSandbox } from './messaging';
+import { startSandboxes } from './sandboxes';
 import type { MeshConfig } from './config';
 import { startDispatcher } from './dispatcher';
 import { devSecrets } from './dev-secrets';
@@ -40,6 +41,8 @@ export interface Mesh {
   engine?: EmbeddedEngine;
   /** The Adobe Acrobat Sign sandbox, when no real account is configured (ADOBE_SIGN_API_HOST). */
   esignSandbox?: AdobeSignSandbox;
+  /** The Twilio and SendGrid sandbox, when no real account is configured (TWILIO_ACCOUNT_SID). */
+  messagingSandbox?: MessagingSandbox;
   stop(): Promise<void>;
 }
 
@@ -66,6 +69,9 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
     [
       ...plannedPorts(config, { database: !config.DATABASE_URL, oidc: !config.OIDC_ISSUER, engine: embeddedEngine, functions: services.map((s) => s.name) }),
       ...(embeddedESign && config.MESH_ESIGN_PORT ? [{ port: config.MESH_ESIGN_PORT, variable: 'MESH_ESIGN_PORT', what: 'Adobe Sign sandbox' }] : []),
+      ...(!config.TWILIO_ACCOUNT_SID && config.MESH_MESSAGING_PORT
+        ? [{ port: config.MESH_MESSAGING_PORT, variable: 'MESH_MESSAGING_PORT', what: 'messaging sandbox' }]
+        : []),
     ],
     services.length,
   );
@@ -88,53 +94,8 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       issuer = oidc.issuer;
     }
 
-    // Adobe Acrobat Sign: the sandbox (mesh/adobe-sign), unless ADOBE_SIGN_API_HOST names a real
-    // account. The functions get the same variables a real account is configured with
-    // (ADOBE_SIGN_CLIENT_ID, ADOBE_SIGN_CLIENT_SECRET, ADOBE_SIGN_REFRESH_TOKEN, ADOBE_SIGN_API_HOST,
-    // ESIGN_WEBHOOK_CLIENT_IDS): set them all where `npm start` runs and the mesh uses that account
-    // instead (its webhook then has to be registered by hand to a public URL of esign-webhooks).
-    // The sandbox keeps its agreements, credentials and webhooks in <data>/adobe-sign.json.
     const dataRoot = config.MESH_DATA_DIR === 'memory' ? undefined : path.resolve(ROOT, config.MESH_DATA_DIR, '..');
-    let esignSandbox: AdobeSignSandbox | undefined;
-    if (embeddedESign) {
-      const sandbox = await startAdobeSignSandbox({
-        port: config.MESH_ESIGN_PORT ?? 0,
-        stateFile: dataRoot && path.join(dataRoot, 'adobe-sign.json'),
-        delivery: { retryBaseDelayMs: config.MESH_ESIGN_RETRY_BASE_MS },
-        log: (line) => log('adobe-sign', line),
-      });
-      stops.push(() => sandbox.close());
-      esignSandbox = sandbox;
-    }
-    const esignEnv: Record<string, string> = esignSandbox
-      ? {
-          ADOBE_SIGN_API_HOST: esignSandbox.url,
-          ADOBE_SIGN_CLIENT_ID: esignSandbox.credentials.clientId,
-          ADOBE_SIGN_CLIENT_SECRET: esignSandbox.credentials.clientSecret,
-          ADOBE_SIGN_REFRESH_TOKEN: esignSandbox.credentials.refreshToken,
-          ESIGN_WEBHOOK_CLIENT_IDS: esignSandbox.credentials.clientId,
-        }
-      : {};
-
-    // Messaging: the Twilio and SendGrid sandbox (mesh/messaging), unless TWILIO_ACCOUNT_SID names a
-    // real account (then TWILIO_*, SENDGRID_*, SENDGRID_WEBHOOK_PUBLIC_KEY and NOTIFY_PUBLIC_BASE_URL
-    // come from this environment, and the providers' webhooks must reach notify-webhooks publicly).
-    // The sandbox calls notify-webhooks through the ingress, as the providers call its public URL;
-    // it keeps its messages and credentials in <data>/messaging.json.
-    const notifyPublicBaseUrl = `http://127.0.0.1:${config.MESH_PORT}/notify-webhooks`;
-    let messagingSandbox: MessagingSandbox | undefined;
-    if (!config.TWILIO_ACCOUNT_SID) {
-      messagingSandbox = await startMessagingSandbox({
-        port: config.MESH_MESSAGING_PORT ?? 0,
-        stateFile: dataRoot && path.join(dataRoot, 'messaging.json'),
-        smsInboundUrl: `${notifyPublicBaseUrl}/twilio/inbound`,
-        sendgridEventsUrl: `${notifyPublicBaseUrl}/sendgrid/events`,
-        log: (line) => log('messaging', line),
-      });
-      const sandbox = messagingSandbox;
-      stops.push(() => sandbox.close());
-    }
-    const messagingEnv: Record<string, string> = messagingSandbox ? { ...messagingSandbox.env, NOTIFY_PUBLIC_BASE_URL: notifyPublicBaseUrl } : {};
+    const { esignSandbox, messagingSandbox, env: sandboxEnv } = await startSandboxes(config, dataRoot, stops, log);
 
     // Contract documents (shared/object-storage): a directory beside the database, or S3 when
     // OBJECT_STORE_BUCKET is set where `npm start` runs (with OBJECT_STORE_ENDPOINT for a local
@@ -207,8 +168,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
             ZEEBE_REST_ADDRESS: engineUrl,
             ...(embeddedEngine ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
             ...secrets,
-            ...esignEnv,
-            ...messagingEnv,
+            ...sandboxEnv,
             ...(objectsDir ? { OBJECT_STORE_DIR: objectsDir } : {}),
             // The customer's TV answer link opens tv-customer-answers through the ingress.
             TV_ANSWER_LINK_BASE_URL: `http://127.0.0.1:${config.MESH_PORT}/tv-customer-answers/answers`,
@@ -284,6 +244,7 @@ export async function startMesh(config: MeshConfig, log: (source: string, line: 
       engineUrl,
       ...(engine ? { engine } : {}),
       ...(esignSandbox ? { esignSandbox } : {}),
+      ...(messagingSandbox ? { messagingSandbox } : {}),
       stop,
     };
   } catch (error) {
