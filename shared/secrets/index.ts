@@ -17,3 +17,4 @@ export type * from './types';
 export { vaultReason, vaultStatus } from './vault-errors';
 export { VaultSession, type VaultSessionDeps } from './vault-session';
 export { vaultSecrets, type VaultSecretSource, type VaultSecretsOptions } from './vault-source';
+export { vaultDatabasePool, type VaultDatabasePool, type VaultDatabasePoolOptions } from './database-pool';
