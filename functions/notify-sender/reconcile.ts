@@ -2,6 +2,7 @@ import { withTransaction } from '../../shared/db';
 import { addressOn, readContact } from '../../shared/notify/contact';
 import { recordMessageEvent } from '../../shared/notify/history';
 import { recipientOf } from '../../shared/notify/queue';
+import { sendCost } from './cost';
 import type { ClaimedMessage, SendDeps } from './send';
 
 export interface ReconcileDeps {
@@ -55,12 +56,13 @@ async function reconcileOne(deps: SendDeps & ReconcileDeps, m: ClaimedMessage): 
   const since = new Date(m.attempted_at.getTime() - 60_000);
   const found = (await deps.sms.lookup(address.address, since)).find((f) => f.body === m.body_text && f.dateCreated >= since);
   if (!found) return requeue(deps, m, 'the provider has no such message');
+  const cost = sendCost('sms', m.body_text, found, await deps.settings(m.country_code));
   await withTransaction(deps.db, async (tx) => {
     const { rowCount } = await tx.query(
       `UPDATE notify.messages SET status = 'sent', provider = 'twilio', provider_message_id = coalesce(provider_message_id, $2), lease_until = NULL,
-              sent_at = coalesce(sent_at, $3), segments = coalesce(segments, $4), updated_at = now()
+              sent_at = coalesce(sent_at, $3), segments = $4, encoding = $5, cost_micros = $6, cost_currency = $7, cost_source = $8, updated_at = now()
         WHERE request_id = $1 AND status = 'sending'`,
-      [m.request_id, found.providerMessageId, found.dateCreated, found.segments],
+      [m.request_id, found.providerMessageId, found.dateCreated, cost.segments, cost.encoding, cost.micros, cost.currency, cost.source],
     );
     if (rowCount) await recordMessageEvent(tx, m.request_id, 'reconciled', { providerMessageId: found.providerMessageId, status: found.status });
   });

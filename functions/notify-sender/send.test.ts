@@ -194,7 +194,7 @@ describe('notify-sender sending', () => {
     await db.query(`UPDATE notify.messages SET lease_until = now() - interval '1 second' WHERE request_id = $1`, [id]);
     expect(await reconcileUnanswered(world.deps)).toBeGreaterThanOrEqual(1);
     const [sms] = await sandboxMessages(world.sandbox.url, { to: order.phone });
-    expect(await row(id)).toMatchObject({ status: 'sent', provider_message_id: (sms as { sid: string }).sid });
+    expect(await row(id)).toMatchObject({ status: 'sent', provider_message_id: (sms as { sid: string }).sid, cost_source: 'tariff', cost_currency: 'EUR' });
     expect(await historyOf(id)).toEqual(['accepted', 'outcome-unknown', 'reconciled']);
     await drain('sms');
     expect(await sandboxMessages(world.sandbox.url, { to: order.phone })).toHaveLength(1);

@@ -5,11 +5,11 @@ import { optOutStopping, recordOptOut, type Channel, type MessageKind } from '..
 import { addressOn, maskAddress, readContact } from '../../shared/notify/contact';
 import { fallBackToEmail } from '../../shared/notify/fallback';
 import { recordMessageEvent } from '../../shared/notify/history';
-import type { EmailProvider, Price, SendOutcome, SmsProvider } from '../../shared/notify/providers/types';
+import type { EmailProvider, SendOutcome, SmsProvider } from '../../shared/notify/providers/types';
 import { recipientOf } from '../../shared/notify/queue';
 import { sendableAt } from '../../shared/notify/quiet-hours';
 import { holdBack } from '../../shared/notify/rate-limit';
-import { smsSegments } from '../../shared/notify/sms-segments';
+import { sendCost } from './cost';
 
 /** A message claimed for sending (status 'sending', leased). */
 export interface ClaimedMessage {
@@ -187,17 +187,7 @@ async function accepted(
   masked: string,
   settings: CountrySettings,
 ) {
-  const counted = m.channel === 'sms' ? smsSegments(m.body_text) : undefined;
-  const segments = m.channel === 'sms' ? (a.segments ?? counted?.segments ?? 1) : null;
-  const cost: { price: Price; source: 'provider' | 'tariff' } = a.price
-    ? { price: a.price, source: 'provider' }
-    : {
-        price: {
-          micros: m.channel === 'sms' ? Number(settings.sms_segment_micros) * (segments ?? 1) : Number(settings.email_micros),
-          currency: settings.currency,
-        },
-        source: 'tariff',
-      };
+  const cost = sendCost(m.channel, m.body_text, a, settings);
   // A status callback may already have moved it on (and set the provider's id): never backwards.
   await tx.query(
     `UPDATE notify.messages
@@ -211,10 +201,10 @@ async function accepted(
       m.channel === 'sms' ? 'twilio' : 'sendgrid',
       a.providerMessageId,
       masked,
-      segments,
-      counted?.encoding ?? null,
-      cost.price.micros,
-      cost.price.currency,
+      cost.segments,
+      cost.encoding,
+      cost.micros,
+      cost.currency,
       cost.source,
     ],
   );
