@@ -66,7 +66,16 @@ export function formatMicros(micros: bigint | string): string {
   return `${value < 0n ? '-' : ''}${(abs / 1_000_000n).toString()}.${decimals.padEnd(2, '0')}`;
 }
 
-/** A message as an operator reads it: where it went (masked), what it said, what became of it and what it cost. No contact data. */
+/**
+ * The customer's links in a text are credentials (answer the closing form, open a claim, the
+ * survey, unsubscribe: a signed token `<payload>.<signature>` in the path): an operator reading
+ * the message sees that a link was sent, not the token that would let them act as the customer.
+ */
+export function withoutLinkTokens(text: string): string {
+  return text.replace(/\/[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}(?=[\s"'<>)]|$)/g, '/[token]');
+}
+
+/** A message as an operator reads it: where it went (masked), what it said (links without their tokens), what became of it and what it cost. No contact data. */
 export function presentMessage(m: MessageRow, history: EventRow[]) {
   const queued = m.status === 'queued';
   return {
@@ -79,7 +88,7 @@ export function presentMessage(m: MessageRow, history: EventRow[]) {
     status: m.status,
     destination: m.destination_masked,
     subject: m.subject,
-    text: m.body_text,
+    text: withoutLinkTokens(m.body_text),
     segments: m.segments,
     cost: m.cost_micros !== null && m.cost_currency ? { amount: formatMicros(m.cost_micros), currency: m.cost_currency, source: m.cost_source } : null,
     failure: m.failure_code || m.failure_reason ? { code: m.failure_code, reason: m.failure_reason } : null,
