@@ -207,6 +207,7 @@ async function ceilingSide(databaseUrl: string, topic: string): Promise<Side> {
           outbox,
           logger: quiet,
           event: { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject },
+          afterCommit: () => undefined, // order-intake defers nothing
         });
       });
     },

@@ -60,7 +60,7 @@ export function acceptPartnerRequest(deps: AcceptDeps) {
  * for a customer's SMS not within the quiet hours of the order's country (deferred to their end,
  * never dropped). Contacts and opt-outs are read when it is sent, as they are then.
  */
-async function accept(deps: AcceptDeps, { tx }: EventContext, r: Request): Promise<EventOutcome> {
+async function accept(deps: AcceptDeps, { tx, afterCommit }: EventContext, r: Request): Promise<EventOutcome> {
   const order = await orderOf(tx, r.serviceOrderId);
   const composed = await composeMessage(tx, { ...r, timeZone: order.timezone });
   const now = deps.clock();
@@ -91,7 +91,8 @@ async function accept(deps: AcceptDeps, { tx }: EventContext, r: Request): Promi
   if (!queued) return { result: 'ignored', reason: 'request already queued' };
   await recordMessageEvent(tx, r.requestId, 'accepted', { templateVersion: composed.templateVersion, kind: composed.kind });
   if (deferredReason) await recordMessageEvent(tx, r.requestId, 'deferred', { reason: deferredReason, until: notBefore.toISOString() });
-  else deps.wake(r.channel);
+  // Woken once the row is committed: a sender woken earlier would find nothing and idle.
+  else afterCommit(() => deps.wake(r.channel));
   return { result: 'applied', detail: { requestId: r.requestId, notBefore: notBefore.toISOString(), ...(deferredReason ? { deferredReason } : {}) } };
 }
 

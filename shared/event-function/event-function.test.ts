@@ -39,8 +39,17 @@ const retried = new Set<string>();
 const writeState = (tx: DbClient, thingId: string) =>
   tx.query('INSERT INTO platform.inbox (consumer, source, event_id, type) VALUES ($1, $2, $3, $4)', [`${NAME}-state`, '/state', thingId, 'state']);
 
-const handler = on(thingHappened, async (data, { tx, outbox, event }) => {
+/** What each afterCommit task saw of its thing's state row when it ran (committed: visible from another connection). */
+const afterCommitSaw = new Map<string, Promise<number>>();
+
+const handler = on(thingHappened, async (data, { tx, outbox, event, afterCommit }) => {
   calls.push({ data, event });
+  afterCommit(() =>
+    afterCommitSaw.set(
+      data.thingId,
+      db.query('SELECT 1 FROM platform.inbox WHERE consumer = $1 AND event_id = $2', [`${NAME}-state`, data.thingId]).then((r) => r.rows.length),
+    ),
+  );
   await writeState(tx, data.thingId);
   await outbox.add(thingCounted, { thingId: data.thingId, count: data.count });
   switch (data.then) {
@@ -190,5 +199,16 @@ describe('makeEventFunction', () => {
     const response = await fetch(`${url}/healthz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ status: 'ok' });
+  });
+});
+
+describe('event function: after the commit', () => {
+  it('when a handler asks for a task after its commit, then it runs once the effect is visible, and never when the transaction rolls back', async () => {
+    const applied = thing();
+    expect((await postEvent(url, applied.event)).status).toBe(200);
+    expect(await afterCommitSaw.get(applied.thingId)).toBe(1);
+    const refused = thing('permanent');
+    expect((await postEvent(url, refused.event)).status).toBe(400);
+    expect(afterCommitSaw.has(refused.thingId)).toBe(false);
   });
 });

@@ -79,11 +79,20 @@ async function apply(
   logger: Logger,
 ): Promise<EventOutcome | { result: 'duplicate' }> {
   const prepared = await subscription.prepare?.(data);
-  return withTransaction(options.db, async (tx) => {
+  const committed: (() => void)[] = [];
+  const outcome = await withTransaction(options.db, async (tx) => {
     const fresh = await claimInbox(tx, { consumer: options.name, source: event.source, id: event.id, type: event.type });
     if (!fresh) return { result: 'duplicate' as const };
     const outbox = makeOutbox(tx, { source, clock: options.clock, traceHeaders: currentTraceHeaders });
     const meta = { id: event.id, source: event.source, type: event.type, time: event.time, subject: event.subject };
-    return subscription.handle(data, { tx, outbox, logger, event: meta }, prepared);
+    return subscription.handle(data, { tx, outbox, logger, event: meta, afterCommit: (task) => void committed.push(task) }, prepared);
   });
+  for (const task of committed) {
+    try {
+      task();
+    } catch (error) {
+      logger.warn('a task after the commit failed; the event is handled', { error });
+    }
+  }
+  return outcome;
 }

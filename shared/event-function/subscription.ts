@@ -10,6 +10,11 @@ export interface EventContext {
   outbox: Outbox;
   logger: Logger;
   event: { id: string; source: string; type: string; time: string | undefined; subject: string | undefined };
+  /**
+   * Runs `task` once the handler's transaction has committed (never when it rolls back): for a
+   * nudge to this process that must see the committed rows, e.g. waking a sender.
+   */
+  afterCommit: (task: () => void) => void;
 }
 
 /** A handled event either changed state or was deliberately ignored (e.g. an older revision). */
