@@ -10,30 +10,13 @@
 import pg from 'pg';
 import { migrate } from '../../shared/db/migrate';
 import { migrateEngine } from '../../mesh/engine/migrate';
+import { probeDatabase } from './probe-database';
 
-const bouncer = new URL(process.argv[2] ?? 'postgres://postgres@127.0.0.1:6432/postgres');
-const direct = new URL(process.argv[3] ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = `pgbouncer_migrate_probe_${process.pid}`;
-
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: direct.toString() });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-const at = (base: URL) => {
-  const u = new URL(base.toString());
-  u.pathname = `/${name}`;
-  return u.toString();
-};
+const db = probeDatabase('migrate');
 
 async function main() {
-  await admin(`CREATE DATABASE ${name}`);
-  const traffic = new pg.Pool({ connectionString: at(bouncer), max: 4 });
+  await db.create();
+  const traffic = new pg.Pool({ connectionString: db.bouncerUrl, max: 4 });
   traffic.on('error', () => undefined);
   let running = true;
   const loops = [0, 1, 2, 3].map(async () => {
@@ -55,9 +38,9 @@ async function main() {
   try {
     await new Promise((r) => setTimeout(r, 200));
     for (const [label, run] of [
-      ['migrate()', () => migrate({ databaseUrl: at(bouncer), log: (m) => logged.push(`migrate: ${m}`) })],
-      ['migrateEngine()', () => migrateEngine(at(bouncer))],
-      ['migrate() again (nothing to do)', () => migrate({ databaseUrl: at(bouncer), log: (m) => logged.push(`migrate again: ${m}`) })],
+      ['migrate()', () => migrate({ databaseUrl: db.bouncerUrl, log: (m) => logged.push(`migrate: ${m}`) })],
+      ['migrateEngine()', () => migrateEngine(db.bouncerUrl)],
+      ['migrate() again (nothing to do)', () => migrate({ databaseUrl: db.bouncerUrl, log: (m) => logged.push(`migrate again: ${m}`) })],
     ] as const) {
       try {
         const applied = await run();
@@ -66,16 +49,16 @@ async function main() {
         outcome.push(`${label}: FAILED: ${(error as Error).message.split('\n')[0]}`);
       }
     }
-    const { rows } = await admin(
+    const { rows } = await db.admin(
       `SELECT l.pid, l.classid, l.objid, a.application_name, a.state FROM pg_locks l JOIN pg_database d ON d.oid = l.database
-       LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND d.datname = '${name}'`,
+       LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND d.datname = '${db.name}'`,
     );
-    outcome.push(`advisory locks held on ${name} after the runs: ${rows.length ? JSON.stringify(rows) : 'none'}`);
+    outcome.push(`advisory locks held on ${db.name} after the runs: ${rows.length ? JSON.stringify(rows) : 'none'}`);
   } finally {
     running = false;
     await Promise.all(loops);
     await traffic.end();
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
   }
   for (const line of logged.filter((l) => /lock|Another/i.test(l))) console.log(line);
   for (const line of outcome) console.log(line);

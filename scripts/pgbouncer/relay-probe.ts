@@ -6,7 +6,6 @@
 //     defaults: postgres://postgres@127.0.0.1:6432/postgres  postgres://postgres@127.0.0.1:5432/postgres
 //
 // Creates its database directly on Postgres (migrated there), drops it at the end.
-import pg from 'pg';
 import { createPool, withTransaction } from '../../shared/db';
 import { migrate } from '../../shared/db/migrate';
 import { makeOutbox } from '../../shared/outbox/outbox';
@@ -14,34 +13,17 @@ import { makeOutboxRelay } from '../../shared/outbox/relay';
 import type { EventPublisher, OutgoingEvent } from '../../shared/outbox/publisher';
 import { options, thingHappened } from '../../shared/outbox/testing';
 import { memoryLogger } from '../../test/support/logger';
+import { probeDatabase } from './probe-database';
 
-const bouncer = new URL(process.argv[2] ?? 'postgres://postgres@127.0.0.1:6432/postgres');
-const direct = new URL(process.argv[3] ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = `pgbouncer_relay_probe_${process.pid}`;
+const db = probeDatabase('relay');
 const KEYS = 8;
 const EVENTS_PER_KEY = 50;
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: direct.toString() });
-  await c.connect();
-  try {
-    return await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
-const at = (base: URL) => {
-  const u = new URL(base.toString());
-  u.pathname = `/${name}`;
-  return u.toString();
-};
-
 async function main() {
-  await admin(`CREATE DATABASE ${name}`);
+  await db.create();
   try {
-    await migrate({ databaseUrl: at(direct) });
-    const writer = createPool({ connectionString: at(bouncer), max: 4 });
+    await migrate({ databaseUrl: db.directUrl });
+    const writer = createPool({ connectionString: db.bouncerUrl, max: 4 });
     const published: { relay: string; event: OutgoingEvent }[] = [];
     const publisher = (relay: string): EventPublisher => ({
       async publish(events) {
@@ -50,7 +32,7 @@ async function main() {
       },
       close: () => Promise.resolve(),
     });
-    const pools = [createPool({ connectionString: at(bouncer), max: 4 }), createPool({ connectionString: at(bouncer), max: 4 })];
+    const pools = [createPool({ connectionString: db.bouncerUrl, max: 4 }), createPool({ connectionString: db.bouncerUrl, max: 4 })];
     const relays = pools.map((db, i) => makeOutboxRelay({ db, publisher: publisher(`relay-${i}`), logger: memoryLogger(), batchSize: 7 }));
 
     // Writers and both relays at once.
@@ -106,7 +88,7 @@ async function main() {
     console.log(duplicates === 0 && missing === 0 && outOfOrder === 0 ? 'OK: single drainer held through PgBouncer' : 'BROKEN');
     await Promise.all([writer.end(), ...pools.map((p) => p.end())]);
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await db.drop();
   }
 }
 
