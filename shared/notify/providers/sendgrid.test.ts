@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendgridEmail } from './sendgrid';
 import type { EmailToSend } from './types';
+import { useFakeServer } from './fake-server';
 
 const API_KEY = 'SG.key-id.never-shown-secret';
 
@@ -80,30 +80,18 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.end(json);
   });
 });
-let baseUrl = '';
-let closedPort = 0;
-
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  closedPort = (closed.address() as AddressInfo).port;
-  await new Promise((resolve) => closed.close(resolve));
-});
-afterAll(async () => {
-  for (const res of fake.hanging) res.destroy();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
-beforeEach(() => {
-  fake.seen = [];
-  fake.next = [];
-});
+const served = useFakeServer(
+  server,
+  () => fake.hanging,
+  () => {
+    fake.seen = [];
+    fake.next = [];
+  },
+);
 
 const sendgrid = (options: { apiKey?: string; timeoutMs?: number; now?: number; baseUrl?: string } = {}) =>
   sendgridEmail(
-    { apiKey: options.apiKey ?? API_KEY, baseUrl: options.baseUrl ?? baseUrl, timeoutMs: options.timeoutMs ?? 2000 },
+    { apiKey: options.apiKey ?? API_KEY, baseUrl: options.baseUrl ?? served.baseUrl, timeoutMs: options.timeoutMs ?? 2000 },
     { now: () => options.now ?? Date.now() },
   );
 const email = (overrides: Partial<EmailToSend> = {}): EmailToSend => ({
@@ -226,7 +214,7 @@ describe('sendgridEmail: no answer', () => {
   });
 
   it('when the connection is refused, then it is retry: SendGrid never saw the request', async () => {
-    expect(await sendgrid({ baseUrl: `http://127.0.0.1:${closedPort}` }).send(email())).toEqual({
+    expect(await sendgrid({ baseUrl: `http://127.0.0.1:${served.closedPort}` }).send(email())).toEqual({
       outcome: 'retry',
       code: 'connect',
       reason: 'no connection (ECONNREFUSED)',

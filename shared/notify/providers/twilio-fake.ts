@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { twilioSms } from './twilio';
 import type { SmsToSend } from './types';
+import { useFakeServer, type FakeAddress } from './fake-server';
 
 /**
  * A local Twilio for the adapter's tests (twilio.test.ts, twilio-lookup.test.ts): checks what
@@ -130,35 +129,26 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
   });
 });
-let baseUrl = '';
-/** A port nothing listens on (a refused connection). */
-export let closedPort = 0;
+let served: FakeAddress = { baseUrl: '', closedPort: 0 };
+/** A port nothing listens on (a refused connection), once useTwilioFake's hooks have run. */
+export const closedPort = () => served.closedPort;
 
 /** Starts the fake for the test file, and empties it before each test. */
 export function useTwilioFake(): void {
-  beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
-  });
-  afterAll(async () => {
-    for (const res of fake.hanging) res.destroy();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  beforeEach(() => {
-    fake.seen = [];
-    fake.next = [];
-    fake.stored = [];
-  });
+  served = useFakeServer(
+    server,
+    () => fake.hanging,
+    () => {
+      fake.seen = [];
+      fake.next = [];
+      fake.stored = [];
+    },
+  );
 }
 
 export const twilio = (options: { authToken?: string; timeoutMs?: number; now?: number; baseUrl?: string } = {}) =>
   twilioSms(
-    { accountSid: SID, authToken: options.authToken ?? TOKEN, baseUrl: options.baseUrl ?? baseUrl, timeoutMs: options.timeoutMs ?? 2000 },
+    { accountSid: SID, authToken: options.authToken ?? TOKEN, baseUrl: options.baseUrl ?? served.baseUrl, timeoutMs: options.timeoutMs ?? 2000 },
     { now: () => options.now ?? Date.now() },
   );
 export const sms = (overrides: Partial<SmsToSend> = {}): SmsToSend => ({

@@ -112,7 +112,7 @@ describe('twilioSms: no answer', () => {
   });
 
   it('when the connection is refused, then it is retry: Twilio never saw the request', async () => {
-    expect(await twilio({ baseUrl: `http://127.0.0.1:${closedPort}` }).send(sms())).toEqual({
+    expect(await twilio({ baseUrl: `http://127.0.0.1:${closedPort()}` }).send(sms())).toEqual({
       outcome: 'retry',
       code: 'connect',
       reason: 'no connection (ECONNREFUSED)',
