@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, timingSafeEqual, verify } from 'node:crypto';
+import { createHmac, createPublicKey, timingSafeEqual, verify, type KeyObject } from 'node:crypto';
 
 /**
  * The signatures of the providers' webhooks, checked with node:crypto alone (no vendor SDK).
@@ -81,14 +81,30 @@ export function verifySendGridSignature(
   options: SendGridVerifyOptions = {},
 ): boolean {
   if (!signatureBase64 || timestamp === undefined || !freshTimestamp(timestamp, options)) return false;
+  const key = publicKeyOf(publicKeyBase64);
+  if (!key) return false;
   try {
-    const key = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
     const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), rawBody]);
     return verify('sha256', signed, { key, dsaEncoding: 'der' }, Buffer.from(signatureBase64, 'base64'));
   } catch {
     // A key or a signature that is not DER: not a valid signature.
     return false;
   }
+}
+
+/** The verification key, parsed once per configured value (every webhook request verifies with it); undefined when it is not a DER SPKI key. */
+const publicKeys = new Map<string, KeyObject | undefined>();
+function publicKeyOf(base64: string): KeyObject | undefined {
+  if (!publicKeys.has(base64)) {
+    let key: KeyObject | undefined;
+    try {
+      key = createPublicKey({ key: Buffer.from(base64, 'base64'), format: 'der', type: 'spki' });
+    } catch {
+      key = undefined;
+    }
+    publicKeys.set(base64, key);
+  }
+  return publicKeys.get(base64);
 }
 
 function sameText(a: string, b: string): boolean {
